@@ -1,0 +1,55 @@
+"""Exception classes, one per failure family.
+
+Every error a user can cause carries enough to fix it without reading code:
+the file, the key path inside it and what would be valid.
+"""
+
+from __future__ import annotations
+
+
+class TaaksimError(Exception):
+    """Base class of every error taaksim reports to a user (exit code 2)."""
+
+    exit_code = 2
+
+
+class ScenarioError(TaaksimError):
+    """A scenario file is unreadable, malformed or inconsistent.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong and, where possible, what would be valid.
+    file : str, optional
+        The scenario file.
+    path : tuple of str, optional
+        Key path inside the file, e.g. ``('measure "hh-normenkader"', "effect", "pert")``.
+    """
+
+    def __init__(self, problem: str, *, file: str | None = None, path: tuple[str, ...] = ()):
+        self.problem = problem
+        self.file = file
+        self.path = tuple(path)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = self.file or "<scenario>"
+        if self.path:
+            where += ": " + " > ".join(self.path)
+        return f"{where}: {self.problem}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ExpressionError(ScenarioError):
+    """An expression in a scenario is not valid arithmetic over known names."""
+
+
+class SimulationError(TaaksimError):
+    """The engine met values it cannot turn into a finite result (e.g. division by zero)."""
+
+
+class OutputError(TaaksimError):
+    """An output file cannot be written (exists without --force, unknown suffix, ...)."""

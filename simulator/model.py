@@ -1,0 +1,337 @@
+"""The scenario as typed, immutable objects: what the loader builds and the engine reads.
+
+Nothing here parses or validates raw data (see :mod:`simulator.loader`); nothing here
+draws random numbers (see :mod:`simulator.engine`). Money is euro per year unless a field
+says otherwise; fractions are shares of a post's cost (0.1 = 10%).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .distributions import Distribution
+from .expressions import Expression
+
+Law = Literal["wmo", "jeugdwet", "other"]
+LAWS: tuple[str, ...] = ("wmo", "jeugdwet", "other")
+
+
+# --- quantities: a value per year and path, built from numbers, names and formulas ------
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A named value: a parameter or a random input (by its stable key)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    expression: Expression
+
+
+@dataclass(frozen=True, slots=True)
+class ByYear:
+    """One quantity per listed year; years not listed are 0."""
+
+    years: tuple[int, ...]
+    values: tuple[Quantity, ...]
+
+
+Quantity = Const | Ref | Formula | ByYear
+
+
+def quantity_names(q: Quantity) -> frozenset[str]:
+    """Every name a quantity reads."""
+    match q:
+        case Const():
+            return frozenset()
+        case Ref(name):
+            return frozenset({name})
+        case Formula(expression):
+            return expression.names
+        case ByYear(values=values):
+            out: frozenset[str] = frozenset()
+            for v in values:
+                out |= quantity_names(v)
+            return out
+    raise TypeError(q)  # pragma: no cover
+
+
+# --- random inputs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RandomInput:
+    """One uncertain input. ``key`` is stable (it seeds the input's own random stream).
+
+    ``per_year`` draws independently each year; otherwise one draw holds for all years.
+    ``deterministic`` says which value deterministic mode uses: the plan ``point`` or the
+    ``mean`` (growth rates), or ``certain`` (go-ahead 1, delay 0).
+    """
+
+    key: str
+    distribution: Distribution
+    role: str
+    per_year: bool = False
+    deterministic: Literal["point", "mean"] = "point"
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Correlation:
+    """Rank correlation between random inputs (Gaussian copula)."""
+
+    members: tuple[str, ...]
+    matrix: tuple[tuple[float, ...], ...]
+    reason: str
+
+
+# --- posts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stock:
+    """Clients as a stock: N[t] = N[t-1] * (1 - outflow) + inflow[t]; cost = N * cost per client."""
+
+    clients: float
+    outflow_rate: Quantity
+    inflow: Quantity | None  # None: the steady state, clients * outflow_rate
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A cost post (voorziening). ``base`` is the base-year expenditure [EUR]."""
+
+    id: str
+    name: str
+    law: str
+    base: float
+    clients: float | None
+    volume_growth: str | None  # random-input key (yearly rate) or None
+    price_growth: str | None
+    combine: Literal["multiplicative", "additive"]
+    stock: Stock | None
+    source: str
+
+
+# --- measures ---------------------------------------------------------------------------
+
+Lever = Literal["cost", "inflow", "duration", "price"]
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """What a measure does to one post: a fraction of its cost, or euro per year.
+
+    On a stock post the lever may also be ``inflow`` or ``duration`` (fraction less), and
+    ``price`` (fraction off the cost per client). ``reach`` ``new`` applies a price or
+    cost effect only to clients who entered (or were re-indicated) after the start.
+    """
+
+    post: str
+    kind: Literal["fraction", "amount"]
+    value: Quantity
+    lever: Lever = "cost"
+    reach: Literal["all", "new"] = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseTable:
+    """Share of the full effect per year (ingroeipad)."""
+
+    years: tuple[int, ...]
+    shares: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseTurnover:
+    """Share reached grows with client turnover: 1 - (1 - rate)^(t - start + 1/2)."""
+
+    rate: Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """Part of a measure's gross saving reappears as cost (local team, voorliggend veld)."""
+
+    share: Quantity
+    post: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Figures as printed in the source document [EUR]; ``notes`` marks known contradictions."""
+
+    effect: dict[int, float] = field(default_factory=dict)
+    cost: dict[int, float] = field(default_factory=dict)
+    net: dict[int, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    tolerance: float = 1.0
+
+    def __hash__(self) -> int:  # dict fields: identity hash keeps the dataclass usable
+        return id(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    id: str
+    name: str
+    law: str  # where its costs are booked
+    effects: tuple[Effect, ...]
+    start: int
+    phase: PhaseTable | PhaseTurnover | None
+    effect_factor: str | None  # random-input key of a multiplier on every effect
+    go_ahead: str | None  # random-input key (bernoulli)
+    delay: str | None  # random-input key (years, may be fractional)
+    costs: Quantity | None  # implementation / transition costs [EUR per year]
+    cost_factor: str | None
+    delay_shifts_costs: bool
+    cost_group: str | None
+    substitution: Substitution | None
+    municipalities: tuple[str, ...] | None  # None: all
+    published: Published
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostGroup:
+    """A cost shared by measures (one re-indication operation): paid once if any goes ahead."""
+
+    id: str
+    costs: Quantity
+    law: str
+    source: str
+
+
+# --- targets, budgets, municipalities ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A set of posts (by law or by id), optionally seen from one municipality."""
+
+    posts: tuple[str, ...]
+    label: str
+    municipality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Savings target per year against the baseline (or against base-year spending)."""
+
+    id: str
+    scope: Scope
+    amounts: dict[int, float]
+    against: Literal["baseline", "base_year"]
+    source: str
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.scope))
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Ceiling on spending (posts with measures, plus measure costs) per year."""
+
+    id: str
+    scope: Scope
+    amounts: dict[int, float]
+    source: str
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.scope))
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A participant of a regional programme; ``shares`` per law (verdeelsleutel)."""
+
+    id: str
+    name: str
+    shares: dict[str, float]
+    source: str
+
+    def share(self, law: str) -> float:
+        return self.shares.get(law, self.shares.get("default", 0.0))
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTotals:
+    """Programme totals as printed, and how figures are printed.
+
+    Figures are in ``unit`` euro (1e6 for a document in EUR mln); ``figure_tolerance`` and
+    ``tolerance`` (for totals) are in the same unit: the document's rounding.
+    """
+
+    effect: dict[int, float]
+    cost: dict[int, float]
+    net: dict[int, float]
+    notes: dict[str, str]
+    tolerance: float
+    figure_tolerance: float
+    unit: float
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    region: str
+    base_year: int
+    years: tuple[int, ...]
+    description: str
+    posts: tuple[Post, ...]
+    parameters: dict[str, Quantity]  # name -> quantity (random ones are Ref to an input)
+    parameter_order: tuple[str, ...]  # dependency order for evaluation
+    inputs: tuple[RandomInput, ...]
+    correlations: tuple[Correlation, ...]
+    measures: tuple[Measure, ...]
+    cost_groups: tuple[CostGroup, ...]
+    targets: tuple[Target, ...]
+    budgets: tuple[Budget, ...]
+    municipalities: tuple[Municipality, ...]
+    published_totals: PublishedTotals
+    check_growth: Literal["mean", "none"]
+    defaults_reason: str
+    sources: dict[str, str]
+    file: str
+    digest: str  # sha256 of the file's bytes
+    data: dict = field(default_factory=dict, compare=False, repr=False)  # raw document, for variants
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    # convenience look-ups (small tuples: linear search is fine and keeps objects plain)
+    def post(self, post_id: str) -> Post:
+        return next(p for p in self.posts if p.id == post_id)
+
+    def measure(self, measure_id: str) -> Measure:
+        return next(m for m in self.measures if m.id == measure_id)
+
+    def municipality(self, municipality_id: str) -> Municipality:
+        return next(m for m in self.municipalities if m.id == municipality_id)
+
+    @property
+    def input_map(self) -> dict[str, RandomInput]:
+        return {i.key: i for i in self.inputs}
+
+    def posts_of(self, law: str) -> tuple[str, ...]:
+        return tuple(p.id for p in self.posts if law in ("all", p.law))
+
+
+def is_finite_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
