@@ -40,6 +40,6 @@ def summarise(result, *, municipality: str | None = None):
 
 def check(scenario):
     """Deterministic comparison with the document's published figures."""
-    from .check import check as _check
+    from .figures import check as _check
 
     return _check(scenario)

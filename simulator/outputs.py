@@ -1,0 +1,46 @@
+"""Writing result files: atomically (temporary file, then rename), never over an existing file
+without ``force``, so an interrupted run never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool = False) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    if not path.parent.exists():
+        raise OutputError(f"folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
+
+
+def write_result(ds, path: str | Path, summary_rows, *, force: bool = False) -> Path:
+    """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.json`` the summary."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".nc":
+        return atomic_write(path, lambda p: ds.to_netcdf(p, engine="scipy"), force=force)
+    if suffix == ".csv":
+        return atomic_write(path, lambda p: summary_rows.to_csv(p), force=force)
+    if suffix == ".xlsx":
+        from .exports import write_xlsx
+
+        return atomic_write(path, lambda p: write_xlsx(ds, p), force=force)
+    raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")

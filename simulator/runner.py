@@ -1,0 +1,156 @@
+"""Run a scenario over blocks of paths and collect the result as an xarray Dataset.
+
+The Dataset is the boundary: dims have names, coordinates have labels, and attrs record
+the seed, the number of paths, the scenario's name and hash and the simulator version, so a
+saved result can always be traced to what produced it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+
+from . import __version__
+from .engine import Block, scopes_of, simulate_block
+from .model import Scenario
+from .sampling import BLOCK_PATHS, blocks
+
+MAX_PATHS = 100_000_000
+
+
+def scope_label(scope) -> str:
+    return scope.label + (f"@{scope.municipality}" if scope.municipality else "")
+
+
+def run_blocks(
+    scenario: Scenario,
+    paths: int,
+    *,
+    seed: int = 0,
+    detail: bool = False,
+    keep_inputs: bool = False,
+    overrides: dict[str, float] | None = None,
+    active: frozenset[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Block]:
+    """Simulate every block; blocks are independent, so their order never matters."""
+    out = []
+    for b, n in blocks(paths):
+        out.append(simulate_block(scenario, n, seed=seed, block=b, detail=detail,
+                                  keep_inputs=keep_inputs, overrides=overrides, active=active))
+        if progress is not None:
+            progress(n)
+    return out
+
+
+def run(
+    scenario: Scenario,
+    paths: int = 10_000,
+    *,
+    seed: int = 0,
+    detail: bool = False,
+    keep_inputs: bool = False,
+    overrides: dict[str, float] | None = None,
+    active: frozenset[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+):
+    """Simulate ``paths`` paths; returns an :class:`xarray.Dataset`.
+
+    Variables (money in EUR per year):
+      net_savings, baseline, gross_savings, measure_costs_total : (path, year)
+      scope_net_savings, scope_baseline : (path, year, scope)
+      post_baseline, post_spending : (path, year, post)          [detail]
+      measure_savings, measure_costs : (path, year, measure)     [detail]
+      input_<key> : (path,) drawn value of each random input      [keep_inputs]
+    spending = baseline - net_savings (also per scope).
+    """
+    if not 1 <= paths <= MAX_PATHS:
+        raise ValueError(f"paths must be between 1 and {MAX_PATHS}")
+    parts = run_blocks(scenario, paths, seed=seed, detail=detail, keep_inputs=keep_inputs,
+                       overrides=overrides, active=active, progress=progress)
+    return to_dataset(scenario, parts, seed=seed)
+
+
+def _cat(parts: list[Block], name: str, axis: int = -1) -> np.ndarray:
+    arrays = [getattr(p, name) for p in parts]
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=axis)
+
+
+def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
+    import xarray as xr
+
+    n = sum(p.net.shape[-1] for p in parts)
+    years = list(scenario.years)
+    scopes = scopes_of(scenario)
+    coords = {
+        "path": np.arange(n),
+        "year": years,
+        "scope": [scope_label(s) for s in scopes],
+    }
+
+    def py(a):  # core (…, year, path) -> boundary (path, year, …)
+        return np.moveaxis(a, -1, 0) if a.ndim == 2 else np.moveaxis(a, (0, 1, 2), (2, 1, 0))
+
+    data = {
+        "net_savings": (("path", "year"), py(_cat(parts, "net"))),
+        "baseline": (("path", "year"), py(_cat(parts, "baseline"))),
+        "gross_savings": (("path", "year"), py(_cat(parts, "gross"))),
+        "measure_costs_total": (("path", "year"), py(_cat(parts, "costs"))),
+        "scope_net_savings": (("path", "year", "scope"), py(_cat(parts, "scope_net"))),
+        "scope_baseline": (("path", "year", "scope"), py(_cat(parts, "scope_baseline"))),
+    }
+    if parts[0].post_baseline is not None:
+        coords["post"] = [p.id for p in scenario.posts]
+        coords["measure"] = [m.id for m in scenario.measures]
+        data["post_baseline"] = (("path", "year", "post"), py(_cat(parts, "post_baseline")))
+        data["post_spending"] = (("path", "year", "post"), py(_cat(parts, "post_spending")))
+        data["measure_savings"] = (("path", "year", "measure"), py(_cat(parts, "measure_gross")))
+        data["measure_costs"] = (("path", "year", "measure"), py(_cat(parts, "measure_costs")))
+    if parts[0].inputs is not None:
+        for key in parts[0].inputs:
+            if key == "year":
+                continue
+            arr = np.concatenate([p.inputs[key] for p in parts])
+            data[f"input_{key}"] = (("path",), arr)
+    ds = xr.Dataset(data, coords=coords)
+    ds["net_savings"].attrs.update(units="EUR", long_name="net savings against the baseline")
+    ds.attrs.update(
+        scenario=scenario.name,
+        region=scenario.region,
+        scenario_file=scenario.file,
+        scenario_sha256=scenario.digest,
+        seed=int(seed),
+        paths=int(n),
+        block_paths=BLOCK_PATHS,
+        simulator_version=__version__,
+        targets=json.dumps(_targets_meta(scenario)),
+        budgets=json.dumps(_budgets_meta(scenario)),
+        municipalities=json.dumps({m.id: m.name for m in scenario.municipalities}),
+    )
+    return ds
+
+
+def _base_year_spending(scenario: Scenario, scope) -> float:
+    from .engine import _share
+
+    return float(sum(_share(scenario, scope.municipality, p.law) * p.base
+                     for p in scenario.posts if p.id in scope.posts))
+
+
+def _targets_meta(scenario: Scenario) -> list[dict]:
+    return [
+        {"id": t.id, "scope": scope_label(t.scope), "municipality": t.scope.municipality,
+         "against": t.against, "base_year_spending": _base_year_spending(scenario, t.scope),
+         "amounts": {str(y): a for y, a in t.amounts.items()}, "source": t.source}
+        for t in scenario.targets
+    ]
+
+
+def _budgets_meta(scenario: Scenario) -> list[dict]:
+    return [
+        {"id": b.id, "scope": scope_label(b.scope), "municipality": b.scope.municipality,
+         "amounts": {str(y): a for y, a in b.amounts.items()}, "source": b.source}
+        for b in scenario.budgets
+    ]

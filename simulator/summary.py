@@ -1,0 +1,152 @@
+"""From a simulated Dataset to the figures a strategist reads.
+
+Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), and every
+percentile with a rank-based error bound, so a reader can see how much of a figure is
+sampling noise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+QUANTILES = {"p5": 0.05, "p10": 0.10, "p50": 0.50, "p90": 0.90, "p95": 0.95}
+
+
+def probability_se(p: float, n: int) -> float:
+    """Standard error of a Monte Carlo probability estimate from ``n`` paths."""
+    return float(np.sqrt(max(p * (1.0 - p), 0.0) / n)) if n > 0 else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A target or budget seen per year: the amounts and, per path, whether it holds."""
+
+    id: str
+    kind: str  # "target" | "budget"
+    scope: str
+    amounts: dict[int, float]
+    holds: dict[int, np.ndarray]  # year -> bool per path
+    against: str = "baseline"
+
+
+def _municipality_ok(item: dict, municipality: str | None) -> bool:
+    return item.get("municipality") == municipality
+
+
+def goals(ds, *, municipality: str | None = None) -> list[Goal]:
+    """Targets and budgets of the region (or one municipality), evaluated per path."""
+    out = []
+    for t in json.loads(ds.attrs.get("targets", "[]")):
+        if not _municipality_ok(t, municipality):
+            continue
+        net = ds["scope_net_savings"].sel(scope=t["scope"])
+        base = ds["scope_baseline"].sel(scope=t["scope"])
+        holds, amounts = {}, {}
+        for y, a in t["amounts"].items():
+            y = int(y)
+            saved = net.sel(year=y).values
+            if t["against"] == "base_year":
+                # savings against base-year spending: base-year cost minus spending this year
+                saved = t["base_year_spending"] - (base.sel(year=y).values - saved)
+            holds[y] = saved >= a
+            amounts[y] = a
+        out.append(Goal(t["id"], "target", t["scope"], amounts, holds, t["against"]))
+    for b in json.loads(ds.attrs.get("budgets", "[]")):
+        if not _municipality_ok(b, municipality):
+            continue
+        net = ds["scope_net_savings"].sel(scope=b["scope"])
+        base = ds["scope_baseline"].sel(scope=b["scope"])
+        holds, amounts = {}, {}
+        for y, a in b["amounts"].items():
+            y = int(y)
+            spending = base.sel(year=y).values - net.sel(year=y).values
+            holds[y] = spending <= a
+            amounts[y] = a
+        out.append(Goal(b["id"], "budget", b["scope"], amounts, holds))
+    return out
+
+
+def headline_scope(ds, municipality: str | None) -> str:
+    label = "all" + (f"@{municipality}" if municipality else "")
+    if label not in ds["scope"].values:
+        known = sorted(json.loads(ds.attrs.get("municipalities", "{}")))
+        raise KeyError(f"unknown municipality {municipality!r}; known: {', '.join(known) or 'none'}")
+    return label
+
+
+def savings_of(ds, municipality: str | None = None):
+    """Net savings (path, year) of the region or of one municipality (its share)."""
+    return ds["scope_net_savings"].sel(scope=headline_scope(ds, municipality))
+
+
+def summarise_years(ds, *, municipality: str | None = None) -> dict:
+    """The figures of ``taaksim run``: per year the savings distribution, target, P(met).
+
+    The headline target is the first declared target of the region (or municipality); the
+    budget probability is that of every declared budget holding together in that year.
+    """
+    net = savings_of(ds, municipality)
+    n = int(net.sizes["path"])
+    years = [int(y) for y in ds["year"].values]
+    values = net.values  # (path, year)
+    qs = np.quantile(values, list(QUANTILES.values()), axis=0)
+    gs = goals(ds, municipality=municipality)
+    targets = [g for g in gs if g.kind == "target"]
+    budgets = [g for g in gs if g.kind == "budget"]
+    out = {"years": years, "paths": n, "savings": {}, "target": {}, "p_target_met": {},
+           "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
+    for j, y in enumerate(years):
+        col = values[:, j]
+        out["savings"][str(y)] = {
+            "mean": float(col.mean()),
+            **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
+            "mean_se": float(col.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+        }
+        head = targets[0] if targets else None
+        if head is not None and y in head.amounts:
+            p = float(head.holds[y].mean())
+            out["target"][str(y)] = head.amounts[y]
+            out["p_target_met"][str(y)] = p
+            out["p_target_met_se"][str(y)] = probability_se(p, n)
+        else:
+            out["target"][str(y)] = None
+            out["p_target_met"][str(y)] = None
+            out["p_target_met_se"][str(y)] = None
+        in_year = [b for b in budgets if y in b.amounts]
+        if in_year:
+            ok = np.logical_and.reduce([b.holds[y] for b in in_year])
+            p = float(ok.mean())
+            out["p_within_budget"][str(y)] = p
+            out["p_within_budget_se"][str(y)] = probability_se(p, n)
+        else:
+            out["p_within_budget"][str(y)] = None
+            out["p_within_budget_se"][str(y)] = None
+    for g in gs:
+        per_year = {}
+        for y in sorted(g.amounts):
+            p = float(g.holds[y].mean())
+            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n)}
+        all_years = np.logical_and.reduce([g.holds[y] for y in g.amounts]) if g.amounts else None
+        out["goals"].append({
+            "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,
+            "p_all_years": float(all_years.mean()) if all_years is not None else None,
+        })
+    return out
+
+
+def summary_frame(ds, *, municipality: str | None = None):
+    """Per-year summary as a pandas DataFrame (index: year)."""
+    import pandas as pd
+
+    s = summarise_years(ds, municipality=municipality)
+    rows = []
+    for y in s["years"]:
+        row = {"year": y, **s["savings"][str(y)]}
+        row["target"] = s["target"][str(y)]
+        row["p_target_met"] = s["p_target_met"][str(y)]
+        row["p_within_budget"] = s["p_within_budget"][str(y)]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("year")
