@@ -112,6 +112,8 @@ def check(scenario: Scenario) -> CheckResult:
     fig_tol = scenario.published_totals.figure_tolerance * unit
     figures: list[Figure] = []
     standalone: dict[str, dict[int, float]] = {f: {y: 0.0 for y in scenario.years} for f in FIELDS}
+    by_law: dict[str, dict[str, dict[int, float]]] = {
+        law: {f: {y: 0.0 for y in scenario.years} for f in FIELDS} for law in scenario.published_totals.by_law}
     inconsistent_rows: set[tuple[str, int]] = set()
     published_sum: dict[str, dict[int, float]] = {f: {} for f in FIELDS}
     for m in scenario.measures:
@@ -119,6 +121,8 @@ def check(scenario: Scenario) -> CheckResult:
         for f in FIELDS:
             for y in scenario.years:
                 standalone[f][y] += comp[f][y]
+                if m.law in by_law:
+                    by_law[m.law][f][y] += comp[f][y]
         pub = {"effect": m.published.effect, "cost": m.published.cost, "net": m.published.net}
         tol = m.published.tolerance * unit if m.published.tolerance >= 0 else fig_tol
         rows = _compare(f"measure {m.id}", m.published, pub, comp, unit, tol, dict(m.published.notes), {})
@@ -143,6 +147,11 @@ def check(scenario: Scenario) -> CheckResult:
                 row_notes[(f, y)] = "the total adds up measure rows that contradict themselves"
     figures.extend(_compare("total (sum of measures alone)", None, tot_pub, standalone, unit,
                             totals.tolerance * unit, dict(totals.notes), row_notes))
+
+    for law, pub in totals.by_law.items():
+        law_pub = {"effect": pub.effect, "cost": pub.cost, "net": pub.net}
+        figures.extend(_compare(f"total {law} (sum of its measures alone)", pub, law_pub, by_law[law], unit,
+                                totals.tolerance * unit, dict(pub.notes), {}))
 
     package = deterministic(scenario)["net"]
     loss = {y: standalone["net"][y] - package[y] for y in scenario.years}

@@ -808,13 +808,14 @@ def _read_published(ctx, v, years) -> Published:
 
 
 def _read_published_totals(ctx, v, years) -> PublishedTotals:
-    p = _table(ctx, v, {"effect", "cost", "net", "notes", "tolerance", "unit", "total_tolerance"})
+    p = _table(ctx, v, {"effect", "cost", "net", "notes", "tolerance", "unit", "total_tolerance", *LAWS})
     unit = _number(ctx.at("unit"), p.get("unit", 1.0), low=1e-6, high=1e9)
     tol = _number(ctx.at("tolerance"), p.get("tolerance", 1.0 / unit), low=0.0, high=1e9)
     total_tol = _number(ctx.at("total_tolerance"), p.get("total_tolerance", tol), low=0.0, high=1e9)
     inner = _read_published(ctx, {k: p[k] for k in ("effect", "cost", "net", "notes") if k in p}, years)
+    by_law = {law: _read_published(ctx.at(law), p[law], years) for law in LAWS if law in p}
     return PublishedTotals(inner.effect, inner.cost, inner.net, inner.notes,
-                           tolerance=total_tol, figure_tolerance=tol, unit=unit)
+                           tolerance=total_tol, figure_tolerance=tol, unit=unit, by_law=_frozen(by_law))
 
 
 def _read_target(ctx, t, years, posts, muni_ids, *, kind) -> Target | Budget:

@@ -282,6 +282,7 @@ class PublishedTotals:
     tolerance: float
     figure_tolerance: float
     unit: float
+    by_law: dict[str, Published] = field(default_factory=dict)  # totals per law, if printed
 
     def __hash__(self) -> int:
         return id(self)
