@@ -24,7 +24,7 @@ from .errors import ExpressionError
 
 MAX_LENGTH = 2_000
 MAX_NODES = 400
-MAX_DEPTH = 40
+MAX_DEPTH = 100
 #: |exponent| above this is refused: no savings model needs x**1000, and it overflows.
 MAX_EXPONENT = 64.0
 

@@ -1,0 +1,29 @@
+"""Build small scenarios in code for tests (through the same loader a file goes through)."""
+
+from __future__ import annotations
+
+import copy
+
+from simulator.loader import build
+
+BASE = {
+    "scenario": {"name": "test", "base_year": 2024, "years": [2025, 2026]},
+}
+
+
+def scenario(posts, measures=(), *, parameters=None, targets=(), budgets=(), years=(2025, 2026),
+             base_year=2024, **extra):
+    doc = copy.deepcopy(BASE)
+    doc["scenario"]["years"] = list(years)
+    doc["scenario"]["base_year"] = base_year
+    doc["post"] = [{"law": "wmo", "source": "assumption: test", **p} for p in posts]
+    if measures:
+        doc["measure"] = [{"source": "assumption: test", **m} for m in measures]
+    if parameters:
+        doc["parameters"] = {k: {"source": "assumption: test", **v} for k, v in parameters.items()}
+    if targets:
+        doc["target"] = [{"source": "assumption: test", **t} for t in targets]
+    if budgets:
+        doc["budget"] = [{"source": "assumption: test", **b} for b in budgets]
+    doc.update(extra)
+    return build(doc, file="<test>")
