@@ -78,7 +78,7 @@ class Distribution:
 
     def sample(self, shape, *, rng: np.random.Generator) -> np.ndarray:
         """Draw ``shape`` values (uniforms first, then the inverse CDF)."""
-        return self.ppf(rng.random(shape))
+        return self.ppf(np.clip(rng.random(shape), U_EPS, 1.0 - U_EPS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,15 @@ def _year(ctx: _Ctx, key, years: tuple[int, ...] | None = None) -> int:
     return y
 
 
+def _reach(spec: dist.Distribution) -> tuple[float, float]:
+    """The range draws can actually take (uniforms stay 1e-12 from 0 and 1: normals +-7 sd)."""
+    import numpy as np
+
+    lo, hi = spec.ppf(np.array([dist.U_EPS, 1.0 - dist.U_EPS]))
+    return min(float(lo), spec.support[0]) if math.isfinite(spec.support[0]) else float(lo), \
+        max(float(hi), spec.support[1]) if math.isfinite(spec.support[1]) else float(hi)
+
+
 def _is_year_table(v) -> bool:
     return isinstance(v, Mapping) and bool(v) and all(str(k).strip().isdigit() for k in v)
 
@@ -202,7 +211,7 @@ class _Builder:
                 raise ctx.error(exc.problem) from None
         if isinstance(v, Mapping) and dist.is_distribution_table(v):
             spec, per_year = self.distribution(ctx, v)
-            s_low, s_high = spec.support
+            s_low, s_high = _reach(spec)
             if s_low < low or s_high > high:
                 raise ctx.error(f"the distribution's range [{s_low:g}, {s_high:g}] leaves the allowed "
                                 f"range [{low:g}, {high:g}]")

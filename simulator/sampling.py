@@ -81,7 +81,11 @@ def sample_inputs(scenario: Scenario, n: int, *, seed: int, block: int, n_years:
         inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
     }
     correlate(uniforms, scenario)
-    return {inp.key: inp.distribution.ppf(uniforms[inp.key]) for inp in scenario.inputs}
+    from .distributions import U_EPS
+
+    # uniforms are kept U_EPS away from 0 and 1: the loader checks ranges on that basis
+    return {inp.key: inp.distribution.ppf(np.clip(uniforms[inp.key], U_EPS, 1.0 - U_EPS, out=uniforms[inp.key]))
+            for inp in scenario.inputs}
 
 
 def point_inputs(scenario: Scenario, *, growth: str = "mean") -> dict[str, np.ndarray]:

@@ -1,0 +1,82 @@
+"""Closed-form oracles, checked within a few Monte Carlo standard errors (fixed seeds).
+
+Each expected number cites its derivation; tolerances are 4 standard errors, computed from
+the same formula, never tuned.
+"""
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from simulator.runner import run
+from simulator.summary import summarise_years
+
+from .helpers import scenario
+
+N = 200_000
+
+
+def test_independent_normal_effects_sum_to_a_normal():
+    # Sum of independent N(mu_i, sd_i) is N(sum mu, sqrt(sum sd^2)); amounts on separate posts.
+    mus, sds = [100_000, 250_000, 50_000], [20_000, 40_000, 10_000]
+    posts = [{"id": f"p{i}", "base": 10_000_000} for i in range(3)]
+    measures = [{"id": f"m{i}", "post": f"p{i}", "effect": {"amount": {"normal": [mu, sd]}}}
+                for i, (mu, sd) in enumerate(zip(mus, sds))]
+    s = scenario(posts, measures, years=(2025,))
+    x = run(s, N, seed=11)["net_savings"].values[:, 0]
+    mu, sd = sum(mus), math.sqrt(sum(v * v for v in sds))
+    assert abs(x.mean() - mu) < 4 * sd / math.sqrt(N)
+    assert abs(x.std() - sd) < 4 * sd / math.sqrt(2 * N)
+    # a quantile: P5 = mu - 1.645 sd; its standard error is sqrt(p(1-p)/N) / density(q)
+    q = mu + sd * stats.norm.ppf(0.05)
+    se_q = math.sqrt(0.05 * 0.95 / N) / stats.norm.pdf(stats.norm.ppf(0.05)) * sd
+    assert abs(np.quantile(x, 0.05) - q) < 4 * se_q
+
+
+def test_independent_go_aheads_give_a_binomial_chance_of_meeting_the_target():
+    # k = 5 measures of 100,000 each going ahead with p = 0.6: meeting 300,000 needs >= 3 of 5.
+    posts = [{"id": f"p{i}", "base": 10_000_000} for i in range(5)]
+    measures = [{"id": f"m{i}", "post": f"p{i}", "effect": {"amount": 100_000}, "go_ahead": 0.6}
+                for i in range(5)]
+    s = scenario(posts, measures, years=(2025,),
+                 targets=[{"scope": "all", "amounts": {"2025": 300_000}}])
+    p_expected = stats.binom.sf(2, 5, 0.6)  # P(X >= 3) = 0.68256
+    p = summarise_years(run(s, N, seed=5))["p_target_met"]["2025"]
+    assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
+
+
+def test_a_single_pert_effect_has_the_pert_mean():
+    # PERT [a, m, b], lambda 4: mean (a + 4m + b) / 6, variance (mean - a)(b - mean) / 7.
+    a, m, b = 50_000, 100_000, 200_000
+    s = scenario([{"id": "p", "base": 10_000_000}],
+                 [{"id": "x", "post": "p", "effect": {"amount": {"pert": [a, m, b]}}}], years=(2025,))
+    x = run(s, N, seed=2)["net_savings"].values[:, 0]
+    mean = (a + 4 * m + b) / 6
+    sd = math.sqrt((mean - a) * (b - mean) / 7)
+    assert abs(x.mean() - mean) < 4 * sd / math.sqrt(N)
+
+
+def test_budget_probability_of_a_normal_growth():
+    # Baseline 1e6 * (1 + g), g ~ N(0.03, 0.02): P(spending <= 1.04e6) = Phi((0.04 - 0.03) / 0.02).
+    s = scenario([{"id": "p", "base": 1_000_000, "growth": {"normal": [0.03, 0.02]}}], [], years=(2025,),
+                 budgets=[{"scope": "all", "amounts": {"2025": 1_040_000}}])
+    p_expected = stats.norm.cdf(0.5)
+    p = summarise_years(run(s, N, seed=8))["p_within_budget"]["2025"]
+    assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
+
+
+def test_rank_correlation_is_induced_and_marginals_kept():
+    # Gaussian copula with Pearson 2 sin(pi r / 6) has Spearman r; PERT marginals unchanged.
+    posts = [{"id": "p", "base": 10_000_000}, {"id": "q", "base": 10_000_000}]
+    measures = [{"id": "a", "post": "p", "effect": {"amount": {"pert": [0, 50, 100]}}},
+                {"id": "b", "post": "q", "effect": {"amount": {"uniform": [0, 100]}}}]
+    s = scenario(posts, measures, years=(2025,),
+                 correlation=[{"between": ["a.effect", "b.effect"], "rank": 0.6, "reason": "test"}])
+    ds = run(s, N, seed=4, detail=True)
+    x = ds["measure_savings"].sel(measure="a").values[:, 0]
+    y = ds["measure_savings"].sel(measure="b").values[:, 0]
+    rho = stats.spearmanr(x, y)[0]
+    # standard error of Spearman's rho is about (1 - rho^2) / sqrt(N) for a Gaussian copula
+    assert abs(rho - 0.6) < 4 * (1 - 0.36) / math.sqrt(N) + 0.005
+    assert abs(y.mean() - 50) < 4 * (100 / math.sqrt(12)) / math.sqrt(N)
