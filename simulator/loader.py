@@ -464,7 +464,7 @@ def _read_posts(ctx: _Ctx, v, b: _Builder) -> tuple[Post, ...]:
         pid = p.get("id") if isinstance(p, Mapping) else None
         pctx = ctx.at(f'post "{pid}"' if isinstance(pid, str) else f"post[{i}]")
         p = _table(pctx, p, {"id", "name", "law", "base", "clients", "growth", "volume_growth",
-                             "price_growth", "combine", "stock", "source"}, {"id", "law", "base", "source"})
+                             "price_growth", "combine", "stock", "source"}, {"id", "law", "source"})
         pid = _ident(pctx.at("id"), p["id"])
         if pid in seen:
             raise pctx.at("id").error(f"duplicate post id {pid!r}")
@@ -472,7 +472,10 @@ def _read_posts(ctx: _Ctx, v, b: _Builder) -> tuple[Post, ...]:
         law = p["law"]
         if law not in LAWS:
             raise pctx.at("law").error(f"law must be one of {', '.join(LAWS)}, got {law!r}")
-        base = _number(pctx.at("base"), p["base"], low=0.0, high=1e12)
+        if "base" not in p and not (isinstance(p.get("stock"), Mapping) and "cost_per_client" in p["stock"]):
+            raise pctx.error("missing required key 'base' (base-year expenditure; or give "
+                             "[post.stock] clients and cost_per_client)")
+        base = _number(pctx.at("base"), p["base"], low=0.0, high=1e12) if "base" in p else None
         clients = _number(pctx.at("clients"), p["clients"], low=0.0, high=1e8) if "clients" in p else None
         if "growth" in p and "volume_growth" in p:
             raise pctx.error("give growth or volume_growth, not both (they are the same)")
@@ -489,7 +492,7 @@ def _read_posts(ctx: _Ctx, v, b: _Builder) -> tuple[Post, ...]:
         stock = None
         if "stock" in p:
             sctx = pctx.at("stock")
-            s = _table(sctx, p["stock"], {"clients", "duration", "outflow_rate", "inflow"})
+            s = _table(sctx, p["stock"], {"clients", "duration", "outflow_rate", "inflow", "cost_per_client"})
             n0 = s.get("clients", clients)
             if n0 is None:
                 raise sctx.error("a stock needs clients (here or on the post)")
@@ -505,6 +508,12 @@ def _read_posts(ctx: _Ctx, v, b: _Builder) -> tuple[Post, ...]:
             inflow = (b.quantity(sctx.at("inflow"), s["inflow"], f"{pid}.inflow", "stock", low=0.0, high=1e8)
                       if "inflow" in s else None)
             stock = Stock(n0, rate, inflow)
+            if "cost_per_client" in s:
+                cpc = _number(sctx.at("cost_per_client"), s["cost_per_client"], low=0.0, high=1e8)
+                if base is not None and abs(base - n0 * cpc) > max(1.0, 1e-6 * base):
+                    raise sctx.error(f"clients x cost_per_client = {n0 * cpc:,.0f} contradicts the post's "
+                                     f"base {base:,.0f}; give one of them")
+                base = n0 * cpc
         posts.append(Post(pid, _text(pctx.at("name"), p.get("name", pid), limit=200), law, base, clients,
                           growth.get("volume_growth"), growth.get("price_growth"), combine, stock,
                           _source(pctx.at("source"), p["source"])))

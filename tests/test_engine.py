@@ -166,3 +166,10 @@ def test_adding_a_measure_does_not_reshuffle_the_others():
     a = run(s1, 500, seed=1, detail=True)["measure_savings"].sel(measure="a").values
     b = run(s2, 500, seed=1, detail=True)["measure_savings"].sel(measure="a").values
     np.testing.assert_array_equal(a, b)
+
+
+def test_stock_given_by_cost_per_client():
+    s = scenario([{"id": "v", "stock": {"clients": 10, "duration": 1.0, "cost_per_client": 50_000}}], [])
+    assert s.post("v").base == 500_000
+    b = simulate_block(s, 1, deterministic=True)
+    np.testing.assert_allclose(b.baseline[:, 0], 500_000)
