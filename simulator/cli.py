@@ -172,13 +172,20 @@ def _eur(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
-def _pct(p: float | None, se: float | None) -> str:
-    return "-" if p is None else f"{100 * p:.1f}% ±{100 * (se or 0):.1f}"
+def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
+    if p is None:
+        return "-"
+    if n and p in (0.0, 1.0):
+        # no path crossed: the standard error is 0, the honest bound is the rule of three
+        bound = 100 * 3 / n
+        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
+    return f"{100 * p:.1f}% ±{100 * (se or 0):.1f}"
 
 
 def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | None) -> str:
     who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
-    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings against the baseline [EUR]", ""]
+    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings of all posts against the "
+             "baseline (spending without the measures) [EUR]", ""]
     head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}{'target':>14}{'P(target met)':>17}"
     has_budget = any(v is not None for v in summary["p_within_budget"].values())
     if has_budget:
@@ -188,20 +195,27 @@ def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | N
         k = str(y)
         v = summary["savings"][k]
         row = (f"{y:<6}{_eur(v['mean']):>14}{_eur(v['p5']):>14}{_eur(v['p50']):>14}{_eur(v['p95']):>14}"
-               f"{_eur(summary['target'][k]):>14}{_pct(summary['p_target_met'][k], summary['p_target_met_se'][k]):>17}")
+               f"{_eur(summary['target'][k]):>14}{_pct(summary['p_target_met'][k], summary['p_target_met_se'][k], paths):>17}")
         if has_budget:
-            row += f"{_pct(summary['p_within_budget'][k], summary['p_within_budget_se'][k]):>19}"
+            row += f"{_pct(summary['p_within_budget'][k], summary['p_within_budget_se'][k], paths):>19}"
         lines.append(row)
     goals = summary["goals"]
-    if len(goals) > 1 or any(g["kind"] == "budget" for g in goals):
+    if goals:
         lines.append("")
-        lines.append("targets and budgets (probability it holds, ± Monte Carlo standard error):")
+        lines.append("each target and budget, judged on its own scope:")
         for g in goals:
-            what = "target" if g["kind"] == "target" else "budget"
-            years = ", ".join(f"{y}: {_eur(d['amount'])} -> {_pct(d['p'], d['se'])}" for y, d in g["years"].items())
-            lines.append(f"  {what} {g['id']} [{g['scope']}]: {years}")
+            if g["kind"] == "target":
+                basis = "savings against base-year spending" if g["against"] == "base_year" else "net savings"
+                lines.append(f"  target {g['id']} [{g['scope']}], {basis}:")
+            else:
+                lines.append(f"  budget {g['id']} [{g['scope']}], spending with measures and growth:")
+            for y, d in g["years"].items():
+                verb = "P(met)" if g["kind"] == "target" else "P(within)"
+                lines.append(f"    {y}: {_eur(d['amount']):>13}   P50 {_eur(d['p50']):>13}   "
+                             f"P5-P95 {_eur(d['p5'])} .. {_eur(d['p95'])}   {verb} {_pct(d['p'], d['se'], paths)}")
             if g["p_all_years"] is not None and len(g["years"]) > 1:
                 lines.append(f"    every year together: {100 * g['p_all_years']:.1f}%")
     lines.append("")
-    lines.append("± is the Monte Carlo standard error; P5-P95 is the 90% range of net savings.")
+    lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "
+                 "P5-P95 is the 90% range.")
     return "\n".join(lines)

@@ -29,6 +29,7 @@ class Goal:
     scope: str
     amounts: dict[int, float]
     holds: dict[int, np.ndarray]  # year -> bool per path
+    measured: dict[int, np.ndarray]  # year -> what is judged per path (savings or spending)
     against: str = "baseline"
 
 
@@ -44,7 +45,7 @@ def goals(ds, *, municipality: str | None = None) -> list[Goal]:
             continue
         net = ds["scope_net_savings"].sel(scope=t["scope"])
         base = ds["scope_baseline"].sel(scope=t["scope"])
-        holds, amounts = {}, {}
+        holds, amounts, measured = {}, {}, {}
         for y, a in t["amounts"].items():
             y = int(y)
             saved = net.sel(year=y).values
@@ -53,19 +54,21 @@ def goals(ds, *, municipality: str | None = None) -> list[Goal]:
                 saved = t["base_year_spending"] - (base.sel(year=y).values - saved)
             holds[y] = saved >= a
             amounts[y] = a
-        out.append(Goal(t["id"], "target", t["scope"], amounts, holds, t["against"]))
+            measured[y] = saved
+        out.append(Goal(t["id"], "target", t["scope"], amounts, holds, measured, t["against"]))
     for b in json.loads(ds.attrs.get("budgets", "[]")):
         if not _municipality_ok(b, municipality):
             continue
         net = ds["scope_net_savings"].sel(scope=b["scope"])
         base = ds["scope_baseline"].sel(scope=b["scope"])
-        holds, amounts = {}, {}
+        holds, amounts, measured = {}, {}, {}
         for y, a in b["amounts"].items():
             y = int(y)
             spending = base.sel(year=y).values - net.sel(year=y).values
             holds[y] = spending <= a
             amounts[y] = a
-        out.append(Goal(b["id"], "budget", b["scope"], amounts, holds))
+            measured[y] = spending
+        out.append(Goal(b["id"], "budget", b["scope"], amounts, holds, measured))
     return out
 
 
@@ -128,7 +131,9 @@ def summarise_years(ds, *, municipality: str | None = None) -> dict:
         per_year = {}
         for y in sorted(g.amounts):
             p = float(g.holds[y].mean())
-            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n)}
+            lo, mid, hi = np.quantile(g.measured[y], [0.05, 0.5, 0.95])
+            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n),
+                                "p5": float(lo), "p50": float(mid), "p95": float(hi)}
         all_years = np.logical_and.reduce([g.holds[y] for y in g.amounts]) if g.amounts else None
         out["goals"].append({
             "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,
