@@ -172,8 +172,9 @@ def simulate_block(
     post_index = {p.id: i for i, p in enumerate(scenario.posts)}
     baseline = np.empty((len(scenario.posts), n_years, n))
     growth = {}
+    no_growth = deterministic and scenario.check_growth == "none"
     for i, p in enumerate(scenario.posts):
-        vol, price = _growth_factors(env, p)
+        vol, price = _growth_factors(env, p, none=no_growth)
         growth[p.id] = (vol, price)
         if p.stock is None:
             baseline[i] = p.base * vol * price
@@ -348,11 +349,15 @@ def _measure_weight(scenario: Scenario, m: Measure, municipality: str | None) ->
     return shares[municipality] / total if total > 0 else 1.0 / len(shares)
 
 
-def _growth_factors(env: _Env, p: Post) -> tuple[np.ndarray, np.ndarray]:
-    """Cumulative growth since the base year, (model year, path): prod (1 + g)."""
+def _growth_factors(env: _Env, p: Post, *, none: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative growth since the base year, (model year, path): prod (1 + g).
+
+    ``none``: the document computes on base-year figures, so its check runs without growth,
+    however the growth is written (number, distribution, year table or expression).
+    """
     out = []
     for q, what in ((p.volume_growth, "growth"), (p.price_growth, "price_growth")):
-        if q is None:
+        if q is None or none:
             out.append(np.ones((env.n_years, 1)))
             continue
         g = env.full(q, what=f'post "{p.id}" {what}') * np.ones((env.n_years, 1))

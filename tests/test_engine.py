@@ -173,3 +173,12 @@ def test_stock_given_by_cost_per_client():
     assert s.post("v").base == 500_000
     b = simulate_block(s, 1, deterministic=True)
     np.testing.assert_allclose(b.baseline[:, 0], 500_000)
+
+
+def test_check_without_growth_ignores_growth_in_any_form():
+    posts = [{**POST, "growth": "0.01 + 0.02", "price_growth": {"2025": 0.05}}]
+    s = scenario(posts, [{"id": "a", "post": "hh", "effect": {"fraction": 0.1}}],
+                 check={"growth": "none", "reason": "test"})
+    assert det(s)["effect"][2025] == pytest.approx(100_000)
+    grown = scenario(posts, [{"id": "a", "post": "hh", "effect": {"fraction": 0.1}}])
+    assert det(grown)["effect"][2025] == pytest.approx(100_000 * 1.03 * 1.05)
