@@ -752,6 +752,9 @@ def _read_phase(ctx, v, b: _Builder, mid, start) -> PhaseTable | PhaseTurnover |
 def _read_delay(ctx, v, b: _Builder, mid) -> str | None:
     if v is None:
         return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        years = _number(ctx, v, low=0.0, high=10.0)  # 0: no delay, overriding [defaults]
+        return None if years == 0 else b.add_input(ctx, f"{mid}.delay", dist.Fixed(years), "delay").name
     if isinstance(v, Mapping) and "p" in v and "years" in v:
         d = _table(ctx, v, {"p", "years"})
         p = _number(ctx.at("p"), d["p"], low=0.0, high=1.0)
@@ -772,7 +775,8 @@ def _read_delay(ctx, v, b: _Builder, mid) -> str | None:
         if lo < 0 or hi > 10:
             raise ctx.error(f"a delay lies between 0 and 10 years; this one ranges [{lo:g}, {hi:g}]")
     else:
-        raise ctx.error("delay is {p = probability, years = length} or a distribution of years")
+        raise ctx.error("delay is a number of years (0: none), {p = probability, years = length} "
+                        "or a distribution of years")
     return b.add_input(ctx, f"{mid}.delay", spec, "delay").name
 
 

@@ -182,3 +182,14 @@ def test_check_without_growth_ignores_growth_in_any_form():
     assert det(s)["effect"][2025] == pytest.approx(100_000)
     grown = scenario(posts, [{"id": "a", "post": "hh", "effect": {"fraction": 0.1}}])
     assert det(grown)["effect"][2025] == pytest.approx(100_000 * 1.03 * 1.05)
+
+
+def test_delay_zero_overrides_the_default_and_a_number_is_certain():
+    defaults = {"delay": {"p": 1.0, "years": 1}, "reason": "test"}
+    m = {"id": "a", "post": "hh", "effect": {"amount": 100}}
+    s = scenario([POST], [{**m, "delay": 0}], defaults=defaults)
+    assert simulate_block(s, 4, seed=1).gross[0, 0] == 100
+    s = scenario([POST], [m], defaults=defaults)
+    assert simulate_block(s, 4, seed=1).gross[0, 0] == 0
+    s = scenario([POST], [{**m, "delay": 1}])
+    assert simulate_block(s, 4, seed=1).gross[0, 0] == 0
