@@ -211,6 +211,10 @@ def simulate_block(
             if delay is not None and m.delay_shifts_costs:
                 k = _shift(k, delay, n)
             costs[mi] = k * go
+        if m.committed_costs is not None:
+            # spent before the decision: paid whether or not the measure goes ahead
+            k = env.full(m.committed_costs, what=f'measure "{m.id}" committed_costs') * np.ones((n_years, 1))
+            costs[mi] += k * values[m.cost_factor] if m.cost_factor else k
 
     # cost groups: paid once when any member goes ahead, split over the members that do
     for g in scenario.cost_groups:
@@ -325,8 +329,8 @@ def _full_measures(scenario: Scenario, measures: list[Measure], arr: np.ndarray)
 
 
 def _booked_post(m: Measure) -> str:
-    """Where a measure's costs are booked: the post of its first effect."""
-    return m.effects[0].post
+    """Where a measure's costs are booked: its post, else the post of its first effect."""
+    return m.post
 
 
 def _share(scenario: Scenario, municipality: str | None, law: str) -> float:

@@ -569,7 +569,7 @@ def _read_cost_groups(ctx, v, b: _Builder, known) -> tuple[CostGroup, ...]:
 
 
 MEASURE_KEYS = {"id", "name", "law", "post", "effect", "start", "phase_in", "effect_factor",
-                "go_ahead", "delay", "costs", "cost_factor", "delay_shifts_costs", "cost_group",
+                "go_ahead", "delay", "costs", "committed_costs", "cost_factor", "delay_shifts_costs", "cost_group",
                 "substitution", "municipalities", "published", "source", "comment"}
 EFFECT_KEYS = {"post", "posts", "scope", "fraction", "amount", "lever", "reach"}
 
@@ -580,21 +580,27 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
     for i, m in enumerate(_list(ctx.at("measure"), v)):
         mid = m.get("id") if isinstance(m, Mapping) else None
         mctx = ctx.at(f'measure "{mid}"' if isinstance(mid, str) else f"measure[{i}]")
-        m = _table(mctx, m, MEASURE_KEYS, {"id", "effect", "source"})
+        m = _table(mctx, m, MEASURE_KEYS, {"id", "source"})
         mid = _ident(mctx.at("id"), m["id"])
         if mid in seen:
             raise mctx.at("id").error(f"duplicate measure id {mid!r}")
         seen.add(mid)
         default_post = m.get("post")
+        if default_post is not None and default_post not in post_map:
+            raise mctx.at("post").error(f"unknown post {default_post!r}; known: {', '.join(post_map)}")
         effects = []
-        raw_effects = m["effect"] if isinstance(m["effect"], list) else [m["effect"]]
-        if not raw_effects:
-            raise mctx.at("effect").error("a measure needs at least one effect")
+        raw_effects = m.get("effect", [])
+        raw_effects = raw_effects if isinstance(raw_effects, list) else [raw_effects]
+        if not raw_effects and not any(k in m for k in ("costs", "committed_costs", "cost_group")):
+            raise mctx.error("a measure needs an effect, or costs (a measure with costs only)")
+        if not raw_effects and default_post is None:
+            raise mctx.at("post").error("a measure with costs only needs post = '...' to book them on")
         for j, e in enumerate(raw_effects):
             ectx = mctx.at("effect" if len(raw_effects) == 1 else f"effect[{j}]")
             effects.extend(_read_effect(ectx, e, b, post_map, default_post, f"{mid}.effect"
                                         + ("" if j == 0 else f"{j}")))
-        law = m.get("law", post_map[effects[0].post].law)
+        booked = default_post if default_post is not None else effects[0].post
+        law = m.get("law", post_map[booked].law)
         if law not in LAWS:
             raise mctx.at("law").error(f"law must be one of {', '.join(LAWS)}")
         start = _year(mctx.at("start"), m["start"], b.years) if "start" in m else b.horizon[0]
@@ -614,9 +620,11 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
 
         costs = (b.quantity(mctx.at("costs"), m["costs"], f"{mid}.costs", "cost", low=-1e12, high=1e12)
                  if "costs" in m else None)
+        committed = (b.quantity(mctx.at("committed_costs"), m["committed_costs"], f"{mid}.committed_costs",
+                                "cost", low=-1e12, high=1e12) if "committed_costs" in m else None)
         cost_factor = None
-        if costs is not None or m.get("cost_group"):
-            certain_cost = costs is None or not _is_random(costs, b)
+        if costs is not None or committed is not None or m.get("cost_group"):
+            certain_cost = not any(q is not None and _is_random(q, b) for q in (costs, committed))
             cost_factor = _factor(mctx, "cost_factor", m, defaults, b, mid, certain_cost, "cost")
         shifts = m.get("delay_shifts_costs", False)
         if not isinstance(shifts, bool):
@@ -650,7 +658,8 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
         out.append(Measure(
             id=mid, name=_text(mctx.at("name"), m.get("name", mid), limit=300), law=law,
             effects=tuple(effects), start=start, phase=phase, effect_factor=effect_factor,
-            go_ahead=go_ahead, delay=delay, costs=costs, cost_factor=cost_factor,
+            go_ahead=go_ahead, delay=delay, costs=costs, committed_costs=committed, post=booked,
+            cost_factor=cost_factor,
             delay_shifts_costs=shifts, cost_group=group, substitution=substitution,
             municipalities=munis, published=published, source=_source(mctx.at("source"), m["source"])))
     return tuple(out)
@@ -938,6 +947,8 @@ def _check_names(ctx, parameters, posts, measures, cost_groups, known) -> None:
             check(e.value, mctx.at("effect"))
         if m.costs is not None:
             check(m.costs, mctx.at("costs"))
+        if m.committed_costs is not None:
+            check(m.committed_costs, mctx.at("committed_costs"))
         if m.substitution is not None:
             check(m.substitution.share, mctx.at("substitution"))
         if isinstance(m.phase, PhaseTurnover):

@@ -193,6 +193,8 @@ class Measure:
     go_ahead: str | None  # random-input key (bernoulli)
     delay: str | None  # random-input key (years, may be fractional)
     costs: Quantity | None  # implementation / transition costs [EUR per year]
+    committed_costs: Quantity | None  # paid whether or not it goes ahead (spent before the decision)
+    post: str  # where costs are booked: the measure's post, else its first effect's
     cost_factor: str | None
     delay_shifts_costs: bool
     cost_group: str | None

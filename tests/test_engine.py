@@ -193,3 +193,14 @@ def test_delay_zero_overrides_the_default_and_a_number_is_certain():
     assert simulate_block(s, 4, seed=1).gross[0, 0] == 0
     s = scenario([POST], [{**m, "delay": 1}])
     assert simulate_block(s, 4, seed=1).gross[0, 0] == 0
+
+
+def test_committed_costs_are_paid_without_go_ahead_and_cost_only_measures():
+    s = scenario([POST], [
+        {"id": "a", "post": "hh", "effect": {"amount": 100}, "go_ahead": 0.0,
+         "costs": {"2026": 30}, "committed_costs": {"2025": 20}},
+        {"id": "programme", "post": "hh", "costs": 7},
+    ])
+    b = simulate_block(s, 50, seed=2)
+    np.testing.assert_allclose(b.costs[:, 0], [27, 7])
+    np.testing.assert_allclose(b.gross, 0)
