@@ -232,7 +232,8 @@ def simulate_block(
 
     # --- combine on each post: communicerende vaten ------------------------------------
     spending = baseline.copy()
-    gross_by = np.zeros((len(measures), len(scenario.posts), n_years, n))  # attributed savings
+    # attributed savings, only for the (measure, post) pairs that exist: measure -> [(post, (year, path))]
+    gross_by: list[list[tuple[int, np.ndarray]]] = [[] for _ in measures]
     for pi, p in enumerate(scenario.posts):
         items = fractions[p.id]
         if not items:
@@ -256,14 +257,14 @@ def simulate_block(
         share = np.divide(weight, wsum, out=np.zeros_like(weight), where=wsum > 0)
         attributed = standalone + share * loss
         for row, (mi, _, _) in enumerate(items):
-            gross_by[mi, pi] += attributed[row]
+            gross_by[mi].append((pi, attributed[row]))
 
     # --- substitution: part of the saving reappears as cost -------------------------------
     for mi, m in enumerate(measures):
         if m.substitution is None:
             continue
         sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share')
-        extra = sh * gross_by[mi].sum(axis=0)
+        extra = sh * _measure_total(gross_by[mi], n_years, n)
         costs[mi] += extra
         if m.substitution.post is not None:
             spending[post_index[m.substitution.post]] += extra
@@ -273,23 +274,27 @@ def simulate_block(
     n_h = len(scenario.years)
     scope_net = np.empty((len(scopes), n_h, n))
     scope_base = np.empty((len(scopes), n_h, n))
+    post_pos = {p.id: i for i, p in enumerate(scenario.posts)}
     for si, s in enumerate(scopes):
-        post_w = np.array([_share(scenario, s.municipality, p.law) if p.id in s.posts else 0.0
-                           for p in scenario.posts])
+        in_scope = {post_pos[pid] for pid in s.posts}
+        post_w = np.array([_share(scenario, s.municipality, p.law) if i in in_scope else 0.0
+                           for i, p in enumerate(scenario.posts)])
         scope_base[si] = np.tensordot(post_w, baseline[:, horizon], axes=1)
         net = np.zeros((n_h, n))
         for mi, m in enumerate(measures):
             w = _measure_weight(scenario, m, s.municipality)
             if w == 0.0:
                 continue
-            in_scope = np.array([1.0 if p.id in s.posts else 0.0 for p in scenario.posts])
-            net += w * np.tensordot(in_scope, gross_by[mi][:, horizon], axes=1)
+            for pi, saved in gross_by[mi]:
+                if pi in in_scope:
+                    net += w * saved[horizon]
             if _booked_post(m) in s.posts:
                 net -= w * costs[mi, horizon]
         scope_net[si] = net
     scope_spending = scope_base - scope_net
 
-    gross_m = gross_by.sum(axis=1)[:, horizon]
+    gross_m = np.stack([_measure_total(g, n_years, n)[horizon] for g in gross_by]) if measures \
+        else np.zeros((0, n_h, n))
     costs_h = costs[:, horizon]
     total_gross = gross_m.sum(axis=0)
     total_costs = costs_h.sum(axis=0)
@@ -315,6 +320,14 @@ def simulate_block(
         raise SimulationError("the simulation produced a non-finite number; check the scenario's "
                               "expressions and amounts for extreme values")
     return result
+
+
+def _measure_total(pairs: list[tuple[int, np.ndarray]], n_years: int, n: int) -> np.ndarray:
+    """A measure's attributed savings over all its posts, (year, path)."""
+    out = np.zeros((n_years, n))
+    for _, saved in pairs:
+        out += saved
+    return out
 
 
 def _full_measures(scenario: Scenario, measures: list[Measure], arr: np.ndarray) -> np.ndarray:

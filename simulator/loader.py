@@ -607,7 +607,8 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
         phase = _read_phase(mctx.at("phase_in"), m.get("phase_in"), b, mid, start)
 
         certain_effect = not any(_is_random(e.value, b) for e in effects)
-        effect_factor = _factor(mctx, "effect_factor", m, defaults, b, mid, certain_effect, "effect")
+        effect_factor = (_factor(mctx, "effect_factor", m, defaults, b, mid, certain_effect, "effect")
+                         if effects else None)  # no effect, nothing to scale: no idle random input
         go = m.get("go_ahead", defaults["go_ahead"])
         go_ahead = None
         if go is not None:
