@@ -33,43 +33,33 @@ class Goal:
     against: str = "baseline"
 
 
-def _municipality_ok(item: dict, municipality: str | None) -> bool:
-    return item.get("municipality") == municipality
+def _goal(ds, item: dict, kind: str) -> Goal:
+    """A target holds when savings (in its scope, on its basis) reach the amount; a budget
+    holds when spending in its scope stays at or under it."""
+    net = ds["scope_net_savings"].sel(scope=item["scope"])
+    base = ds["scope_baseline"].sel(scope=item["scope"])
+    against = item.get("against", "baseline")
+    holds, amounts, measured = {}, {}, {}
+    for y, a in item["amounts"].items():
+        y = int(y)
+        saved = net.sel(year=y).values
+        spending = base.sel(year=y).values - saved
+        if kind == "budget":
+            value, ok = spending, spending <= a
+        else:
+            # against base_year: base-year spending minus spending this year
+            value = item["base_year_spending"] - spending if against == "base_year" else saved
+            ok = value >= a
+        holds[y], amounts[y], measured[y] = ok, a, value
+    return Goal(item["id"], kind, item["scope"], amounts, holds, measured, against)
 
 
 def goals(ds, *, municipality: str | None = None) -> list[Goal]:
     """Targets and budgets of the region (or one municipality), evaluated per path."""
-    out = []
-    for t in json.loads(ds.attrs.get("targets", "[]")):
-        if not _municipality_ok(t, municipality):
-            continue
-        net = ds["scope_net_savings"].sel(scope=t["scope"])
-        base = ds["scope_baseline"].sel(scope=t["scope"])
-        holds, amounts, measured = {}, {}, {}
-        for y, a in t["amounts"].items():
-            y = int(y)
-            saved = net.sel(year=y).values
-            if t["against"] == "base_year":
-                # savings against base-year spending: base-year cost minus spending this year
-                saved = t["base_year_spending"] - (base.sel(year=y).values - saved)
-            holds[y] = saved >= a
-            amounts[y] = a
-            measured[y] = saved
-        out.append(Goal(t["id"], "target", t["scope"], amounts, holds, measured, t["against"]))
-    for b in json.loads(ds.attrs.get("budgets", "[]")):
-        if not _municipality_ok(b, municipality):
-            continue
-        net = ds["scope_net_savings"].sel(scope=b["scope"])
-        base = ds["scope_baseline"].sel(scope=b["scope"])
-        holds, amounts, measured = {}, {}, {}
-        for y, a in b["amounts"].items():
-            y = int(y)
-            spending = base.sel(year=y).values - net.sel(year=y).values
-            holds[y] = spending <= a
-            amounts[y] = a
-            measured[y] = spending
-        out.append(Goal(b["id"], "budget", b["scope"], amounts, holds, measured))
-    return out
+    return [_goal(ds, item, kind)
+            for kind, key in (("target", "targets"), ("budget", "budgets"))
+            for item in json.loads(ds.attrs.get(key, "[]"))
+            if item.get("municipality") == municipality]
 
 
 def headline_scope(ds, municipality: str | None) -> str:
