@@ -195,7 +195,8 @@ def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | N
         k = str(y)
         v = summary["savings"][k]
         row = (f"{y:<6}{_eur(v['mean']):>14}{_eur(v['p5']):>14}{_eur(v['p50']):>14}{_eur(v['p95']):>14}"
-               f"{_eur(summary['target'][k]):>14}{_pct(summary['p_target_met'][k], summary['p_target_met_se'][k], paths):>17}")
+               f"{_eur(summary['target'][k]):>14}"
+               f"{_pct(summary['p_target_met'][k], summary['p_target_met_se'][k], paths):>17}")
         if has_budget:
             row += f"{_pct(summary['p_within_budget'][k], summary['p_within_budget_se'][k], paths):>19}"
         lines.append(row)
@@ -212,7 +213,8 @@ def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | N
             for y, d in g["years"].items():
                 verb = "P(met)" if g["kind"] == "target" else "P(within)"
                 lines.append(f"    {y}: {_eur(d['amount']):>13}   P50 {_eur(d['p50']):>13}   "
-                             f"P5-P95 {_eur(d['p5'])} .. {_eur(d['p95'])}   {verb} {_pct(d['p'], d['se'], paths)}")
+                             f"P5-P95 {_eur(d['p5'])} .. {_eur(d['p95'])}   "
+                             f"{verb} {_pct(d['p'], d['se'], paths)}")
             if g["p_all_years"] is not None and len(g["years"]) > 1:
                 lines.append(f"    every year together: {100 * g['p_all_years']:.1f}%")
     lines.append("")

@@ -23,6 +23,7 @@ Any of them may add ``plan = x`` to declare the point value explicitly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -323,6 +324,30 @@ class Discrete(Distribution):
         return values[np.minimum(idx, len(values) - 1)]
 
 
+@dataclass(frozen=True, slots=True)
+class DelayMixture(Distribution):
+    """No delay with probability 1 - p, else a delay [years] drawn from ``years``."""
+
+    p: float
+    years: Distribution
+
+    def _natural_point(self):
+        return 0.0
+
+    @property
+    def mean(self):
+        return self.p * self.years.mean
+
+    @property
+    def support(self):
+        return (0.0, self.years.support[1])
+
+    def ppf(self, u):
+        u = np.asarray(u)
+        q = np.clip((u - (1.0 - self.p)) / max(self.p, 1e-300), 0.0, 1.0)
+        return np.where(u < 1.0 - self.p, 0.0, self.years.ppf(q))
+
+
 # --- construction from scenario data -------------------------------------------------
 
 
@@ -344,7 +369,7 @@ def _numbers(x, n: int, what: str) -> list[float]:
 
 
 def _ordered(values: list[float], names: str) -> None:
-    if any(a > b for a, b in zip(values, values[1:])):
+    if any(a > b for a, b in zip(values, values[1:], strict=False)):
         raise DistributionError(f"needs {names} in that order, got {values}")
 
 
@@ -492,12 +517,7 @@ def from_table(data: Mapping) -> Distribution:
         plan = _number(plan, "plan")
         low, high = spec.support
         if not low <= plan <= high:
-            raise DistributionError(f"plan = {plan:g} lies outside the distribution's range [{low:g}, {high:g}]")
-        spec = _with_plan(spec, plan)
+            raise DistributionError(f"plan = {plan:g} lies outside the distribution's range "
+                                    f"[{low:g}, {high:g}]")
+        spec = dataclasses.replace(spec, plan=plan)
     return spec
-
-
-def _with_plan(spec: Distribution, plan: float) -> Distribution:
-    import dataclasses
-
-    return dataclasses.replace(spec, plan=plan)

@@ -114,12 +114,16 @@ class _Env:
             case ByYear(years, values):
                 # exactly the listed years; unlisted years are 0 (one-off costs stay one-off)
                 out = np.zeros((self.n_years, 1))
-                for y, v in zip(years, values):
+                for y, v in zip(years, values, strict=True):
+                    row = self.years == y
                     val = np.asarray(self.eval(v), dtype=MONEY)
-                    val = val.reshape(-1)[None, :] if val.ndim < 2 else val[:1] if val.shape[0] == 1 else val[self.years == y]
+                    if val.ndim < 2:  # a number, or one value per path
+                        val = val.reshape(1, -1)
+                    elif val.shape[0] > 1:  # a per-year input: this year's row
+                        val = val[row]
                     if val.shape[1] > out.shape[1]:
                         out = np.repeat(out, val.shape[1], axis=1)
-                    out[self.years == y] = val
+                    out[row] = val
                 return out
         raise TypeError(q)  # pragma: no cover
 
@@ -274,9 +278,8 @@ def simulate_block(
     n_h = len(scenario.years)
     scope_net = np.empty((len(scopes), n_h, n))
     scope_base = np.empty((len(scopes), n_h, n))
-    post_pos = {p.id: i for i, p in enumerate(scenario.posts)}
     for si, s in enumerate(scopes):
-        in_scope = {post_pos[pid] for pid in s.posts}
+        in_scope = {post_index[pid] for pid in s.posts}
         post_w = np.array([_share(scenario, s.municipality, p.law) if i in in_scope else 0.0
                            for i, p in enumerate(scenario.posts)])
         scope_base[si] = np.tensordot(post_w, baseline[:, horizon], axes=1)
@@ -288,7 +291,7 @@ def simulate_block(
             for pi, saved in gross_by[mi]:
                 if pi in in_scope:
                     net += w * saved[horizon]
-            if _booked_post(m) in s.posts:
+            if m.post in s.posts:
                 net -= w * costs[mi, horizon]
         scope_net[si] = net
     scope_spending = scope_base - scope_net
@@ -339,11 +342,6 @@ def _full_measures(scenario: Scenario, measures: list[Measure], arr: np.ndarray)
     for row, m in enumerate(measures):
         out[index[m.id]] = arr[row]
     return out
-
-
-def _booked_post(m: Measure) -> str:
-    """Where a measure's costs are booked: its post, else the post of its first effect."""
-    return m.post
 
 
 def _share(scenario: Scenario, municipality: str | None, law: str) -> float:
@@ -442,7 +440,8 @@ def _stock_cost(env: _Env, p: Post, vol, price, levers) -> np.ndarray:
             for j, (frac, _) in enumerate(levers["price_new"]):
                 active = frac[t] != 0
                 turnover = np.divide(i_t, clients, out=np.ones(n), where=clients > 0)
-                new_cost[j] = np.where(active, 1.0 - (1.0 - new_cost[j]) * (1.0 - np.minimum(turnover, 1.0)), 0.0)
+                reached = 1.0 - (1.0 - new_cost[j]) * (1.0 - np.minimum(turnover, 1.0))
+                new_cost[j] = np.where(active, reached, 0.0)
                 c = c * (1.0 - frac[t] * new_cost[j])
         cost[t] = clients * c
     return cost

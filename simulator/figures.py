@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .engine import simulate_block
-from .model import Published, Scenario
+from .model import Scenario
 
 FIELDS = ("effect", "cost", "net")
 
@@ -67,7 +67,7 @@ def deterministic(scenario: Scenario, active: frozenset[str] | None = None) -> d
     }
 
 
-def _compare(what: str, published: Published | None, pub: dict, computed: dict, unit: float,
+def _compare(what: str, pub: dict, computed: dict, unit: float,
              tol: float, notes: dict[str, str], row_notes: dict[tuple[str, int], str]) -> list[Figure]:
     """Compare one row (a measure or the totals) field by field and year by year."""
     out = []
@@ -113,7 +113,9 @@ def check(scenario: Scenario) -> CheckResult:
     figures: list[Figure] = []
     standalone: dict[str, dict[int, float]] = {f: {y: 0.0 for y in scenario.years} for f in FIELDS}
     by_law: dict[str, dict[str, dict[int, float]]] = {
-        law: {f: {y: 0.0 for y in scenario.years} for f in FIELDS} for law in scenario.published_totals.by_law}
+        law: {f: {y: 0.0 for y in scenario.years} for f in FIELDS}
+        for law in scenario.published_totals.by_law
+    }
     inconsistent_rows: set[tuple[str, int]] = set()
     published_sum: dict[str, dict[int, float]] = {f: {} for f in FIELDS}
     for m in scenario.measures:
@@ -124,8 +126,8 @@ def check(scenario: Scenario) -> CheckResult:
                 if m.law in by_law:
                     by_law[m.law][f][y] += comp[f][y]
         pub = {"effect": m.published.effect, "cost": m.published.cost, "net": m.published.net}
-        tol = m.published.tolerance * unit if m.published.tolerance >= 0 else fig_tol
-        rows = _compare(f"measure {m.id}", m.published, pub, comp, unit, tol, dict(m.published.notes), {})
+        tol = fig_tol if m.published.tolerance is None else m.published.tolerance * unit
+        rows = _compare(f"measure {m.id}", pub, comp, unit, tol, dict(m.published.notes), {})
         figures.extend(rows)
         for r in rows:
             if r.inconsistency:
@@ -145,12 +147,12 @@ def check(scenario: Scenario) -> CheckResult:
                                      f"printed measure rows {s:,.0f}")
             elif (f, y) in inconsistent_rows:
                 row_notes[(f, y)] = "the total adds up measure rows that contradict themselves"
-    figures.extend(_compare("total (sum of measures alone)", None, tot_pub, standalone, unit,
+    figures.extend(_compare("total (sum of measures alone)", tot_pub, standalone, unit,
                             totals.tolerance * unit, dict(totals.notes), row_notes))
 
     for law, pub in totals.by_law.items():
         law_pub = {"effect": pub.effect, "cost": pub.cost, "net": pub.net}
-        figures.extend(_compare(f"total {law} (sum of its measures alone)", pub, law_pub, by_law[law], unit,
+        figures.extend(_compare(f"total {law} (sum of its measures alone)", law_pub, by_law[law], unit,
                                 totals.tolerance * unit, dict(pub.notes), {}))
 
     package = deterministic(scenario)["net"]

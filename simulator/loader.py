@@ -20,11 +20,11 @@ from .errors import ExpressionError, ScenarioError
 from .expressions import FUNCTIONS, parse
 from .model import (
     LAWS,
+    Budget,
     ByYear,
     Const,
     Correlation,
     CostGroup,
-    Budget,
     Effect,
     Formula,
     Measure,
@@ -298,21 +298,23 @@ def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scena
         raise mctx.at("years").error("years must be consecutive and increasing, e.g. [2025, 2026, 2027]")
     if years[0] <= base_year:
         raise mctx.at("years").error(f"the horizon must start after the base year {base_year}")
-    b.years = tuple(range(base_year + 1, years[-1] + 1))  # model years: year tables may start after the base year
+    # model years: year tables may start after the base year, before the horizon
+    b.years = tuple(range(base_year + 1, years[-1] + 1))
     b.horizon = years
     description = _text(mctx.at("description"), meta.get("description", ""), empty=True)
 
-    sources = {}
-    if "sources" in data:
-        st = _table(ctx.at("sources"), data["sources"], set(data["sources"]) if isinstance(data["sources"], Mapping) else set())
-        sources = {str(k): _text(ctx.at("sources", str(k)), v) for k, v in st.items()}
+    sources_table = data.get("sources", {})
+    if not isinstance(sources_table, Mapping):
+        raise ctx.at("sources").error("expected a table of short names and documents")
+    sources = {str(k): _text(ctx.at("sources", str(k)), v) for k, v in sources_table.items()}
 
     check = _table(ctx.at("check"), data.get("check", {}), {"growth", "reason"})
     growth_mode = check.get("growth", "mean")
     if growth_mode not in ("mean", "none"):
         raise ctx.at("check", "growth").error("growth must be 'mean' (spec default) or 'none'")
     if growth_mode == "none" and "reason" not in check:
-        raise ctx.at("check").error("growth = 'none' needs a reason = '...' (why the document ignores growth)")
+        raise ctx.at("check").error("growth = 'none' needs a reason = '...' "
+                                    "(why the document ignores growth)")
 
     defaults = _read_defaults(ctx.at("defaults"), data.get("defaults", {}))
 
@@ -321,7 +323,6 @@ def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scena
     known_names = set(parameters) | {"year"}
 
     posts = _read_posts(ctx, data["post"], b)
-    post_ids = {p.id for p in posts}
 
     municipalities = _read_municipalities(ctx, data.get("municipality", []))
     muni_ids = {m.id for m in municipalities}
@@ -361,7 +362,7 @@ def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scena
         targets=targets, budgets=budgets, municipalities=municipalities,
         published_totals=published_totals,
         check_growth=growth_mode, defaults_reason=defaults["reason"], sources=_frozen(sources),
-        file=file, digest=digest, data=data,
+        file=file, digest=digest,
     )
 
 
@@ -498,7 +499,8 @@ def _read_posts(ctx: _Ctx, v, b: _Builder) -> tuple[Post, ...]:
                 raise sctx.error("a stock needs clients (here or on the post)")
             n0 = _number(sctx.at("clients"), n0, low=1e-9, high=1e8)
             if ("duration" in s) == ("outflow_rate" in s):
-                raise sctx.error("give exactly one of duration (years) or outflow_rate (share leaving per year)")
+                raise sctx.error("give exactly one of duration (years) or "
+                                 "outflow_rate (share leaving per year)")
             if "duration" in s:
                 dur = _number(sctx.at("duration"), s["duration"], low=0.01, high=100.0)
                 rate = Const(min(1.0, 1.0 / dur))
@@ -569,7 +571,8 @@ def _read_cost_groups(ctx, v, b: _Builder, known) -> tuple[CostGroup, ...]:
 
 
 MEASURE_KEYS = {"id", "name", "law", "post", "effect", "start", "phase_in", "effect_factor",
-                "go_ahead", "delay", "costs", "committed_costs", "cost_factor", "delay_shifts_costs", "cost_group",
+                "go_ahead", "delay", "costs", "committed_costs", "cost_factor",
+                "delay_shifts_costs", "cost_group",
                 "substitution", "municipalities", "published", "source", "comment"}
 EFFECT_KEYS = {"post", "posts", "scope", "fraction", "amount", "lever", "reach"}
 
@@ -778,7 +781,7 @@ def _read_delay(ctx, v, b: _Builder, mid) -> str | None:
             raise ctx.at("years").error("a delay lies between 0 and 10 years")
         if p == 0 or (not years.is_random and years.point == 0):
             return None
-        spec = _DelayMixture(p, years)
+        spec = dist.DelayMixture(p, years)
     elif isinstance(v, Mapping) and dist.is_distribution_table(v):
         spec, _ = b.distribution(ctx, v)
         lo, hi = spec.support
@@ -788,35 +791,6 @@ def _read_delay(ctx, v, b: _Builder, mid) -> str | None:
         raise ctx.error("delay is a number of years (0: none), {p = probability, years = length} "
                         "or a distribution of years")
     return b.add_input(ctx, f"{mid}.delay", spec, "delay").name
-
-
-from dataclasses import dataclass as _dataclass  # noqa: E402
-
-
-@_dataclass(frozen=True, slots=True)
-class _DelayMixture(dist.Distribution):
-    """No delay with probability 1 - p, else a delay drawn from ``years``."""
-
-    p: float = 0.0
-    years: dist.Distribution = dist.Fixed(0.0)
-
-    def _natural_point(self):
-        return 0.0
-
-    @property
-    def mean(self):
-        return self.p * self.years.mean
-
-    @property
-    def support(self):
-        return (0.0, self.years.support[1])
-
-    def ppf(self, u):
-        import numpy as np
-
-        u = np.asarray(u)
-        q = np.clip((u - (1.0 - self.p)) / max(self.p, 1e-300), 0.0, 1.0)
-        return np.where(u < 1.0 - self.p, 0.0, self.years.ppf(q))
 
 
 def _read_published(ctx, v, years) -> Published:
@@ -834,7 +808,7 @@ def _read_published(ctx, v, years) -> Published:
             for y, text in t.items():
                 yy = _year(ctx.at("notes", key, str(y)), y, years)
                 notes[f"{key} {yy}"] = _text(ctx.at("notes", key, str(y)), text)
-    tol = _number(ctx.at("tolerance"), p.get("tolerance", 0.0), low=0.0, high=1e9) if "tolerance" in p else -1.0
+    tol = _number(ctx.at("tolerance"), p["tolerance"], low=0.0, high=1e9) if "tolerance" in p else None
     return Published(_frozen(out.get("effect", {})), _frozen(out.get("cost", {})),
                      _frozen(out.get("net", {})), _frozen(notes), tol)
 
@@ -862,7 +836,8 @@ def _read_target(ctx, t, years, posts, muni_ids, *, kind) -> Target | Budget:
                                            f"{', '.join(sorted(muni_ids)) or 'none'}")
     scope = Scope(scope.posts, scope.label, muni)
     amounts = _frozen(_year_numbers(ctx.at("amounts"), t["amounts"], years, low=-1e12, high=1e12))
-    tid = _ident(ctx.at("id"), t["id"]) if "id" in t else f"{kind}-{scope.label}" + (f"-{muni}" if muni else "")
+    default_id = f"{kind}-{scope.label}" + (f"-{muni}" if muni else "")
+    tid = _ident(ctx.at("id"), t["id"]) if "id" in t else default_id
     src = _source(ctx.at("source"), t["source"])
     if kind == "budget":
         return Budget(tid, scope, amounts, src)
@@ -921,7 +896,8 @@ def _read_correlations(ctx, v, b: _Builder) -> tuple[Correlation, ...]:
             np.fill_diagonal(mat, 1.0)
         else:
             rows = c["matrix"]
-            if not isinstance(rows, list) or len(rows) != n or any(not isinstance(r, list) or len(r) != n for r in rows):
+            square = isinstance(rows, list) and len(rows) == n
+            if not square or any(not isinstance(r, list) or len(r) != n for r in rows):
                 raise cctx.at("matrix").error(f"an {n} x {n} matrix, one row per member")
             mat = np.array([[_number(cctx.at("matrix"), x, low=-1, high=1) for x in r] for r in rows])
             if not np.allclose(mat, mat.T) or not np.allclose(np.diag(mat), 1.0):
@@ -929,7 +905,8 @@ def _read_correlations(ctx, v, b: _Builder) -> tuple[Correlation, ...]:
         try:
             np.linalg.cholesky(mat + 1e-12 * np.eye(n))
         except np.linalg.LinAlgError:
-            raise cctx.error("these correlations cannot hold together (matrix not positive definite)") from None
+            raise cctx.error("these correlations cannot hold together "
+                             "(matrix not positive definite)") from None
         out.append(Correlation(tuple(members), tuple(tuple(float(x) for x in r) for r in mat),
                                _text(cctx.at("reason"), c["reason"])))
     return tuple(out)

@@ -7,7 +7,6 @@ says otherwise; fractions are shares of a post's cost (0.1 = 10%).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -175,10 +174,7 @@ class Published:
     cost: dict[int, float] = field(default_factory=dict)
     net: dict[int, float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
-    tolerance: float = 1.0
-
-    def __hash__(self) -> int:  # dict fields: identity hash keeps the dataclass usable
-        return id(self)
+    tolerance: float | None = None  # None: the [published] tolerance
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,9 +282,6 @@ class PublishedTotals:
     unit: float
     by_law: dict[str, Published] = field(default_factory=dict)  # totals per law, if printed
 
-    def __hash__(self) -> int:
-        return id(self)
-
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
@@ -313,7 +306,6 @@ class Scenario:
     sources: dict[str, str]
     file: str
     digest: str  # sha256 of the file's bytes
-    data: dict = field(default_factory=dict, compare=False, repr=False)  # raw document, for variants
 
     def __hash__(self) -> int:
         return hash(self.digest)
@@ -328,13 +320,6 @@ class Scenario:
     def municipality(self, municipality_id: str) -> Municipality:
         return next(m for m in self.municipalities if m.id == municipality_id)
 
-    @property
-    def input_map(self) -> dict[str, RandomInput]:
-        return {i.key: i for i in self.inputs}
-
     def posts_of(self, law: str) -> tuple[str, ...]:
         return tuple(p.id for p in self.posts if law in ("all", p.law))
 
-
-def is_finite_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

@@ -45,18 +45,11 @@ def run_blocks(
     return out
 
 
-def run(
-    scenario: Scenario,
-    paths: int = 10_000,
-    *,
-    seed: int = 0,
-    detail: bool = False,
-    keep_inputs: bool = False,
-    overrides: dict[str, float] | None = None,
-    active: frozenset[str] | None = None,
-    progress: Callable[[int], None] | None = None,
-):
+def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0, **options):
     """Simulate ``paths`` paths; returns an :class:`xarray.Dataset`.
+
+    ``options`` are those of :func:`run_blocks`: detail, keep_inputs, overrides, active,
+    progress.
 
     Variables (money in EUR per year):
       net_savings, baseline, gross_savings, measure_costs_total : (path, year)
@@ -68,8 +61,7 @@ def run(
     """
     if not 1 <= paths <= MAX_PATHS:
         raise ValueError(f"paths must be between 1 and {MAX_PATHS}")
-    parts = run_blocks(scenario, paths, seed=seed, detail=detail, keep_inputs=keep_inputs,
-                       overrides=overrides, active=active, progress=progress)
+    parts = run_blocks(scenario, paths, seed=seed, **options)
     return to_dataset(scenario, parts, seed=seed)
 
 

@@ -75,7 +75,9 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
             uniforms[k] = corr[i : i + 1]
 
 
-def sample_inputs(scenario: Scenario, n: int, *, seed: int, block: int, n_years: int) -> dict[str, np.ndarray]:
+def sample_inputs(
+    scenario: Scenario, n: int, *, seed: int, block: int, n_years: int
+) -> dict[str, np.ndarray]:
     """Every random input's values for one block: key -> (1, n) or (n_years, n)."""
     uniforms = {
         inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
@@ -84,8 +86,9 @@ def sample_inputs(scenario: Scenario, n: int, *, seed: int, block: int, n_years:
     from .distributions import U_EPS
 
     # uniforms are kept U_EPS away from 0 and 1: the loader checks ranges on that basis
-    return {inp.key: inp.distribution.ppf(np.clip(uniforms[inp.key], U_EPS, 1.0 - U_EPS, out=uniforms[inp.key]))
-            for inp in scenario.inputs}
+    for u in uniforms.values():
+        np.clip(u, U_EPS, 1.0 - U_EPS, out=u)
+    return {inp.key: inp.distribution.ppf(uniforms[inp.key]) for inp in scenario.inputs}
 
 
 def point_inputs(scenario: Scenario, *, growth: str = "mean") -> dict[str, np.ndarray]:

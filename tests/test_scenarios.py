@@ -45,7 +45,8 @@ def test_deterministic_figures_are_pinned(case):
     for key, got_map in (("package_net", result.package_total), ("standalone_net", result.standalone_total)):
         for y, want in det[key].items():
             got = got_map[int(y)]
-            assert abs(got - want) <= 1.0, f"{spec['name']} > {key}@{y}: expected {want:,.0f} +- 1, got {got:,.0f}"
+            message = f"{spec['name']} > {key}@{y}: expected {want:,.0f} +- 1, got {got:,.0f}"
+            assert abs(got - want) <= 1.0, message
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

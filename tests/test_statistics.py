@@ -22,7 +22,7 @@ def test_independent_normal_effects_sum_to_a_normal():
     mus, sds = [100_000, 250_000, 50_000], [20_000, 40_000, 10_000]
     posts = [{"id": f"p{i}", "base": 10_000_000} for i in range(3)]
     measures = [{"id": f"m{i}", "post": f"p{i}", "effect": {"amount": {"normal": [mu, sd]}}}
-                for i, (mu, sd) in enumerate(zip(mus, sds))]
+                for i, (mu, sd) in enumerate(zip(mus, sds, strict=True))]
     s = scenario(posts, measures, years=(2025,))
     x = run(s, N, seed=11)["net_savings"].values[:, 0]
     mu, sd = sum(mus), math.sqrt(sum(v * v for v in sds))

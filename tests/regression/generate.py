@@ -79,7 +79,8 @@ def case_text(path: Path) -> str:
 
 
 def main(names: list[str]) -> None:
-    paths = [ROOT / "scenarios" / f"{n}.toml" for n in names] if names else sorted((ROOT / "scenarios").glob("*.toml"))
+    folder = ROOT / "scenarios"
+    paths = [folder / f"{n}.toml" for n in names] if names else sorted(folder.glob("*.toml"))
     for p in paths:
         (HERE / f"{p.stem}.toml").write_text(case_text(p), encoding="utf-8")
         print(f"wrote tests/regression/{p.stem}.toml")
