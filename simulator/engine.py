@@ -149,6 +149,8 @@ def simulate_block(
     detail: bool = False,
     keep_inputs: bool = False,
     overrides: dict[str, float] | None = None,
+    no_growth: bool = False,
+    extra_delay: float = 0.0,
 ) -> Block:
     """Simulate ``n`` paths of one block.
 
@@ -157,6 +159,9 @@ def simulate_block(
     deterministic : every input at its plan value (one path), go-ahead certain, no delay.
     active : ids of the measures in the package (None: all). Standalone runs pass one id.
     overrides : input key -> value fixed for every path (sensitivity and variants).
+    no_growth : no autonomous growth at all, whatever the posts say (the waterfall's and
+        the document's basis when it computes on base-year figures).
+    extra_delay : years added to every measure's delay ("everything a year later").
     """
     years_m = model_years(scenario)
     n_years = len(years_m)
@@ -176,7 +181,7 @@ def simulate_block(
     post_index = {p.id: i for i, p in enumerate(scenario.posts)}
     baseline = np.empty((len(scenario.posts), n_years, n))
     growth = {}
-    no_growth = deterministic and scenario.check_growth == "none"
+    no_growth = no_growth or (deterministic and scenario.check_growth == "none")
     for i, p in enumerate(scenario.posts):
         vol, price = _growth_factors(env, p, none=no_growth)
         growth[p.id] = (vol, price)
@@ -193,6 +198,8 @@ def simulate_block(
         go = values[m.go_ahead] if m.go_ahead else np.ones((1, 1))
         go_of[m.id] = go
         delay = values[m.delay] if m.delay else None
+        if extra_delay:
+            delay = extra_delay if delay is None else delay + extra_delay
         phase = _phase(env, m, years_m)
         factor = values[m.effect_factor] if m.effect_factor else 1.0
         for e in m.effects:

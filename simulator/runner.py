@@ -34,12 +34,16 @@ def run_blocks(
     overrides: dict[str, float] | None = None,
     active: frozenset[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    **engine,
 ) -> list[Block]:
-    """Simulate every block; blocks are independent, so their order never matters."""
+    """Simulate every block; blocks are independent, so their order never matters.
+
+    ``engine``: further options of :func:`simulate_block` (no_growth, extra_delay).
+    """
     out = []
     for b, n in blocks(paths):
         out.append(simulate_block(scenario, n, seed=seed, block=b, detail=detail,
-                                  keep_inputs=keep_inputs, overrides=overrides, active=active))
+                                  keep_inputs=keep_inputs, overrides=overrides, active=active, **engine))
         if progress is not None:
             progress(n)
     return out

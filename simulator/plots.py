@@ -1,0 +1,221 @@
+"""The four pictures of a report: fan chart, S-curve, tornado and waterfall.
+
+Made for greyscale print: bands in greys, lines told apart by style (solid, dashed,
+dotted) and bars by fill and hatch, never by colour alone. matplotlib is imported here
+only, with the non-interactive Agg backend, so nothing else pays for it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from .analysis import Findings
+from .paragraph import scope_words, waterfall_label
+from .summary import goals
+from .text import money, number
+
+GREYS = {"band95": "0.85", "band80": "0.65", "ink": "0.0", "mid": "0.45", "light": "0.8"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+                         "font.family": "DejaVu Sans"})
+    return plt
+
+
+def _money_axis(ax, lang: str, axis: str = "y", label: str = "") -> None:
+    """Ticks in EUR mln, or in EUR thousands when the axis spans less than 2 mln; the unit
+    goes into the axis label."""
+    from matplotlib.ticker import FuncFormatter
+
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    if hi - lo >= 2e6:
+        scale, unit, digits = 1e6, "€ mln", 1
+    else:
+        scale, unit, digits = 1e3, ("€ duizend" if lang == "nl" else "€ thousand"), 0
+    fmt = FuncFormatter(lambda v, _: number(v / scale, digits, lang))
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(fmt)
+    text = f"{label} ({unit})" if label else unit
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
+
+
+def _headline_goal(f: Findings):
+    head = f.risk["headline"]
+    if head is None:
+        return None
+    return next(g for g in goals(f.study.dataset, municipality=f.study.municipality) if g.id == head["goal"])
+
+
+def _what(f: Findings, lang: str) -> str:
+    """What the fan chart and S-curve show: the headline target's own quantity."""
+    g = _headline_goal(f)
+    nl = lang == "nl"
+    if g is None or g.kind != "target":
+        return "netto besparing" if nl else "net savings"
+    scope = scope_words(g.scope, lang)
+    if g.against == "base_year":
+        y0 = f.study.scenario.base_year
+        return f"{scope}: lagere uitgaven dan in {y0}" if nl else f"{scope}: spending below {y0}"
+    return f"{scope}: netto besparing" if nl else f"{scope}: net savings"
+
+
+def fan_chart(f: Findings, lang: str = "nl"):
+    """Per year the 90% and 80% ranges and the median, with the target and the plan."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    g = _headline_goal(f)
+    if g is not None and g.kind == "target":
+        years = sorted(g.amounts)
+        q = np.array([np.quantile(g.measured[y], [0.05, 0.10, 0.50, 0.90, 0.95]) for y in years])
+        target = [g.amounts[y] for y in years]
+    else:
+        years = f.summary["years"]
+        q = np.array([[f.summary["savings"][str(y)][k] for k in ("p5", "p10", "p50", "p90", "p95")]
+                      for y in years])
+        target = None
+    nl = lang == "nl"
+    ax.fill_between(years, q[:, 0], q[:, 4], color=GREYS["band95"], label="P5-P95", linewidth=0)
+    ax.fill_between(years, q[:, 1], q[:, 3], color=GREYS["band80"], label="P10-P90", linewidth=0)
+    ax.plot(years, q[:, 2], color=GREYS["ink"], lw=2, marker="o", ms=4, label="P50")
+    if target is not None:
+        ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
+                label="taakstelling" if nl else "target")
+    if g is None or (g.kind == "target" and g.against == "baseline" and g.scope.split("@")[0] == "all"):
+        ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
+                label="plan")
+    ax.axhline(0, color=GREYS["mid"], lw=0.6)
+    ax.set_xticks(years)
+    _money_axis(ax, lang)
+    ax.set_title(_what(f, lang), loc="left", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper left", bbox_to_anchor=(0, -0.12))
+    fig.tight_layout()
+    return fig
+
+
+def s_curve(f: Findings, lang: str = "nl"):
+    """The distribution (CDF) in the study year, with the target and P(target met) marked."""
+    plt = _plt()
+    y = f.study.year
+    g = _headline_goal(f)
+    values = g.measured[y] if g is not None and g.kind == "target" and y in g.measured else f.study.net
+    xs = np.sort(values)
+    ps = np.arange(1, xs.size + 1) / xs.size
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax.plot(xs, ps, color=GREYS["ink"], lw=2)
+    nl = lang == "nl"
+    head = f.risk["headline"]
+    if head is not None and head["kind"] == "target":
+        t = head["amount"]
+        ax.axvline(t, color=GREYS["ink"], ls="--", lw=1.2)
+        p = head["p_met"]
+        text = (f"taakstelling {money(t, lang)}\nkans gehaald {round(100 * p)}%" if nl
+                else f"target {money(t, lang)}\nP(met) {round(100 * p)}%")
+        ax.annotate(text, xy=(t, 1 - p), xytext=(8, -4), textcoords="offset points", fontsize=8,
+                    va="top", bbox={"fc": "white", "ec": GREYS["mid"], "lw": 0.5})
+        ax.plot([t], [1 - p], marker="o", color=GREYS["ink"])
+    for q, ls in ((0.05, ":"), (0.5, "-."), (0.95, ":")):
+        ax.axhline(q, color=GREYS["mid"], lw=0.6, ls=ls)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("kans op hooguit dit bedrag" if nl else "probability of at most this amount")
+    _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
+    fig.tight_layout()
+    return fig
+
+
+def tornado(f: Findings, lang: str = "nl", top: int = 10):
+    """The swing of P50 savings between each input's P10 and P90, largest on top."""
+    plt = _plt()
+    rows = [r for r in f.sensitivity if r["swing"] != 0][:top][::-1]
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * max(len(rows), 3) + 1.0))
+    base = float(np.median(f.study.rerun()))
+    label = "label" if lang == "nl" else "label_en"
+    names = [(r[label][:55] + "…") if len(r[label]) > 56 else r[label] for r in rows]
+    for i, r in enumerate(rows):
+        lo, hi = r["p50_at_p10"] - base, r["p50_at_p90"] - base
+        ax.barh(i, lo, color=GREYS["light"], edgecolor=GREYS["ink"], lw=0.6, hatch="///")
+        ax.barh(i, hi, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
+    ax.axvline(0, color=GREYS["ink"], lw=0.8)
+    ax.set_yticks(range(len(rows)), names, fontsize=8)
+    nl = lang == "nl"
+    _money_axis(ax, lang, "x", (f"verschil in P50 netto besparing {f.study.year}" if nl
+                                else f"change in P50 net savings {f.study.year}"))
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///",
+                             label="invoer op P10" if nl else "input at P10"),
+                       Patch(fc=GREYS["mid"], ec=GREYS["ink"], label="invoer op P90" if nl else "input at P90")],
+              frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def waterfall(f: Findings, lang: str = "nl"):
+    """From the plan through each cause to the P50 result."""
+    plt = _plt()
+    steps = [s for s in f.waterfall if s["kind"] == "total" or abs(s["value"]) >= 0.5]
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    level = 0.0
+    for i, s in enumerate(steps):
+        v = s["value"]
+        if s["kind"] == "total":
+            ax.bar(i, v, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
+            level = v
+            top = v
+        else:
+            up = v >= 0
+            ax.bar(i, v, bottom=level, color="white" if not up else GREYS["light"], edgecolor=GREYS["ink"],
+                   lw=0.6, hatch=None if up else "\\\\\\")
+            level += v
+            top = max(level, level - v)
+        ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=7)
+    ax.axhline(0, color=GREYS["ink"], lw=0.6)
+    ax.set_xticks(range(len(steps)), [waterfall_label(s["step"], lang) for s in steps], rotation=30,
+                  ha="right", fontsize=8)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels
+    _money_axis(ax, lang)
+    nl = lang == "nl"
+    ax.set_title((f"Van plan naar uitkomst, netto besparing {f.study.year}" if nl
+                  else f"From plan to result, net savings {f.study.year}"), loc="left", fontsize=10, pad=12)
+    fig.tight_layout()
+    return fig
+
+
+def variants_chart(rows: list[dict], year: int, lang: str = "nl"):
+    """P5-P95 range and P50 per variant (compare)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(rows) + 1.2))
+    for i, r in enumerate(rows[::-1]):
+        ax.plot([r["p5"], r["p95"]], [i, i], color=GREYS["mid"], lw=6, solid_capstyle="butt")
+        ax.plot([r["p50"]], [i], marker="D", color=GREYS["ink"], ms=6)
+    ax.set_yticks(range(len(rows)), [r["name"] for r in rows[::-1]], fontsize=8)
+    t = next((r["target"] for r in rows if r.get("target") is not None), None)
+    if t is not None:
+        ax.axvline(t, color=GREYS["ink"], ls="--", lw=1, label="taakstelling" if lang == "nl" else "target")
+        ax.legend(frameon=False, fontsize=8)
+    _money_axis(ax, lang, "x", (f"netto besparing {year}, P5-P95 en P50" if lang == "nl"
+                                else f"net savings {year}, P5-P95 and P50"))
+    fig.tight_layout()
+    return fig
+
+
+def png(fig, dpi: int = 120) -> bytes:
+    """The figure as PNG bytes; the figure is closed (a report makes many)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+ALL = {"fan": fan_chart, "s_curve": s_curve, "tornado": tornado, "waterfall": waterfall}
