@@ -258,9 +258,14 @@ def risk(study: Study, capacity: float | None = None) -> dict:
 
     The headline goal is the scope's first target (else its first budget) in the study year.
     """
-    n = study.paths
+    return risk_of(study.dataset, year=study.year, municipality=study.municipality, capacity=capacity)
+
+
+def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float | None = None) -> dict:
+    """:func:`risk` for a simulated Dataset (see :func:`simulator.runner.run`)."""
+    n = int(ds.sizes["path"])
     out_goals = []
-    for g in goals(study.dataset, municipality=study.municipality):
+    for g in goals(ds, municipality=municipality):
         years = {}
         shortfalls = {}
         for y in sorted(g.amounts):
@@ -290,12 +295,12 @@ def risk(study: Study, capacity: float | None = None) -> dict:
             "needed_capacity_all_years": (None if total_short is None
                                           else float(np.quantile(total_short, CERTAINTY))),
         })
-    head = next((g for g in out_goals if g["kind"] == "target" and study.year in g["years"]),
-                next((g for g in out_goals if study.year in g["years"]), None))
+    head = next((g for g in out_goals if g["kind"] == "target" and year in g["years"]),
+                next((g for g in out_goals if year in g["years"]), None))
     headline = None
     if head is not None:
-        h = head["years"][study.year]
-        headline = {"goal": head["id"], "kind": head["kind"], "year": study.year, **h}
+        h = head["years"][year]
+        headline = {"goal": head["id"], "kind": head["kind"], "year": year, **h}
         if capacity is not None:
             need = h["needed_capacity"]
             ratio = float("inf") if need <= 0 else capacity / need

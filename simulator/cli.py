@@ -59,6 +59,29 @@ def _municipality_option(f):
                         help="Show one participant of a regional programme against its own targets.")(f)
 
 
+def _year_option(f):
+    return click.option("--year", type=int, default=None,
+                        help="The year the risk figures, sensitivity and contributions are for (default: the last).")(f)
+
+
+def _capacity_option(f):
+    return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
+                        metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
+
+
+def _lang_option(f):
+    return click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+                        help="Language of the paragraph, report and spreadsheet headers.")(f)
+
+
+def _check_choices(s, municipality, year):
+    if municipality is not None and municipality not in {m.id for m in s.municipalities}:
+        known = ", ".join(m.id for m in s.municipalities) or "none in this scenario"
+        _fail(f"unknown municipality {municipality!r}; known: {known}")
+    if year is not None and year not in s.years:
+        _fail(f"--year {year} is not a year of the scenario ({s.years[0]}-{s.years[-1]})")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks (for developers).")
 @click.version_option(package_name="taaksim", prog_name="taaksim")
@@ -70,6 +93,8 @@ def main(ctx, debug):
     taaksim validate SCENARIO      check a scenario file
     taaksim check SCENARIO         reproduce the document's own figures
     taaksim run SCENARIO           Monte Carlo ranges, P(target met), P(within budget)
+    taaksim report SCENARIO        risk paragraph; --out report.html for the full report
+    taaksim compare SCENARIO       what-if variants side by side (--variant NAME=CHANGE)
     """
     ctx.obj = {"debug": debug}
 
@@ -82,12 +107,19 @@ def _load(path):
 
 @main.command()
 @_scenario_arg
-def validate(scenario):
+@click.option("--inputs", "list_inputs", is_flag=True, help="List the uncertain inputs (keys for --variant).")
+def validate(scenario, list_inputs):
     """Validate SCENARIO: exit 0 when valid, else 2 with file, key path and problem."""
     s = _load(scenario)
     n_inputs = len(s.inputs)
     click.echo(f"{scenario}: valid: {len(s.posts)} posts, {len(s.measures)} measures, "
                f"{n_inputs} uncertain inputs, {len(s.targets)} targets, {len(s.budgets)} budgets")
+    if list_inputs:
+        from .analysis import describe_input
+
+        width = max((len(i.key) for i in s.inputs), default=0)
+        for i in s.inputs:
+            click.echo(f"  {i.key:<{width}}  @{i.role:<12} {describe_input(s, i, 'en')}")
 
 
 @main.command("check")
@@ -122,31 +154,47 @@ def _progress(paths: int, enabled: bool):
 @_paths_option
 @_seed_option
 @_municipality_option
+@_year_option
+@_capacity_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Save the result: .nc (full xarray result), .csv (summary per year), .xlsx.")
+              help="Save the result: .nc (full xarray result), .csv (summary per year), .xlsx (every table).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @click.option("--detail", is_flag=True, help="Keep per-post and per-measure paths in the result.")
+@_lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def run(scenario, paths, seed, municipality, out, force, detail, as_json):
+def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets."""
+    from .analysis import risk_of
     from .runner import run as run_scenario
     from .summary import summarise_years, summary_frame
 
     s = _load(scenario)
-    if municipality is not None and municipality not in {m.id for m in s.municipalities}:
-        known = ", ".join(m.id for m in s.municipalities) or "none in this scenario"
-        _fail(f"unknown municipality {municipality!r}; known: {known}")
-    bar, update = _progress(paths, not as_json and sys.stderr.isatty())
-    if bar is not None:
-        with bar:
-            ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update)
+    _check_choices(s, municipality, year)
+    year = s.years[-1] if year is None else year
+    findings = None
+    if out:
+        from .outputs import check_result_path
+
+        check_result_path(out, force=force)
+    if out and out.lower().endswith(".xlsx"):
+        from .analysis import analyse
+
+        findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
+        ds = findings.study.dataset
     else:
-        ds = run_scenario(s, paths, seed=seed, detail=detail)
+        bar, update = _progress(paths, not as_json and sys.stderr.isatty())
+        if bar is not None:
+            with bar:
+                ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update)
+        else:
+            ds = run_scenario(s, paths, seed=seed, detail=detail)
     summary = summarise_years(ds, municipality=municipality)
+    risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
     if out:
         from .outputs import write_result
 
-        write_result(ds, out, summary_frame(ds, municipality=municipality), force=force)
+        write_result(ds, out, summary_frame(ds, municipality=municipality), force=force, findings=findings,
+                     lang=lang)
     if as_json:
         payload = {
             "scenario": s.name,
@@ -157,15 +205,170 @@ def run(scenario, paths, seed, municipality, out, force, detail, as_json):
                         for y, v in summary["savings"].items()},
             "target": summary["target"],
             "p_target_met": summary["p_target_met"],
+            "p_target_met_se": summary["p_target_met_se"],
             "p_within_budget": summary["p_within_budget"],
+            "p_within_budget_se": summary["p_within_budget_se"],
+            "risk": _jsonable(risk["headline"]),
         }
         if municipality:
             payload["municipality"] = municipality
         click.echo(json.dumps(payload))
         return
     click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
+    click.echo(format_risk(risk["headline"], paths))
     if out:
         click.echo(f"saved {out}")
+
+
+def _jsonable(x):
+    """Tuples to lists and infinities to None: JSON has neither."""
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        return None
+    return x
+
+
+def format_risk(head: dict | None, paths: int) -> str:
+    if head is None:
+        return "\nno target or budget in this year: no shortfall to reserve for"
+    what = "target" if head["kind"] == "target" else "budget"
+    lo, hi = head["needed_capacity_interval"]
+    lines = ["", f"risk, {what} {head['goal']} in {head['year']}:",
+             f"  expected shortfall            {_eur(head['expected_shortfall']):>14}",
+             f"  needed reserve, 90% certain   {_eur(head['needed_capacity']):>14}   "
+             f"(95% interval {_eur(lo)} .. {_eur(hi)})",
+             f"  realisation risk (register)   {_eur(head['realisatierisico']):>14}   "
+             f"= P(shortfall) {_pct(1 - head['p_met'], None, paths).split(' ')[0]} x maximum consequence "
+             f"{_eur(head['max_consequence'])}"]
+    if "ratio" in head:
+        r = head["ratio"]
+        lines.append(f"  weerstandsratio               {('inf' if r == float('inf') else f'{r:.2f}'):>14}   "
+                     f"class {head['ratio_class']} ({head['ratio_nl']} / {head['ratio_en']}), available "
+                     f"{_eur(head['capacity'])}")
+    return "\n".join(lines)
+
+
+@main.command()
+@_scenario_arg
+@_paths_option
+@_seed_option
+@_municipality_option
+@_year_option
+@_capacity_option
+@_lang_option
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the full report: .html (one self-contained file) or .md (plots beside it).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+@click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
+              help="Paths of each extra run (sensitivity, contributions); at most --paths.")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json):
+    """Council answers for SCENARIO: the risk paragraph, or with --out the full report.
+
+    Risk figures (shortfall, the reserve needed at 90% certainty, weerstandsratio),
+    sensitivity (which assumption to research first), each measure's contribution and the
+    waterfall from plan to result, all from the same random numbers.
+    """
+    from .analysis import analyse
+    from .paragraph import risk_paragraph
+
+    s = _load(scenario)
+    _check_choices(s, municipality, year)
+    if out:
+        from pathlib import Path
+
+        from .errors import OutputError
+
+        p = Path(out)
+        if p.suffix.lower() not in (".html", ".htm", ".md"):
+            raise OutputError(f"unknown report type {p.suffix or '(none)'!r}: use .html or .md")
+        if p.exists() and not force:
+            raise OutputError(f"{p} exists; use --force to overwrite it")
+        if not p.parent.exists():
+            raise OutputError(f"folder {p.parent} does not exist")
+    f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
+                aux_paths=aux_paths)
+    if out:
+        from .report import write_report
+
+        write_report(f, out, lang=lang, force=force)
+    if as_json:
+        click.echo(json.dumps(_jsonable({
+            "scenario": s.name, "paths": paths, "seed": seed, "year": f.study.year, "municipality": municipality,
+            "risk": f.risk, "sensitivity": f.sensitivity, "contributions": f.contributions,
+            "waterfall": f.waterfall, "plan": f.plan, "paragraph": risk_paragraph(f, lang)})))
+        return
+    click.echo(risk_paragraph(f, lang), nl=False)
+    if out:
+        click.echo(f"\nsaved {out}", err=True)
+
+
+@main.command()
+@_scenario_arg
+@click.option("--variant", "variants", multiple=True, metavar="NAME=CHANGE",
+              help="A what-if: without:m7 | later:1 | KEY=VALUE (key, *.glob or @role; value, pNN, plan, mean); "
+                   "join changes with ';'. Repeat for more variants.")
+@_paths_option
+@_seed_option
+@_municipality_option
+@_year_option
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Save a chart of the variants (.png).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
+@_lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json):
+    """Compare what-if variants of SCENARIO with the same random numbers.
+
+    \b
+    taaksim compare S.toml --variant zonder-m7=without:m7 --variant later=later:1 \\
+        --variant pessimistisch=@growth=p90 --variant m3-zeker=m3.go_ahead=1
+    """
+    from .variants import compare as compare_variants
+    from .variants import parse_variant
+
+    s = _load(scenario)
+    _check_choices(s, municipality, year)
+    if not variants:
+        _fail("give at least one --variant NAME=CHANGE, e.g. --variant zonder-m7=without:m7")
+    parsed = [parse_variant(v, s) for v in variants]
+    names = [v.name for v in parsed]
+    if len(set(names)) != len(names) or "basis" in names:
+        _fail("variant names must be unique and not 'basis'")
+    if plot:
+        from pathlib import Path
+
+        from .errors import OutputError
+
+        if Path(plot).suffix.lower() != ".png":
+            raise OutputError("--plot writes a .png file")
+        if Path(plot).exists() and not force:
+            raise OutputError(f"{plot} exists; use --force to overwrite it")
+    rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
+    if plot:
+        from . import plots
+        from .outputs import atomic_write
+
+        data = plots.png(plots.variants_chart(rows, rows[0]["year"], lang))
+        atomic_write(plot, lambda p: p.write_bytes(data), force=force)
+    if as_json:
+        click.echo(json.dumps(_jsonable({"scenario": s.name, "paths": paths, "seed": seed, "variants": rows})))
+        return
+    y = rows[0]["year"]
+    click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
+               f"net savings {y} [EUR]")
+    click.echo("")
+    click.echo(f"{'variant':<22}{'P5':>14}{'P50':>14}{'P95':>14}{'P(target met)':>17}{'change of mean':>24}")
+    for r in rows:
+        delta = "" if r["name"] == "basis" else f"{_eur(r['delta_mean'])} ±{_eur(r['delta_mean_se'])}"
+        click.echo(f"{r['name']:<22}{_eur(r['p5']):>14}{_eur(r['p50']):>14}{_eur(r['p95']):>14}"
+                   f"{_pct(r['p_target_met'], r['p_target_met_se'], paths):>17}{delta:>24}")
+    for r in rows[1:]:
+        click.echo(f"  {r['name']}: {r['spec']}")
+    if plot:
+        click.echo(f"saved {plot}")
 
 
 def _eur(x: float | None) -> str:

@@ -53,3 +53,7 @@ class SimulationError(TaaksimError):
 
 class OutputError(TaaksimError):
     """An output file cannot be written (exists without --force, unknown suffix, ...)."""
+
+
+class VariantError(TaaksimError):
+    """A --variant of ``taaksim compare`` names an unknown measure or input, or is malformed."""

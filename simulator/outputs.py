@@ -22,6 +22,10 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
+    # mkstemp makes the file private (0600); a result file gets the user's usual permissions
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -31,8 +35,25 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool
     return path
 
 
-def write_result(ds, path: str | Path, summary_rows, *, force: bool = False) -> Path:
-    """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.json`` the summary."""
+#: the result files ``taaksim run --out`` writes
+RESULT_TYPES = (".nc", ".csv", ".xlsx")
+
+
+def check_result_path(path: str | Path, *, force: bool = False) -> None:
+    """Refuse a bad --out before the run, not after minutes of simulation."""
+    path = Path(path)
+    if path.suffix.lower() not in RESULT_TYPES:
+        raise OutputError(f"unknown output type {path.suffix or '(none)'!r}: use .nc, .csv or .xlsx")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    if not path.parent.exists():
+        raise OutputError(f"folder {path.parent} does not exist")
+
+
+def write_result(ds, path: str | Path, summary_rows, *, force: bool = False, findings=None,
+                 lang: str = "nl") -> Path:
+    """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
+    (needs ``findings``, see :func:`simulator.analysis.analyse`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".nc":
@@ -42,5 +63,5 @@ def write_result(ds, path: str | Path, summary_rows, *, force: bool = False) -> 
     if suffix == ".xlsx":
         from .exports import write_xlsx
 
-        return atomic_write(path, lambda p: write_xlsx(ds, p), force=force)
+        return atomic_write(path, lambda p: write_xlsx(findings, p, lang=lang), force=force)
     raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")

@@ -152,7 +152,7 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
     ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///",
                              label="invoer op P10" if nl else "input at P10"),
                        Patch(fc=GREYS["mid"], ec=GREYS["ink"], label="invoer op P90" if nl else "input at P90")],
-              frameon=False, fontsize=8, loc="lower right")
+              frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     fig.tight_layout()
     return fig
 

@@ -1,0 +1,44 @@
+"""Spreadsheet export: one sheet per table, numbers kept as numbers with a number format,
+so a strategist can sort, filter and compute on them (summary, risk, contributions,
+waterfall, sensitivity, inputs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .analysis import Findings
+from .tables import all_tables
+
+#: Excel number formats; the spreadsheet shows them in the reader's own locale
+FORMATS = {"eur": "€ #,##0", "pct": "0.0%", "prob": "0%", "se": "0.00%", "num": "0.000", "ratio": "0.00",
+           "int": "#,##0"}
+
+
+def write_xlsx(f: Findings, path: str | Path, *, lang: str = "nl") -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, table in all_tables(f, lang).items():
+        ws = wb.create_sheet(name)
+        ws.append([table.title(lang)])
+        ws["A1"].font = Font(bold=True)
+        ws.append([c.title(lang) for c in table.columns])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for r in table.rows:
+            ws.append([r.get(c.key) for c in table.columns])
+        for j, c in enumerate(table.columns, start=1):
+            letter = get_column_letter(j)
+            ws.column_dimensions[letter].width = 40 if c.kind == "text" and c.key in ("name", "label") else 15
+            if c.kind in FORMATS:
+                for row in ws.iter_rows(min_row=3, min_col=j, max_col=j):
+                    row[0].number_format = FORMATS[c.kind]
+        if table.note(lang):
+            ws.append([])
+            ws.append([table.note(lang)])
+        ws.freeze_panes = "A3"
+    wb.save(path)
