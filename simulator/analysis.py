@@ -369,8 +369,10 @@ def contributions(study: Study) -> dict:
         marginal = package - without
 
         def loss(roles, m=m):
+            """What letting this measure's inputs of these roles vary takes off the package (<= 0
+            for a loss): package mean minus the package with them at their plan value."""
             over = study.plan_values(roles, m.id)
-            return float(study.rerun(overrides=over).mean() - package.mean()) if over else 0.0
+            return float(package.mean() - study.rerun(overrides=over).mean()) if over else 0.0
 
         go = s.measure(m.id).go_ahead
         p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)

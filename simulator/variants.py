@@ -57,7 +57,7 @@ def _value(inp, text: str, where: str) -> float:
         return float(inp.distribution.point)
     if t == "mean":
         return float(inp.distribution.mean)
-    m = re.fullmatch(r"p(\d{1,2}(?:\.\d+)?)", t)
+    m = re.fullmatch(r"p(\d{1,3}(?:\.\d+)?)", t)
     if m:
         q = float(m.group(1)) / 100
         if not 0 < q < 1:
