@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "simulate", "summarise", "check", "__version__"]
+__all__ = ["load", "simulate", "summarise", "check", "analyse", "__version__"]
 
 
 def load(path):
@@ -43,3 +43,11 @@ def check(scenario):
     from .figures import check as _check
 
     return _check(scenario)
+
+
+def analyse(scenario, *, paths: int = 10_000, seed: int = 0, **kwargs):
+    """Council answers: risk figures, sensitivity, contributions and the waterfall
+    (:class:`simulator.analysis.Findings`); options: municipality, year, capacity, aux_paths."""
+    from .analysis import analyse as _analyse
+
+    return _analyse(scenario, paths=paths, seed=seed, **kwargs)
