@@ -52,10 +52,10 @@ _T = {
               "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
     "register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
                  "For the risk register: probability {p} × maximum consequence {max} = {line}."),
-    "drivers": ("De uitkomst hangt het sterkst af van {a}, {b} en {c}. Nader onderzoek naar deze aannames "
-                "verkleint de onzekerheid het meest.",
-                "The result depends most on {a}, {b} and {c}. Researching these assumptions first reduces the "
-                "uncertainty most."),
+    "drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
+                "Nader onderzoek naar deze aannames verkleint de onzekerheid het meest.",
+                "The result depends most on three assumptions: (1) {a}; (2) {b}; and (3) {c}. "
+                "Researching these first reduces the uncertainty most."),
     "at_risk": ("De maatregelen met het grootste risico zijn {items}.",
                 "The measures most at risk are {items}."),
     "at_risk_item": ("{name}: naar verwachting {short} minder dan gepland, kans op doorgang {p}",
