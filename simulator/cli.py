@@ -21,12 +21,27 @@ def _fail(message: str, code: int = 2):
     sys.exit(code)
 
 
+def _usage(exc: click.UsageError):
+    """A command-line mistake in two lines (click's own form takes four)."""
+    where = exc.ctx.command_path if exc.ctx else "taaksim"
+    click.echo(f"error: {exc.format_message()}\n(see '{where} --help')", err=True)
+    sys.exit(exc.exit_code)
+
+
 class _Group(click.Group):
     """Turns every taaksim error into a one-line message and exit code 2 (--debug: traceback)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _usage(exc)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage(exc)
         except TaaksimError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -136,6 +151,10 @@ def run(scenario, paths, seed, municipality, out, force, detail, as_json):
     if municipality is not None and municipality not in {m.id for m in s.municipalities}:
         known = ", ".join(m.id for m in s.municipalities) or "none in this scenario"
         _fail(f"unknown municipality {municipality!r}; known: {known}")
+    if out:  # before the run, not after it: a refused --out must not cost a long simulation
+        from .outputs import check_output
+
+        check_output(out, force=force)
     bar, update = _progress(paths, not as_json and sys.stderr.isatty())
     if bar is not None:
         with bar:
