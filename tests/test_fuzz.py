@@ -13,7 +13,9 @@ Sources of documents:
   duplicated or swapped, truncated, random bytes, a byte-order mark, CRLF line ends;
 * everything round-tripped through TOML text, so the file reader is fuzzed too.
 
-In CI each test runs the `ci` profile's examples (derandomised); `--slow` runs many more.
+In CI (profile `ci`, derandomised) the suite draws about 900 documents in well under a
+minute; `--slow` adds longer variants (25 times the profile's examples) and
+`HYPOTHESIS_PROFILE=thorough` multiplies every count by ten.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from simulator.loader import build
 from .fuzz import REAL, assert_handled, mutated, mutated_text, real_documents, rich_doc, to_toml
 
 REAL_DOCS = real_documents()
-SLOW = settings(max_examples=1_000)
+#: examples of the active profile (ci: 40, thorough: 400); the suites below take multiples
+N = settings.default.max_examples
+SLOW = settings(max_examples=25 * N)
 
 
+@settings(max_examples=2 * N)
 @given(rich_doc())
 def test_generated_valid_documents_validate_and_run_finite(doc):
     build(doc, file="fuzz.toml")  # a valid document is never refused
@@ -41,18 +46,20 @@ def test_generated_documents_read_the_same_as_toml_text(doc):
     assert assert_handled(to_toml(doc)) in ("ran", "refused")
 
 
+@settings(max_examples=6 * N)
 @given(rich_doc().flatmap(mutated))
 def test_mutated_generated_documents_are_run_or_refused_clearly(doc):
     assert_handled(doc)
 
 
+@settings(max_examples=3 * N)
 @given(rich_doc().flatmap(mutated))
 def test_mutated_documents_as_toml_text(doc):
     assert_handled(to_toml(doc))
 
 
 @pytest.mark.parametrize("name", sorted(REAL_DOCS))
-@settings(max_examples=15)
+@settings(max_examples=N)
 @given(data=st.data())
 def test_mutated_real_scenarios_are_run_or_refused_clearly(name, data):
     doc = data.draw(mutated(REAL_DOCS[name]))
@@ -60,7 +67,7 @@ def test_mutated_real_scenarios_are_run_or_refused_clearly(name, data):
 
 
 @pytest.mark.parametrize("path", REAL, ids=[p.stem for p in REAL])
-@settings(max_examples=15)
+@settings(max_examples=N)
 @given(data=st.data())
 def test_edited_real_scenario_files_are_run_or_refused_clearly(path, data):
     text = data.draw(mutated_text(path.read_text(encoding="utf-8")))
