@@ -326,10 +326,10 @@ def simulate_block(
         inputs=({k: np.broadcast_to(v.mean(axis=0), (n,)).copy() for k, v in values.items()}
                 if keep_inputs else None),
     )
-    if not (np.abs(result.net) <= MAX_RESULT).all() or not (np.abs(result.scope_spending) <= MAX_RESULT).all():
-        raise SimulationError(f"{scenario.file}: the simulation produced a number that is not finite or beyond "
-                              f"{MAX_RESULT:g} EUR; check the scenario's expressions, amounts and growth "
-                              "for extreme values")
+    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
+        raise SimulationError(f"{scenario.file}: the simulation produced a number that is not finite or "
+                              f"beyond {MAX_RESULT:g} EUR; check the scenario's expressions, amounts and "
+                              "growth for extreme values")
     return result
 
 

@@ -623,7 +623,8 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
         seen.add(mid)
         default_post = m.get("post")
         if default_post is not None and _unknown(default_post, post_map):
-            raise mctx.at("post").error(f"unknown post {_shown(default_post)}; {_known(default_post, post_map)}")
+            raise mctx.at("post").error(f"unknown post {_shown(default_post)}; "
+                                        f"{_known(default_post, post_map)}")
         effects = []
         raw_effects = m.get("effect", [])
         raw_effects = raw_effects if isinstance(raw_effects, list) else [raw_effects]
@@ -668,7 +669,8 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
             raise mctx.at("delay_shifts_costs").error("must be true or false")
         group = m.get("cost_group")
         if group is not None and _unknown(group, group_ids):
-            raise mctx.at("cost_group").error(f"unknown cost group {_shown(group)}; declare it as [[cost_group]]")
+            raise mctx.at("cost_group").error(f"unknown cost group {_shown(group)}; "
+                                              "declare it as [[cost_group]]")
         substitution = None
         if "substitution" in m:
             sctx = mctx.at("substitution")
@@ -915,7 +917,8 @@ def _read_correlations(ctx, v, b: _Builder) -> tuple[Correlation, ...]:
         for mname in members:
             if _unknown(mname, b.inputs):
                 raise cctx.at("between").error(
-                    f"{_shown(mname)} is not a random input; {_known(mname, sorted(b.inputs), 'random inputs')}")
+                    f"{_shown(mname)} is not a random input; "
+                    f"{_known(mname, sorted(b.inputs), 'random inputs')}")
             if b.inputs[mname].per_year:
                 raise cctx.at("between").error(f"{mname!r} is drawn per year and cannot be correlated")
             if mname in used:

@@ -171,7 +171,8 @@ def distribution(draw, low, high):
     if kind == "fixed":
         return {"fixed": draw(st.floats(low, high, **finite))}
     if kind == "beta":
-        return {"beta": [draw(st.floats(0.5, 5)), draw(st.floats(0.5, 5))], "range": draw(ordered(2, low, high))}
+        return {"beta": [draw(st.floats(0.5, 5)), draw(st.floats(0.5, 5))],
+                "range": draw(ordered(2, low, high))}
     if kind == "normal":  # an sd small enough that 7 sd stay inside [low, high]
         mid = 0.5 * (low + high)
         return {"normal": [mid, (high - low) / 20]}

@@ -207,7 +207,8 @@ def test_a_shorter_run_is_the_prefix_of_a_longer_one_across_blocks(doc, n, seed)
 def test_different_seeds_differ_and_blocks_are_not_copies():
     doc = {"scenario": {"name": "t", "base_year": 2024, "years": [2025]},
            "post": [{"id": "p", "law": "wmo", "base": 1e6, "source": "s"}],
-           "measure": [{"id": "m", "post": "p", "effect": {"fraction": {"uniform": [0, 0.5]}}, "source": "s"}]}
+           "measure": [{"id": "m", "post": "p", "effect": {"fraction": {"uniform": [0, 0.5]}},
+                        "source": "s"}]}
     s = build(doc)
     with small_blocks():
         x = run(s, 128, seed=1)["net_savings"].values[:, 0]

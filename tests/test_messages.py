@@ -116,7 +116,8 @@ def test_force_overwrites_and_leaves_no_temporary_file(cli, tmp_path):
 
 def test_a_run_time_error_is_short_and_debug_shows_the_traceback(cli, tmp_path):
     f = tmp_path / "div.toml"
-    f.write_text(Path(MINIMAL).read_text().replace('"children * per_child"', '"children / (per_child - 5000)"'))
+    text = Path(MINIMAL).read_text()
+    f.write_text(text.replace('"children * per_child"', '"children / (per_child - 5000)"'))
     r = cli.invoke(main, ["run", str(f), "--paths", "10"])
     assert_short_error(r, f"{f}: measure \"kids\" effect is not a finite number")
     r = cli.invoke(main, ["--debug", "run", str(f), "--paths", "10"])
