@@ -21,12 +21,27 @@ def _fail(message: str, code: int = 2):
     sys.exit(code)
 
 
+def _usage(exc: click.UsageError):
+    """A command-line mistake in two lines (click's own form takes four)."""
+    where = exc.ctx.command_path if exc.ctx else "taaksim"
+    click.echo(f"error: {exc.format_message()}\n(see '{where} --help')", err=True)
+    sys.exit(exc.exit_code)
+
+
 class _Group(click.Group):
     """Turns every taaksim error into a one-line message and exit code 2 (--debug: traceback)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _usage(exc)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage(exc)
         except TaaksimError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -172,10 +187,10 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     _check_choices(s, municipality, year)
     year = s.years[-1] if year is None else year
     findings = None
-    if out:
-        from .outputs import check_result_path
+    if out:  # before the run, not after it: a refused --out must not cost a long simulation
+        from .outputs import check_output
 
-        check_result_path(out, force=force)
+        check_output(out, force=force)
     if out and out.lower().endswith(".xlsx"):
         from .analysis import analyse
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import SimulationError
+from .errors import ExpressionError, SimulationError
 from .model import (
     ByYear,
     Const,
@@ -40,6 +40,9 @@ from .sampling import point_inputs, sample_inputs
 MONEY = np.float64
 #: a measure may raise a post's cost (negative fraction) but not by more than this factor
 MIN_FRACTION = -10.0
+#: largest magnitude of an evaluated quantity and of a result [EUR]: far above any municipal
+#: figure, far enough below float64 overflow that sums and squares over 1e8 paths stay finite
+MAX_VALUE, MAX_RESULT = 1e15, 1e18
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ def scopes_of(scenario: Scenario) -> tuple[Scope, ...]:
     seen: dict[tuple, Scope] = {}
 
     def add(s: Scope):
-        seen.setdefault((s.posts, s.municipality), s)
+        seen.setdefault((s.label, s.municipality), s)  # a label names one set of posts
 
     add(Scope(tuple(p.id for p in scenario.posts), "all"))
     for law in ("wmo", "jeugdwet", "other"):
@@ -98,6 +101,7 @@ class _Env:
         self.years = model_years(scenario)
         self.n_years = len(self.years)
         self.n = n
+        self.file = scenario.file
         self.values = dict(values)
         self.values["year"] = self.years.astype(MONEY)[:, None]
         for name in scenario.parameter_order:
@@ -129,12 +133,15 @@ class _Env:
 
     def full(self, q: Quantity, *, what: str) -> np.ndarray:
         """Evaluate and check: finite, and shaped (year, path) or broadcastable to it."""
-        v = np.asarray(self.eval(q), dtype=MONEY)
+        try:
+            v = np.asarray(self.eval(q), dtype=MONEY)
+        except ExpressionError as exc:  # e.g. an exponent too large for some draws: say where
+            raise ExpressionError(exc.problem, file=self.file, path=(what,)) from None
         if v.ndim < 2:
             v = v.reshape((1, 1)) if v.ndim == 0 else v.reshape((1, -1))
-        if not np.isfinite(v).all():
-            raise SimulationError(f"{what} is not a finite number for some draws "
-                                  "(division by zero, log of a negative, or overflow?)")
+        if not (np.abs(v) <= MAX_VALUE).all():  # also False for NaN
+            raise SimulationError(f"{self.file}: {what} is not a finite number of at most {MAX_VALUE:g} "
+                                  "for some draws (division by zero, log of a negative, or overflow?)")
         return v
 
 
@@ -326,9 +333,10 @@ def simulate_block(
         inputs=({k: np.broadcast_to(v.mean(axis=0), (n,)).copy() for k, v in values.items()}
                 if keep_inputs else None),
     )
-    if not np.isfinite(result.net).all() or not np.isfinite(result.scope_spending).all():
-        raise SimulationError("the simulation produced a non-finite number; check the scenario's "
-                              "expressions and amounts for extreme values")
+    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
+        raise SimulationError(f"{scenario.file}: the simulation produced a number that is not finite or "
+                              f"beyond {MAX_RESULT:g} EUR; check the scenario's expressions, amounts and "
+                              "growth for extreme values")
     return result
 
 
@@ -431,7 +439,8 @@ def _stock_cost(env: _Env, p: Post, vol, price, levers) -> np.ndarray:
     inflow = inflow * vol
     per_client = (p.base / s.clients) * price
     shape = np.broadcast_shapes(rate.shape, inflow.shape, per_client.shape,
-                                *(v.shape for k, v in (levers or {}).items() if k != "price_new"))
+                                *(v.shape for k, v in (levers or {}).items() if k != "price_new"),
+                                *(f.shape for f, _ in (levers or {}).get("price_new", ())))
     n = shape[1]
     clients = np.full(n, s.clients, dtype=MONEY)
     cost = np.empty((env.n_years, n))

@@ -34,13 +34,19 @@ class ScenarioError(TaaksimError):
 
     @property
     def message(self) -> str:
+        """One line: file, key path, problem; a user's long value is shortened, never echoed whole."""
         where = self.file or "<scenario>"
         if self.path:
-            where += ": " + " > ".join(self.path)
-        return f"{where}: {self.problem}"
+            where += ": " + " > ".join(_short(str(p), 80) for p in self.path)
+        return f"{where}: {_short(self.problem, 400)}"
 
     def __str__(self) -> str:
         return self.message
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ExpressionError(ScenarioError):

@@ -112,6 +112,33 @@ def _text(ctx: _Ctx, v, *, empty: bool = False, limit: int = 10_000) -> str:
     return v
 
 
+def _unknown(v, known) -> bool:
+    """Whether ``v`` is not one of the ids in ``known`` (a reference must be text: a list or
+    table there is reported as unknown, not hashed)."""
+    return not isinstance(v, str) or v not in known
+
+
+def _shown(v) -> str:
+    """A user's value for a message: quoted text, or the kind of value; never very long."""
+    text = repr(v) if isinstance(v, str) else _kind(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _known(v, names, what: str = "known") -> str:
+    """The valid choices for a message: all of them when few, else the closest ones, so a
+    message stays one readable line in a scenario with sixty parameters."""
+    import difflib
+
+    names = list(names)
+    listed = ", ".join(names)
+    if len(names) <= 12 and len(listed) <= 300:
+        return f"{what}: {listed or 'none'}"
+    close = difflib.get_close_matches(v, names, n=3) if isinstance(v, str) else []
+    if close:
+        return f"did you mean {' or '.join(repr(c) for c in close)}? ({len(names)} {what})"
+    return f"{len(names)} {what}, none of them close"
+
+
 def _ident(ctx: _Ctx, v) -> str:
     v = _text(ctx, v)
     if not ID_PATTERN.match(v):
@@ -135,12 +162,14 @@ def _source(ctx: _Ctx, v) -> str:
 
 
 def _year(ctx: _Ctx, key, years: tuple[int, ...] | None = None) -> int:
+    if isinstance(key, bool) or not isinstance(key, (int, float, str)):
+        raise ctx.error(f"expected a year, got {_kind(key)}")
     try:
         y = int(key)
-    except (TypeError, ValueError):
-        raise ctx.error(f"{key!r} is not a year") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: inf
+        raise ctx.error(f"{str(key)[:20]!r} is not a year") from None
     if str(y) != str(key).strip() or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
-        raise ctx.error(f"{key!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
+        raise ctx.error(f"{str(key)[:20]!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
     if years is not None and y not in years:
         raise ctx.error(f"year {y} is outside the horizon {years[0]}-{years[-1]}")
     return y
@@ -220,8 +249,8 @@ class _Builder:
             return self.add_input(ctx, key, spec, role, per_year=per_year, deterministic=deterministic)
         if allow_year_table and _is_year_table(v):
             years, values = [], []
-            for k, x in sorted(v.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
-                y = _year(ctx.at(str(k)), k, self.years)
+            checked = [(_year(ctx.at(str(k)), k, self.years), k, x) for k, x in v.items()]
+            for y, k, x in sorted(checked, key=lambda t: t[0]):
                 years.append(y)
                 values.append(self.quantity(ctx.at(str(k)), x, f"{key}.{y}", role,
                                             deterministic=deterministic, low=low, high=high,
@@ -245,7 +274,8 @@ def load(path: str | Path) -> Scenario:
     path = Path(path)
     file = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # read no more than the limit: /dev/zero or a 10 GB file
+            raw = fh.read(MAX_FILE_BYTES + 1)  # must not hang or fill the memory
     except FileNotFoundError:
         raise ScenarioError("file not found", file=file) from None
     except IsADirectoryError:
@@ -263,7 +293,7 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
         raise ScenarioError(f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
                             "a scenario is a few kB of text", file=file)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # Notepad's "UTF-8 with BOM" is UTF-8
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
                             file=file) from None
@@ -274,7 +304,10 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
     except RecursionError:
         raise ScenarioError("not valid TOML: nested too deeply", file=file) from None
     digest = hashlib.sha256(raw).hexdigest()
-    return build(data, file=file, digest=digest)
+    try:
+        return build(data, file=file, digest=digest)
+    except RecursionError:
+        raise ScenarioError("tables nested too deeply", file=file) from None
 
 
 def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scenario:
@@ -437,7 +470,7 @@ def _topological(ctx: _Ctx, params: dict[str, Quantity]) -> tuple[str, ...]:
         if n in names:
             raise ctx.at(n).error(f"parameter {n!r} refers to itself")
         for u in sorted(names - set(params) - {"year"}):
-            raise ctx.at(n).error(f"unknown name {u!r}; known parameters: {', '.join(sorted(params))}")
+            raise ctx.at(n).error(f"unknown name {u!r}; {_known(u, sorted(params), 'known parameters')}")
         deps[n] = names & set(params)
     order, state = [], {}
 
@@ -589,8 +622,9 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
             raise mctx.at("id").error(f"duplicate measure id {mid!r}")
         seen.add(mid)
         default_post = m.get("post")
-        if default_post is not None and default_post not in post_map:
-            raise mctx.at("post").error(f"unknown post {default_post!r}; known: {', '.join(post_map)}")
+        if default_post is not None and _unknown(default_post, post_map):
+            raise mctx.at("post").error(f"unknown post {_shown(default_post)}; "
+                                        f"{_known(default_post, post_map)}")
         effects = []
         raw_effects = m.get("effect", [])
         raw_effects = raw_effects if isinstance(raw_effects, list) else [raw_effects]
@@ -634,15 +668,16 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
         if not isinstance(shifts, bool):
             raise mctx.at("delay_shifts_costs").error("must be true or false")
         group = m.get("cost_group")
-        if group is not None and group not in group_ids:
-            raise mctx.at("cost_group").error(f"unknown cost group {group!r}; declare it as [[cost_group]]")
+        if group is not None and _unknown(group, group_ids):
+            raise mctx.at("cost_group").error(f"unknown cost group {_shown(group)}; "
+                                              "declare it as [[cost_group]]")
         substitution = None
         if "substitution" in m:
             sctx = mctx.at("substitution")
             s = _table(sctx, m["substitution"], {"share", "post"}, {"share"})
             spost = s.get("post")
-            if spost is not None and spost not in post_map:
-                raise sctx.at("post").error(f"unknown post {spost!r}; known: {', '.join(post_map)}")
+            if spost is not None and _unknown(spost, post_map):
+                raise sctx.at("post").error(f"unknown post {_shown(spost)}; {_known(spost, post_map)}")
             substitution = Substitution(
                 b.quantity(sctx.at("share"), s["share"], f"{mid}.substitution", "substitution",
                            low=0.0, high=5.0), spost)
@@ -652,9 +687,9 @@ def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_
             if not isinstance(mv, list) or not mv:
                 raise mctx.at("municipalities").error("a non-empty list of municipality ids")
             for x in mv:
-                if x not in muni_ids:
-                    raise mctx.at("municipalities").error(f"unknown municipality {x!r}; known: "
-                                                          f"{', '.join(sorted(muni_ids)) or 'none'}")
+                if _unknown(x, muni_ids):
+                    raise mctx.at("municipalities").error(f"unknown municipality {_shown(x)}; "
+                                                          f"{_known(x, sorted(muni_ids))}")
             munis = tuple(mv)
         published = _read_published(mctx.at("published"), m.get("published", {}), b.horizon)
         if "comment" in m:
@@ -722,8 +757,8 @@ def _read_effect(ectx, e, b: _Builder, post_map, default_post, key) -> list[Effe
             raise ectx.error("name the post the effect acts on (post = '...', here or on the measure)")
         ids = [pid]
     for pid in ids:
-        if pid not in post_map:
-            raise ectx.at("post").error(f"unknown post {pid!r}; known: {', '.join(post_map)}")
+        if _unknown(pid, post_map):
+            raise ectx.at("post").error(f"unknown post {_shown(pid)}; {_known(pid, post_map)}")
     kinds = [k for k in ("fraction", "amount") if k in e]
     if len(kinds) != 1:
         raise ectx.error("give exactly one of fraction (share of the post) or amount (EUR per year)")
@@ -831,9 +866,9 @@ def _read_target(ctx, t, years, posts, muni_ids, *, kind) -> Target | Budget:
     t = _table(ctx, t, allowed, {"amounts", "source"})
     scope = _scope(ctx.at("scope"), t.get("scope", "all"), posts)
     muni = t.get("municipality")
-    if muni is not None and muni not in muni_ids:
-        raise ctx.at("municipality").error(f"unknown municipality {muni!r}; known: "
-                                           f"{', '.join(sorted(muni_ids)) or 'none'}")
+    if muni is not None and _unknown(muni, muni_ids):
+        raise ctx.at("municipality").error(f"unknown municipality {_shown(muni)}; "
+                                           f"{_known(muni, sorted(muni_ids))}")
     scope = Scope(scope.posts, scope.label, muni)
     amounts = _frozen(_year_numbers(ctx.at("amounts"), t["amounts"], years, low=-1e12, high=1e12))
     default_id = f"{kind}-{scope.label}" + (f"-{muni}" if muni else "")
@@ -858,9 +893,13 @@ def _scope(ctx, v, posts) -> Scope:
         return Scope(chosen, v)
     if isinstance(v, list) and v:
         for x in v:
-            if x not in ids:
-                raise ctx.error(f"unknown post {x!r}; known: {', '.join(ids)}")
-        return Scope(tuple(x for x in ids if x in v), "+".join(v))
+            if _unknown(x, ids):
+                raise ctx.error(f"unknown post {_shown(x)}; {_known(x, ids)}")
+        chosen = tuple(x for x in ids if x in v)
+        # one label per set of posts (order and repeats in the list do not matter), never
+        # the label of a law scope: a post may be called "wmo"
+        label = "+".join(chosen)
+        return Scope(chosen, f"posts:{label}" if label in (*LAWS, "all") else label)
     raise ctx.error(f"scope is all, {', '.join(LAWS)} or a list of post ids")
 
 
@@ -876,10 +915,10 @@ def _read_correlations(ctx, v, b: _Builder) -> tuple[Correlation, ...]:
         if not isinstance(members, list) or len(members) < 2:
             raise cctx.at("between").error("name two or more random inputs")
         for mname in members:
-            if mname not in b.inputs:
+            if _unknown(mname, b.inputs):
                 raise cctx.at("between").error(
-                    f"{mname!r} is not a random input; random inputs here: "
-                    f"{', '.join(sorted(b.inputs)) or 'none'}")
+                    f"{_shown(mname)} is not a random input; "
+                    f"{_known(mname, sorted(b.inputs), 'random inputs')}")
             if b.inputs[mname].per_year:
                 raise cctx.at("between").error(f"{mname!r} is drawn per year and cannot be correlated")
             if mname in used:
@@ -916,8 +955,8 @@ def _check_names(ctx, parameters, posts, measures, cost_groups, known) -> None:
     def check(q, where: _Ctx):
         for n in quantity_names(q):
             if n not in known and "." not in n:
-                raise where.error(f"unknown name {n!r} in expression; known parameters: "
-                                  f"{', '.join(sorted(set(known) - {'year'})) or 'none'}")
+                raise where.error(f"unknown name {n!r} in expression; "
+                                  f"{_known(n, sorted(set(known) - {'year'}), 'known parameters')}")
 
     for m in measures:
         mctx = ctx.at(f'measure "{m.id}"')

@@ -11,15 +11,41 @@ from pathlib import Path
 
 from .errors import OutputError
 
+SUFFIXES = (".nc", ".csv", ".xlsx")
+
+
+def check_output(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse an output file that cannot be written, before a long run rather than after it:
+    unknown type, a folder, a missing folder, or an existing file without ``force``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name, e.g. {path / 'result.nc'}")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    if not path.parent.is_dir():
+        what = "is not a folder" if path.parent.exists() else "does not exist"
+        raise OutputError(f"folder {path.parent} {what}")
+    return path
+
 
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool = False) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    Whatever stops the write (an error, Ctrl-C, a full disk), the temporary file is removed
+    and ``path`` is untouched.
+    """
     path = Path(path)
     if path.exists() and not force:
         raise OutputError(f"{path} exists; use --force to overwrite it")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise OutputError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {path.parent}: {exc.strerror}") from None
     os.close(fd)
     tmp = Path(tmp)
     # mkstemp makes the file private (0600); a result file gets the user's usual permissions
@@ -29,32 +55,19 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool
     try:
         write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
 
 
-#: the result files ``taaksim run --out`` writes
-RESULT_TYPES = (".nc", ".csv", ".xlsx")
-
-
-def check_result_path(path: str | Path, *, force: bool = False) -> None:
-    """Refuse a bad --out before the run, not after minutes of simulation."""
-    path = Path(path)
-    if path.suffix.lower() not in RESULT_TYPES:
-        raise OutputError(f"unknown output type {path.suffix or '(none)'!r}: use .nc, .csv or .xlsx")
-    if path.exists() and not force:
-        raise OutputError(f"{path} exists; use --force to overwrite it")
-    if not path.parent.exists():
-        raise OutputError(f"folder {path.parent} does not exist")
-
-
 def write_result(ds, path: str | Path, summary_rows, *, force: bool = False, findings=None,
                  lang: str = "nl") -> Path:
     """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
     (needs ``findings``, see :func:`simulator.analysis.analyse`)."""
-    path = Path(path)
+    path = check_output(path, force=force)
     suffix = path.suffix.lower()
     if suffix == ".nc":
         return atomic_write(path, lambda p: ds.to_netcdf(p, engine="scipy"), force=force)

@@ -80,3 +80,42 @@ def test_rank_correlation_is_induced_and_marginals_kept():
     # standard error of Spearman's rho is about (1 - rho^2) / sqrt(N) for a Gaussian copula
     assert abs(rho - 0.6) < 4 * (1 - 0.36) / math.sqrt(N) + 0.005
     assert abs(y.mean() - 50) < 4 * (100 / math.sqrt(12)) / math.sqrt(N)
+
+
+def test_a_single_bernoulli_go_ahead():
+    # One measure saving A with go-ahead p: net is A with probability p, else 0.
+    # Mean p A (se A sqrt(p(1-p)/N)); P(net >= A) = p; P5 = 0 and P95 = A for 0.05 < p < 0.95.
+    a, p0 = 400_000, 0.3
+    s = scenario([{"id": "p", "base": 10_000_000}],
+                 [{"id": "m", "post": "p", "effect": {"amount": a}, "go_ahead": p0}], years=(2025,),
+                 targets=[{"scope": "all", "amounts": {"2025": a}}])
+    ds = run(s, N, seed=12)
+    x = ds["net_savings"].values[:, 0]
+    assert set(np.unique(x)) == {0.0, float(a)}
+    se = math.sqrt(p0 * (1 - p0) / N)
+    assert abs(x.mean() - p0 * a) < 4 * a * se
+    summary = summarise_years(ds)
+    assert abs(summary["p_target_met"]["2025"] - p0) < 4 * se
+    assert summary["savings"]["2025"]["p5"] == 0.0 and summary["savings"]["2025"]["p95"] == a
+
+
+def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
+    # PERT [a, m, b] is a + (b - a) Beta(1 + 4 (m - a)/(b - a), 1 + 4 (b - m)/(b - a)).
+    # Quantile q_p has standard error sqrt(p (1 - p) / N) / f(q_p), f the density.
+    a, m, b = 50_000, 100_000, 200_000
+    s = scenario([{"id": "p", "base": 10_000_000}],
+                 [{"id": "x", "post": "p", "effect": {"amount": {"pert": [a, m, b]}}}], years=(2025,))
+    ds = run(s, N, seed=21)
+    beta = stats.beta(1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a), loc=a, scale=b - a)
+    got = summarise_years(ds)["savings"]["2025"]
+    for key, p in (("p5", 0.05), ("p50", 0.5), ("p95", 0.95)):
+        q = beta.ppf(p)
+        se = math.sqrt(p * (1 - p) / N) / beta.pdf(q)
+        assert abs(got[key] - q) < 4 * se, (key, got[key], q)
+    x = ds["net_savings"].values[:, 0]
+    var = beta.var()  # = (mean - a)(b - mean) / 7 for lambda 4
+    assert abs(var - (beta.mean() - a) * (b - beta.mean()) / 7) < 1e-6 * var
+    # se of a sample variance: sqrt((mu4 - var^2) / N)
+    mu4 = beta.moment(4) - 4 * beta.mean() * beta.moment(3) + 6 * beta.mean() ** 2 * beta.moment(2) \
+        - 3 * beta.mean() ** 4
+    assert abs(x.var() - var) < 4 * math.sqrt((mu4 - var**2) / N)
