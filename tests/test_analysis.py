@@ -8,10 +8,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from scipy import stats
 
 from simulator.analysis import (
     Study,
+    analyse,
     contributions,
     first_order_index,
     rank,
@@ -22,6 +24,7 @@ from simulator.analysis import (
     waterfall,
 )
 
+from .fuzz import rich_doc
 from .helpers import scenario
 
 Z90 = stats.norm.ppf(0.90)
@@ -218,3 +221,41 @@ def test_no_shortfall_needs_no_reserve():
     h = risk(Study(s, paths=500, seed=0), capacity=0.0)["headline"]
     assert h["needed_capacity"] == 0 and h["p_met"] == 1.0 and h["ratio_class"] == "A"
     assert h["realisatierisico"] == 0.0
+
+
+# --- council answers on generated scenarios -------------------------------------------------
+
+
+def _finite(x) -> bool:
+    """Every number inside (nested dicts and lists) is finite, except an unbounded ratio."""
+    if isinstance(x, dict):
+        return all(_finite(v) for k, v in x.items() if k != "ratio")
+    if isinstance(x, (list, tuple)):
+        return all(_finite(v) for v in x)
+    if isinstance(x, float):
+        return math.isfinite(x)
+    return True
+
+
+@settings(max_examples=12, deadline=None)
+@given(rich_doc(max_posts=3, max_measures=4))
+def test_council_answers_on_generated_scenarios_are_finite_and_consistent(doc):
+    from simulator.loader import build
+    from simulator.paragraph import risk_paragraph
+
+    f = analyse(build(doc), paths=300, seed=2, aux_paths=200, capacity=100_000)
+    assert _finite(f.risk) and _finite(f.sensitivity) and _finite(f.contributions) and _finite(f.waterfall)
+    for g in f.risk["goals"]:
+        for d in g["years"].values():
+            assert 0 <= d["p_met"] <= 1 and d["expected_shortfall"] >= 0 and d["needed_capacity"] >= 0
+            lo, hi = d["needed_capacity_interval"]
+            assert lo <= d["needed_capacity"] <= hi
+            assert 0 <= d["realisatierisico"] <= d["max_consequence"] + 1e-9
+    for r in f.sensitivity:
+        assert -1 - 1e-12 <= r["spearman"] <= 1 + 1e-12
+        assert r["first_order"] is None or 0 <= r["first_order"] <= 1
+    total = f.waterfall[0]["value"] + sum(s["value"] for s in f.waterfall[1:-1])
+    assert total == pytest.approx(f.waterfall[-1]["value"], rel=1e-9, abs=1e-6)
+    for lang in ("nl", "en"):
+        text = risk_paragraph(f, lang)
+        assert "nan" not in text.lower() and "inf " not in text.lower()
