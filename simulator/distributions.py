@@ -154,7 +154,7 @@ class Triangular(Distribution):
 
 @lru_cache(maxsize=64)
 def _beta_table(a: float, b: float):
-    """The inverse CDF of Beta(a, b) on [0, 1] as a tail-refined table (1e-7 of the range).
+    """The inverse CDF of Beta(a, b) on [0, 1] as a tail-refined table (3e-7 of the range).
 
     scipy's exact inverse (betaincinv) costs about 40 uniform draws per value; a table
     lookup costs about two. Shapes below 1/2 (a U-shaped or J-shaped beta, never a PERT)
