@@ -30,7 +30,7 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active, overrides) -> BlockStats:
-    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides).compact()
+    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
 
 
 def dask_stats(
@@ -79,7 +79,7 @@ def dask_stats(
             futures.append(submit(*nxt))
         queue = as_completed(futures)
         for f in queue:
-            yield f.result().expand()
+            yield f.result()
             f.release()
             nxt = next(it, None)
             if nxt is not None:

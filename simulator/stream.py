@@ -119,7 +119,25 @@ class LogSketch:
 
     @classmethod
     def counts(cls, x: np.ndarray) -> np.ndarray:
-        return np.bincount(cls.index(x.reshape(-1)), minlength=cls.SIZE)
+        """Dense counts over all SIZE buckets."""
+        out = np.zeros(cls.SIZE, dtype=np.int64)
+        cls.add(out, *cls.span(x))
+        return out
+
+    @classmethod
+    def span(cls, x: np.ndarray) -> tuple[int, np.ndarray]:
+        """(first bucket, counts from there): a block's values span few buckets, so this is
+        small to keep and to ship, and cheap to count."""
+        k = cls.index(x.reshape(-1))
+        if k.size == 0:
+            return 0, np.zeros(0, dtype=np.int64)
+        lo = int(k.min())
+        k -= lo
+        return lo, np.bincount(k).astype(np.int64, copy=False)
+
+    @staticmethod
+    def add(dense: np.ndarray, lo: int, counts: np.ndarray) -> None:
+        dense[lo:lo + len(counts)] += counts
 
     @classmethod
     def quantiles(cls, counts: np.ndarray, qs: Iterable[float]) -> list[float]:
@@ -158,24 +176,8 @@ class BlockStats:
     holds: np.ndarray  # (series,) paths where each goal holds in each of its years
     all_years: np.ndarray  # (goal,) paths where a goal holds in every one of its years
     budgets: np.ndarray  # (year,) paths where every budget of that year holds
-    sketch: np.ndarray | None  # (series, LogSketch.SIZE) counts of judged amounts
+    sketch: list[tuple[int, np.ndarray]]  # per series: LogSketch.span of the judged amounts
     detail: dict[str, np.ndarray] | None = None  # name -> (item, year) sums over paths
-
-    def compact(self) -> BlockStats:
-        """Sketch counts as (bucket, count) pairs: a few kB instead of 2 MB per series, for
-        shipping between dask workers and the client."""
-        if self.sketch is not None and self.sketch.ndim == 2:
-            rows = [np.flatnonzero(r) for r in self.sketch]
-            self.sketch = [(i.astype(np.int32), r[i]) for i, r in zip(rows, self.sketch, strict=True)]
-        return self
-
-    def expand(self) -> BlockStats:
-        if isinstance(self.sketch, list):
-            dense = np.zeros((len(self.sketch), LogSketch.SIZE), dtype=np.int64)
-            for row, (i, c) in zip(dense, self.sketch, strict=True):
-                row[i] = c
-            self.sketch = dense
-        return self
 
 
 def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
@@ -188,7 +190,7 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
     years = list(spec.years)
     series = spec.series
     holds = np.zeros(len(series), dtype=np.int64)
-    sketch = np.zeros((len(series), LogSketch.SIZE), dtype=np.int64) if series else None
+    sketch = []
     all_years = np.zeros(len(spec.goals), dtype=np.int64)
     budget_ok = [None] * len(years)
     per_goal: dict[int, np.ndarray] = {}
@@ -206,7 +208,7 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
             ok = value >= g.amounts[y]
         holds[si] = np.count_nonzero(ok)
         per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
-        sketch[si] = LogSketch.counts(value)
+        sketch.append(LogSketch.span(value))
     for gi, ok in per_goal.items():
         all_years[gi] = np.count_nonzero(ok)
     budgets = np.array([np.count_nonzero(ok) if ok is not None else 0 for ok in budget_ok], dtype=np.int64)
@@ -255,11 +257,13 @@ class Merged:
         else:
             self._parts.append(s.head)
         self._moments.append((s.n, s.mean, s.m2))
-        for name in ("holds", "all_years", "budgets", "sketch"):
-            v = getattr(s, name)
-            if v is not None:
-                cur = getattr(self, name)
-                setattr(self, name, v.copy() if cur is None else cur + v)
+        for name in ("holds", "all_years", "budgets"):
+            cur = getattr(self, name)
+            setattr(self, name, s.__dict__[name].copy() if cur is None else cur + s.__dict__[name])
+        if self.sketch is None:
+            self.sketch = np.zeros((len(s.sketch), LogSketch.SIZE), dtype=np.int64)
+        for row, (lo, counts) in zip(self.sketch, s.sketch, strict=True):
+            LogSketch.add(row, lo, counts)
         if s.detail is not None:
             self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
                             else {k: self._detail[k] + v for k, v in s.detail.items()})
