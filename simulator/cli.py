@@ -243,7 +243,8 @@ def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
         # no path crossed: the standard error is 0, the honest bound is the rule of three
         bound = 100 * 3 / n
         return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
-    return f"{100 * p:.1f}% ±{100 * (se or 0):.1f}"
+    se = 100 * (se or 0)
+    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
 
 
 def format_detail(s, summary: dict) -> str:
@@ -295,8 +296,10 @@ def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | N
             if g["p_all_years"] is not None and len(g["years"]) > 1:
                 lines.append(f"    every year together: {100 * g['p_all_years']:.1f}%")
     lines.append("")
+    worst = max(v.get("mean_se", 0.0) for v in summary["savings"].values())
     lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "
                  "P5-P95 is the 90% range.")
+    lines.append(f"Monte Carlo error of the mean savings: at most {_eur(worst)} (standard error).")
     return "\n".join(lines)
 
 
