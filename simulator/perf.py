@@ -12,6 +12,7 @@ from __future__ import annotations
 import resource
 import statistics
 import sys
+import threading
 import time
 
 import numpy as np
@@ -21,6 +22,39 @@ from .sampling import BLOCK_PATHS, count_variates
 
 #: candidates for "numpy's fastest generator"; the fastest on this machine is used
 GENERATORS = ("SFC64", "PCG64DXSM", "PCG64", "Philox", "MT19937")
+
+
+_tuned = False
+_tune_lock = threading.Lock()
+#: glibc mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def tune_allocator() -> bool:
+    """Let glibc keep freed block-sized arrays for reuse instead of unmapping them.
+
+    A block's temporaries are 0.5-20 MB each. By default glibc serves such sizes with
+    mmap and returns them to the system on free, so every temporary of every block
+    page-faults its memory in again: measured here, that made an inverse-CDF pass over
+    65,536 values five times slower (21 ns instead of 4 per value). Raising the mmap
+    threshold to its maximum (32 MB) and the trim threshold keeps them in the heap. Peak
+    memory is unchanged; memory freed after a run is kept by the process. Only on glibc
+    (Linux); elsewhere nothing happens. Returns whether the allocator was tuned.
+    """
+    global _tuned
+    with _tune_lock:
+        if _tuned or not sys.platform.startswith("linux"):
+            return _tuned
+        _tuned = True
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL("libc.so.6")
+            ok = libc.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
+            ok &= libc.mallopt(_M_TRIM_THRESHOLD, 1024 * 1024 * 1024)
+            return bool(ok)
+        except (OSError, AttributeError):  # not glibc (musl, ...): leave the defaults
+            return False
 
 
 def draw_floor(variates: int, generator: str = "SFC64", *, repeat: int = 3) -> float:
@@ -66,7 +100,7 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         cpus.append(time.process_time() - c0)
         floors.append(draw_floor(variates, generator))
     seconds = statistics.median(walls)
-    floor = statistics.median(floors)
+    floor = min(floors)  # the floor is a best case: the fastest of the repeats
     return {
         "scenario": scenario.name,
         "paths": paths,

@@ -41,7 +41,10 @@ def run_blocks(
     ``threads`` > 1 simulates blocks on worker threads (numpy releases the GIL in its
     loops); each block's numbers depend only on (seed, block), so the result is identical.
     """
+    from .perf import tune_allocator
     from .stream import map_blocks
+
+    tune_allocator()
 
     def one(b: int, n: int) -> Block:
         return simulate_block(scenario, n, seed=seed, block=b, detail=detail,
