@@ -110,7 +110,8 @@ def check_cmd(scenario, as_json):
 
 
 def _scale_options(f):
-    f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000, show_default=True,
+    f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000,
+                     show_default=True,
                      help="With --precision: stop here even if the precision is not reached.")(f)
     f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
@@ -338,8 +339,9 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
         _fail("give a SCENARIO: the bundled scenarios are not next to this installation")
     r = measure(_load(scenario), paths, seed=seed, threads=threads, repeat=repeat)
     if as_json:
-        click.echo(json.dumps({k: r[k] for k in ("scenario", "paths", "variates", "seconds", "paths_per_second",
-                                                 "floor_seconds", "floor_ratio", "peak_memory_mb")}))
+        keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
+                "floor_ratio", "peak_memory_mb")
+        click.echo(json.dumps({k: r[k] for k in keys}))
         return
     click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['threads']} thread(s), median of {repeat}")
     click.echo(f"  run          {r['seconds']:9.3f} s   {r['paths_per_second']:>12,.0f} paths/s   "

@@ -29,7 +29,11 @@ def _reduce_mappingproxy(m):
 copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
-def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active, overrides) -> BlockStats:
+def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
+          overrides) -> BlockStats:
+    from .perf import tune_allocator
+
+    tune_allocator()  # in the worker's process: see simulator.perf
     return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
 
 

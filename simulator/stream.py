@@ -211,12 +211,16 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
         sketch.append(LogSketch.span(value))
     for gi, ok in per_goal.items():
         all_years[gi] = np.count_nonzero(ok)
-    budgets = np.array([np.count_nonzero(ok) if ok is not None else 0 for ok in budget_ok], dtype=np.int64)
+    budgets = np.array([np.count_nonzero(ok) if ok is not None else 0 for ok in budget_ok],
+                       dtype=np.int64)
     detail = None
     if spec.detail and b.measure_gross is not None:
-        detail = {"measure_savings": b.measure_gross.sum(axis=2), "measure_costs": b.measure_costs.sum(axis=2),
-                  "post_baseline": b.post_baseline.sum(axis=2), "post_spending": b.post_spending.sum(axis=2)}
-    return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail)
+        detail = {"measure_savings": b.measure_gross.sum(axis=2),
+                  "measure_costs": b.measure_costs.sum(axis=2),
+                  "post_baseline": b.post_baseline.sum(axis=2),
+                  "post_spending": b.post_spending.sum(axis=2)}
+    return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch,
+                      detail)
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,

@@ -150,7 +150,8 @@ def test_bench_json_schema(minimal_path):
 
 def test_a_streamed_run_imports_no_scipy_pandas_or_xarray(minimal_path):
     code = ("import sys\nfrom simulator.cli import main\n"
-            f"main(['run', {str(minimal_path)!r}, '--paths', '500', '--threads', '2'], standalone_mode=False)\n"
+            f"main(['run', {str(minimal_path)!r}, '--paths', '500', '--threads', '2'],\n"
+            "     standalone_mode=False)\n"
             "print([m for m in ('scipy', 'pandas', 'xarray', 'dask') if m in sys.modules])")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
