@@ -1,25 +1,30 @@
-"""asv benchmarks: sampling, the engine, summaries and a full run, per path count.
+"""asv benchmarks: sampling, the engine, summaries and the full run, per path count, on the
+smallest and the largest bundled scenario; peak memory of the run; the floor beside them.
 
-Run against the working tree without building environments:
-    asv run --python=same --quick      (or: asv run --python=same)
-Timings on a shared machine are noisy: compare ratios (e.g. engine / sampling), not seconds.
+Run against the working tree, in the current environment, without building one:
+    asv run --python=same --quick          (one sample each: a smoke test)
+    asv run --python=same                  (the real thing; docs/performance.md)
+    asv run --python=same --bench FullRun  (one class)
+Timings on a shared machine are noisy: compare ratios (e.g. FullRun / Floor), not seconds.
+Each benchmark draws the blocks a run of that many paths draws (blocks of 65,536).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from simulator.engine import simulate_block
 from simulator.loader import load
+from simulator.perf import draw_floor
 from simulator.runner import run
-from simulator.sampling import count_variates, sample_inputs
+from simulator.sampling import BLOCK_PATHS, blocks, count_variates, sample_inputs
+from simulator.stream import block_stats, run_stream
 from simulator.summary import summarise_years
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALLEST = "huizen-2022.toml"
 LARGEST = "gooi-en-vechtstreek-2021.toml"
+PATHS = [10_000, 100_000, 1_000_000]
 
 
 def _scenario(name: str):
@@ -29,58 +34,126 @@ def _scenario(name: str):
     return load(path)
 
 
-class Sampling:
-    params = ([10_000, 100_000, 1_000_000], [SMALLEST, LARGEST])
+def _n_years(s) -> int:
+    return s.years[-1] - s.base_year
+
+
+class Floor:
+    """The floor: numpy's fastest generator drawing only the variates a run draws."""
+
+    params = (PATHS, [SMALLEST, LARGEST])
     param_names = ["paths", "scenario"]
 
     def setup(self, paths, name):
-        self.s = _scenario(name)
-        self.n_years = self.s.years[-1] - self.s.base_year
-
-    def time_sample_inputs(self, paths, name):
-        sample_inputs(self.s, min(paths, 65_536), seed=1, block=0, n_years=self.n_years)
+        self.variates = count_variates(_scenario(name), paths)
 
     def time_floor_uniforms(self, paths, name):
-        """The floor: only drawing as many uniforms as the run needs."""
-        rng = np.random.Generator(np.random.SFC64(1))
-        rng.random(count_variates(self.s, min(paths, 65_536)))
+        draw_floor(self.variates, "SFC64", repeat=1)
+
+
+class Sampling:
+    """Every random input of every block: uniforms, copula, inverse CDFs."""
+
+    params = (PATHS, [SMALLEST, LARGEST])
+    param_names = ["paths", "scenario"]
+    timeout = 300
+
+    def setup(self, paths, name):
+        self.s = _scenario(name)
+        self.plan = blocks(paths)
+
+    def time_sample_inputs(self, paths, name):
+        for b, n in self.plan:
+            sample_inputs(self.s, n, seed=1, block=b, n_years=_n_years(self.s))
 
 
 class Engine:
-    params = ([10_000, 65_536], [SMALLEST, LARGEST])
+    """simulate_block over every block (sampling included: it is the block's first step)."""
+
+    params = (PATHS, [SMALLEST, LARGEST])
     param_names = ["paths", "scenario"]
+    timeout = 300
+
+    def setup(self, paths, name):
+        self.s = _scenario(name)
+        self.plan = blocks(paths)
+
+    def time_simulate_blocks(self, paths, name):
+        for b, n in self.plan:
+            simulate_block(self.s, n, seed=1, block=b)
+
+    def peakmem_simulate_block(self, paths, name):
+        simulate_block(self.s, min(paths, BLOCK_PATHS), seed=1)
+
+
+class Summaries:
+    """From simulated paths to the figures: the Dataset summary and the streamed reduction."""
+
+    params = ([10_000, 100_000], [SMALLEST, LARGEST])
+    param_names = ["paths", "scenario"]
+    timeout = 300
+
+    def setup(self, paths, name):
+        self.s = _scenario(name)
+        self.ds = run(self.s, paths, seed=1)
+        self.merged = run_stream(self.s, paths, seed=1, threads=1)
+        from simulator.stream import ReportSpec
+
+        self.spec = ReportSpec.of(self.s)
+        self.block = simulate_block(self.s, min(paths, BLOCK_PATHS), seed=1)
+
+    def time_summarise_dataset(self, paths, name):
+        summarise_years(self.ds)
+
+    def time_summarise_stream(self, paths, name):
+        self.merged.summary()
+
+    def time_block_stats(self, paths, name):
+        block_stats(self.spec, self.block, 0)
+
+
+class FullRun:
+    """What `taaksim run` does without --out: blocks on threads, reduced to the summary."""
+
+    params = (PATHS, [SMALLEST, LARGEST])
+    param_names = ["paths", "scenario"]
+    timeout = 600
 
     def setup(self, paths, name):
         self.s = _scenario(name)
 
-    def time_simulate_block(self, paths, name):
-        simulate_block(self.s, paths, seed=1)
+    def time_run(self, paths, name):
+        run_stream(self.s, paths, seed=1).summary()
 
-    def peakmem_simulate_block(self, paths, name):
-        simulate_block(self.s, paths, seed=1)
+    def time_run_one_thread(self, paths, name):
+        run_stream(self.s, paths, seed=1, threads=1).summary()
+
+    def peakmem_run(self, paths, name):
+        run_stream(self.s, paths, seed=1).summary()
 
 
-class FullRun:
-    params = ([10_000, 100_000, 1_000_000], [SMALLEST, LARGEST])
+class DatasetRun:
+    """The full xarray result (every path of every scope), as `taaksim run --out x.nc` builds."""
+
+    params = ([10_000, 100_000], [SMALLEST, LARGEST])
     param_names = ["paths", "scenario"]
     timeout = 300
 
     def setup(self, paths, name):
         self.s = _scenario(name)
 
-    def time_run(self, paths, name):
+    def time_dataset(self, paths, name):
         run(self.s, paths, seed=1)
 
-    def peakmem_run(self, paths, name):
+    def peakmem_dataset(self, paths, name):
         run(self.s, paths, seed=1)
 
 
-class Summaries:
-    params = [10_000, 100_000]
-    param_names = ["paths"]
+def track_floor_ratio():
+    """Whole run / floor at 100,000 paths of the largest scenario (lower is better)."""
+    from simulator.perf import measure
 
-    def setup(self, paths):
-        self.ds = run(_scenario(LARGEST), paths, seed=1)
+    return measure(_scenario(LARGEST), 100_000, seed=1)["floor_ratio"]
 
-    def time_summarise(self, paths):
-        summarise_years(self.ds)
+
+track_floor_ratio.unit = "ratio"

@@ -156,6 +156,40 @@ def check_cmd(scenario, as_json):
     sys.exit(0 if result.ok else 1)
 
 
+def _scale_options(f):
+    f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000,
+                     show_default=True,
+                     help="With --precision: stop here even if the precision is not reached.")(f)
+    f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None,
+                     help="Add blocks of 65,536 paths until the standard error of every reported "
+                          "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
+    f = click.option("--scheduler", default=None, metavar="threads|dask|dask://HOST:PORT",
+                     help="Where blocks run: threads here (default), a local dask cluster, or an existing "
+                          "one. The numbers are the same.")(f)
+    return click.option("--threads", type=click.IntRange(1, 256), default=None,
+                        help="Worker threads (default: one per core). The numbers do not depend on it.")(f)
+
+
+def _stream(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
+            show_progress) -> dict:
+    """Run blocks and reduce them as they finish (simulator.stream): the summary dict."""
+    from .stream import run_stream
+
+    if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
+        _fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    total = max_paths if precision is not None else paths
+    bar, update = _progress(total, show_progress and precision is None)
+    kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
+                  scheduler=None if scheduler == "threads" else scheduler, precision=precision,
+                  max_paths=max_paths, progress=update)
+    if bar is not None:
+        with bar:
+            merged = run_stream(s, paths, **kwargs)
+    else:
+        merged = run_stream(s, paths, **kwargs)
+    return merged.summary()
+
+
 def _progress(paths: int, enabled: bool):
     """A progress bar on stderr for long runs, or None."""
     if not enabled or paths < 1_000_000:
@@ -177,39 +211,65 @@ def _progress(paths: int, enabled: bool):
 @click.option("--detail", is_flag=True, help="Keep per-post and per-measure paths in the result.")
 @_lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json):
-    """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets."""
-    from .analysis import risk_of
-    from .runner import run as run_scenario
-    from .summary import summarise_years, summary_frame
+@_scale_options
+def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
+        precision, max_paths):
+    """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
+    Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
+    or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
+    """
     s = _load(scenario)
     _check_choices(s, municipality, year)
-    year = s.years[-1] if year is None else year
-    findings = None
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
         from .outputs import check_output
 
         check_output(out, force=force)
-    if out and out.lower().endswith(".xlsx"):
-        from .analysis import analyse
+    full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    year = s.years[-1] if year is None else year
+    risk = None
+    if full:
+        # every path is kept (the xarray Dataset): needed for the file, and for shortfall quantiles
+        if precision is not None or (scheduler or "threads") != "threads":
+            _fail("--precision and --scheduler dask stream a summary; they cannot be combined with a full "
+                  ".nc/.xlsx result, --weerstandscapaciteit or --year")
+        from .analysis import risk_of
+        from .runner import run as run_scenario
+        from .summary import summarise_years, summary_frame
 
-        findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
-        ds = findings.study.dataset
-    else:
-        bar, update = _progress(paths, not as_json and sys.stderr.isatty())
-        if bar is not None:
-            with bar:
-                ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update)
+        findings = None
+        if out and out.lower().endswith(".xlsx"):
+            from .analysis import analyse
+
+            findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year,
+                               capacity=capacity)
+            ds = findings.study.dataset
         else:
-            ds = run_scenario(s, paths, seed=seed, detail=detail)
-    summary = summarise_years(ds, municipality=municipality)
-    risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
+            bar, update = _progress(paths, not as_json and sys.stderr.isatty())
+            if bar is not None:
+                with bar:
+                    ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update, threads=threads)
+            else:
+                ds = run_scenario(s, paths, seed=seed, detail=detail, threads=threads)
+        summary = summarise_years(ds, municipality=municipality)
+        risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
+        rows = summary_frame(ds, municipality=municipality)
+    else:
+        # the summary alone: blocks are reduced as they finish, memory stays bounded
+        ds, findings = None, None
+        summary = _stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
+                          scheduler=scheduler, precision=precision, max_paths=max_paths,
+                          show_progress=not as_json and sys.stderr.isatty())
+        paths = summary["paths"]
+        rows = None
+        if out:
+            from .summary import frame_of
+
+            rows = frame_of(summary)
     if out:
         from .outputs import write_result
 
-        write_result(ds, out, summary_frame(ds, municipality=municipality), force=force, findings=findings,
-                     lang=lang)
+        write_result(ds, out, rows, force=force, findings=findings, lang=lang)
     if as_json:
         payload = {
             "scenario": s.name,
@@ -223,14 +283,31 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
             "p_target_met_se": summary["p_target_met_se"],
             "p_within_budget": summary["p_within_budget"],
             "p_within_budget_se": summary["p_within_budget_se"],
-            "risk": _jsonable(risk["headline"]),
+            "mc_error": {"savings_mean": {y: v["mean_se"] for y, v in summary["savings"].items()},
+                         "p_target_met": summary["p_target_met_se"],
+                         "p_within_budget": summary["p_within_budget_se"]},
         }
+        if risk is not None:
+            payload["risk"] = _jsonable(risk["headline"])
         if municipality:
             payload["municipality"] = municipality
+        if precision is not None:
+            payload["precision"] = precision
+        if "detail" in summary:
+            payload["detail"] = summary["detail"]
         click.echo(json.dumps(payload))
         return
     click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
-    click.echo(format_risk(risk["headline"], paths))
+    if precision is not None:
+        click.echo(f"--precision {precision:g}: {paths:,} paths until every probability's standard error "
+                   f"was below it")
+    if "detail" in summary:
+        click.echo(format_detail(s, summary))
+    if risk is not None:
+        click.echo(format_risk(risk["headline"], paths))
+    else:
+        click.echo("\nshortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
+                   "taaksim report)")
     if out:
         click.echo(f"saved {out}")
 
@@ -397,7 +474,21 @@ def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
         # no path crossed: the standard error is 0, the honest bound is the rule of three
         bound = 100 * 3 / n
         return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
-    return f"{100 * p:.1f}% ±{100 * (se or 0):.1f}"
+    se = 100 * (se or 0)
+    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
+
+
+def format_detail(s, summary: dict) -> str:
+    """Mean savings and costs per measure and year (--detail of a streamed run)."""
+    d = summary["detail"]
+    years = summary["years"]
+    lines = ["", "per measure, mean over paths [EUR]: gross savings / costs"]
+    lines.append(f"{'measure':<34}" + "".join(f"{y:>24}" for y in years))
+    for i, m in enumerate(s.measures):
+        cells = "".join(f"{_eur(g) + ' / ' + _eur(c):>24}"
+                        for g, c in zip(d["measure_savings"][i], d["measure_costs"][i], strict=True))
+        lines.append(f"{m.id[:33]:<34}{cells}")
+    return "\n".join(lines)
 
 
 def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | None) -> str:
@@ -436,6 +527,56 @@ def format_run(s, summary: dict, *, paths: int, seed: int, municipality: str | N
             if g["p_all_years"] is not None and len(g["years"]) > 1:
                 lines.append(f"    every year together: {100 * g['p_all_years']:.1f}%")
     lines.append("")
+    worst = max(v.get("mean_se", 0.0) for v in summary["savings"].values())
     lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "
                  "P5-P95 is the 90% range.")
+    lines.append(f"Monte Carlo error of the mean savings: at most {_eur(worst)} (standard error).")
     return "\n".join(lines)
+
+
+# --- bench: speed against the hardware's floor ------------------------------------------------
+
+
+def _default_bench_scenario() -> str | None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "gooi-en-vechtstreek-2021.toml"
+    return str(path) if path.exists() else None
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--paths", type=click.IntRange(1, 100_000_000), default=1_000_000, show_default=True,
+              help="Number of simulated year-paths.")
+@_seed_option
+@click.option("--threads", type=click.IntRange(1, 256), default=None,
+              help="Worker threads (default: one per core).")
+@click.option("--repeat", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="Time the run this often and report the median.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def bench(scenario, paths, seed, threads, repeat, as_json):
+    """Paths per second of a whole run of SCENARIO, and its ratio to the floor.
+
+    The floor is the time numpy's fastest generator needs only to draw the random numbers
+    the run draws, measured in this process just before. SCENARIO defaults to the largest
+    bundled scenario (Gooi en Vechtstreek). The run is what `taaksim run` does without
+    --out: simulate on threads and reduce to the summary.
+    """
+    from .perf import measure
+
+    scenario = scenario or _default_bench_scenario()
+    if scenario is None:
+        _fail("give a SCENARIO: the bundled scenarios are not next to this installation")
+    r = measure(_load(scenario), paths, seed=seed, threads=threads, repeat=repeat)
+    if as_json:
+        keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
+                "floor_ratio", "peak_memory_mb")
+        click.echo(json.dumps({k: r[k] for k in keys}))
+        return
+    click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['threads']} thread(s), median of {repeat}")
+    click.echo(f"  run          {r['seconds']:9.3f} s   {r['paths_per_second']:>12,.0f} paths/s   "
+               f"(cpu {r['cpu_seconds']:.2f} s)")
+    click.echo(f"  floor        {r['floor_seconds']:9.3f} s   {r['variates']:>12,} variates drawn by "
+               f"{r['generator']} alone")
+    click.echo(f"  floor ratio  {r['floor_ratio']:9.2f}     (run / floor; the goal is 2 or less)")
+    click.echo(f"  peak memory  {r['peak_memory_mb']:9.0f} MB  (resident, whole process)")

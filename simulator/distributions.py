@@ -35,8 +35,6 @@ import numpy as np
 Z90 = 1.6448536269514722
 #: Uniforms are kept this far from 0 and 1 so unbounded inverse CDFs stay finite.
 U_EPS = 1e-12
-#: Intervals of the quantile table used for beta-family inverse CDFs.
-TABLE_SIZE = 1 << 13
 
 
 class DistributionError(ValueError):
@@ -44,9 +42,10 @@ class DistributionError(ValueError):
 
 
 def _ndtri(u):
-    from scipy.special import ndtri  # local: scipy is only needed when a normal is drawn
+    """The standard normal inverse CDF by table (see :mod:`simulator.quantiles`), numpy only."""
+    from .quantiles import normal_table
 
-    return ndtri(np.clip(u, U_EPS, 1.0 - U_EPS))
+    return normal_table()(np.clip(u, U_EPS, 1.0 - U_EPS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,29 +152,23 @@ class Triangular(Distribution):
         return np.where(u < fc, left, right)
 
 
-@lru_cache(maxsize=256)
-def _beta_table(a: float, b: float) -> np.ndarray:
-    """Quantiles of Beta(a, b) at u = sin^2(pi i / 2K), i = 0..K (K = TABLE_SIZE).
+@lru_cache(maxsize=64)
+def _beta_table(a: float, b: float):
+    """The inverse CDF of Beta(a, b) on [0, 1] as a tail-refined table (3e-7 of the range).
 
     scipy's exact inverse (betaincinv) costs about 40 uniform draws per value; a table
-    lookup costs a few. The arcsine grid is dense at both ends, where a beta quantile
-    function bends most, so linear interpolation stays within ~1e-7 of the range (within 1e-4 for the
-    one draw in a million that falls within 1e-6 of either end).
+    lookup costs about two. Shapes below 1/2 (a U-shaped or J-shaped beta, never a PERT)
+    have a density the numpy integration cannot follow, so their table's edges come from
+    scipy.
     """
+    from . import quantiles
+
+    if min(a, b) >= 0.5:
+        return quantiles.beta_table(a, b)
     from scipy.special import betaincinv
 
-    grid = np.sin(np.linspace(0.0, np.pi / 2, TABLE_SIZE + 1)) ** 2
-    table = betaincinv(a, b, grid)
-    table[0], table[-1] = 0.0, 1.0
-    table.setflags(write=False)
-    return table
-
-
-def _table_ppf(table: np.ndarray, u) -> np.ndarray:
-    x = np.arcsin(np.sqrt(np.asarray(u, dtype=np.float64))) * (2.0 * TABLE_SIZE / np.pi)
-    i = np.minimum(x.astype(np.intp), TABLE_SIZE - 1)
-    lo = table[i]
-    return lo + (x - i) * (table[i + 1] - lo)
+    v = quantiles.edges()
+    return quantiles.TailTable(betaincinv(a, b, v), betaincinv(a, b, 1.0 - v))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +196,10 @@ class Beta(Distribution):
     def ppf(self, u):
         if self.high == self.low:
             return np.full(np.shape(u), self.low)
-        return self.low + (self.high - self.low) * _table_ppf(_beta_table(self.a, self.b), u)
+        x = _beta_table(self.a, self.b)(u)
+        x *= self.high - self.low
+        x += self.low
+        return x
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,18 +34,29 @@ def run_blocks(
     overrides: dict[str, float] | None = None,
     active: frozenset[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    threads: int = 1,
     **engine,
 ) -> list[Block]:
     """Simulate every block; blocks are independent, so their order never matters.
 
+    ``threads`` > 1 simulates blocks on worker threads (numpy releases the GIL in its
+    loops); each block's numbers depend only on (seed, block), so the result is identical.
     ``engine``: further options of :func:`simulate_block` (no_growth, extra_delay).
     """
+    from .perf import tune_allocator
+    from .stream import map_blocks
+
+    tune_allocator()
+
+    def one(b: int, n: int) -> Block:
+        return simulate_block(scenario, n, seed=seed, block=b, detail=detail,
+                              keep_inputs=keep_inputs, overrides=overrides, active=active, **engine)
+
     out = []
-    for b, n in blocks(paths):
-        out.append(simulate_block(scenario, n, seed=seed, block=b, detail=detail,
-                                  keep_inputs=keep_inputs, overrides=overrides, active=active, **engine))
+    for part in map_blocks(one, blocks(paths), threads=threads or 1):
+        out.append(part)
         if progress is not None:
-            progress(n)
+            progress(part.net.shape[-1])
     return out
 
 
@@ -53,7 +64,8 @@ def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0, **options):
     """Simulate ``paths`` paths; returns an :class:`xarray.Dataset`.
 
     ``options`` are those of :func:`run_blocks`: detail, keep_inputs, overrides, active,
-    progress.
+    progress, threads. For a summary of many paths without keeping them, see
+    :func:`simulator.stream.run_stream`.
 
     Variables (money in EUR per year):
       net_savings, baseline, gross_savings, measure_costs_total : (path, year)

@@ -57,7 +57,10 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
     """
     if not scenario.correlations:
         return
-    from scipy.special import ndtr, ndtri
+    # normal scores and back by table (simulator.quantiles): exact to ~1e-7, no scipy import
+    from .quantiles import normal_cdf, normal_table
+
+    ndtri = normal_table()
 
     for c in scenario.correlations:
         pearson = spearman_to_pearson(np.array(c.matrix))
@@ -69,10 +72,24 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
             pearson = (v * np.maximum(w, 1e-9)) @ v.T
             d = np.sqrt(np.diag(pearson))
             chol = np.linalg.cholesky(pearson / np.outer(d, d))
-        z = ndtri(np.clip(np.vstack([uniforms[k] for k in c.members]), 1e-12, 1 - 1e-12))
-        corr = ndtr(chol @ z)
+        z = ndtri(np.vstack([uniforms[k] for k in c.members]))
+        corr = normal_cdf(_lower_times(chol, z))
         for i, k in enumerate(c.members):
             uniforms[k] = corr[i : i + 1]
+
+
+def _lower_times(chol: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """chol @ z for a lower-triangular chol, row by row in numpy's own loops.
+
+    Not BLAS: OpenBLAS would start its own threads, which spin after each call and take
+    the core a second block's thread needs; a handful of rows costs the same either way.
+    """
+    out = np.empty_like(z)
+    for i in range(len(chol)):
+        np.multiply(z[0], chol[i, 0], out=out[i])
+        for j in range(1, i + 1):
+            out[i] += chol[i, j] * z[j]
+    return out
 
 
 def sample_inputs(

@@ -134,9 +134,13 @@ def summarise_years(ds, *, municipality: str | None = None) -> dict:
 
 def summary_frame(ds, *, municipality: str | None = None):
     """Per-year summary as a pandas DataFrame (index: year)."""
+    return frame_of(summarise_years(ds, municipality=municipality))
+
+
+def frame_of(s: dict):
+    """A summary dict (from a Dataset or a streamed run) as a DataFrame, one row per year."""
     import pandas as pd
 
-    s = summarise_years(ds, municipality=municipality)
     rows = []
     for y in s["years"]:
         row = {"year": y, **s["savings"][str(y)]}

@@ -111,8 +111,11 @@ def test_tornado_swing_of_a_linear_input_is_its_own_p10_p90_range():
     # same amount, and with common random numbers the median moves by exactly that amount.
     st = Study(_two_posts(), paths=4000, seed=1, aux_paths=4000)
     rows = {r["key"]: r for r in sensitivity(st)}
-    assert rows["m1.effect"]["swing"] == pytest.approx(2 * Z90 * 20_000, rel=1e-9)
-    assert rows["m2.effect"]["swing"] == pytest.approx(2 * Z90 * 20_000, rel=1e-9)
+    for key in ("m1.effect", "m2.effect"):
+        r = rows[key]
+        assert r["swing"] == pytest.approx(r["p90_value"] - r["p10_value"], rel=1e-9)
+        # the inverse CDF is a table within 3e-7 of the distribution's range (docs/performance.md)
+        assert r["swing"] == pytest.approx(2 * Z90 * 20_000, rel=1e-6)
 
 
 def test_a_fixed_input_has_zero_influence():

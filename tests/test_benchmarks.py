@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import benchmarks as bm
 
-CLASSES = [bm.Sampling, bm.Engine, bm.FullRun, bm.Summaries]
+CLASSES = [bm.Floor, bm.Sampling, bm.Engine, bm.Summaries, bm.FullRun, bm.DatasetRun]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
@@ -21,3 +21,9 @@ def test_benchmark_methods_run(cls):
     assert methods
     for m in methods:
         m(*args)
+
+
+def test_every_benchmark_class_is_checked():
+    found = {c for _, c in inspect.getmembers(bm, inspect.isclass)
+             if c.__module__ == bm.__name__ and any(n.startswith(("time_", "peakmem_")) for n in dir(c))}
+    assert found == set(CLASSES)

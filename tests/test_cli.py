@@ -48,9 +48,15 @@ def test_run_json_has_exactly_the_documented_keys(cli, minimal_path):
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert set(out) == {"scenario", "paths", "seed", "years", "savings", "target", "p_target_met",
-                        "p_target_met_se", "p_within_budget", "p_within_budget_se", "risk"}
-    assert set(out["risk"]) >= {"goal", "year", "p_met", "expected_shortfall", "needed_capacity",
-                                "realisatierisico"}
+                        "p_target_met_se", "p_within_budget", "p_within_budget_se", "mc_error"}
+    assert set(out["mc_error"]) == {"savings_mean", "p_target_met", "p_within_budget"}
+    assert 0 < out["mc_error"]["savings_mean"]["2025"] < abs(out["savings"]["2025"]["mean"])
+    # with the available capacity, the headline risk figures join in
+    r = cli.invoke(main, ["run", str(minimal_path), "--paths", "2000", "--seed", "3", "--json",
+                          "--weerstandscapaciteit", "100000"])
+    risk = json.loads(r.output)["risk"]
+    assert set(risk) >= {"goal", "year", "p_met", "expected_shortfall", "needed_capacity", "realisatierisico",
+                         "ratio", "ratio_class"}
     assert out["paths"] == 2000 and out["seed"] == 3 and out["years"] == [2025, 2026]
     assert set(out["savings"]["2025"]) == {"mean", "p5", "p10", "p50", "p90", "p95"}
     assert out["target"]["2025"] == 600_000

@@ -1,0 +1,96 @@
+"""Blocks as dask tasks: the same numbers as a local run, on as many machines as a cluster has.
+
+Each task simulates one fixed block of paths and returns its reduced stats
+(:class:`simulator.stream.BlockStats`, a few MB); the client merges them in block order.
+Because a block's random numbers depend only on (seed, block), which worker runs it, and
+when, never changes a result. Workers need taaksim installed in the same version (the
+scenario itself travels with the tasks; see docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import copyreg
+from collections.abc import Callable, Iterator
+from types import MappingProxyType
+
+from .model import Scenario
+from .stream import BlockStats, Merged, ReportSpec, simulate_stats
+
+
+def _mappingproxy(d: dict) -> MappingProxyType:
+    return MappingProxyType(d)
+
+
+def _reduce_mappingproxy(m):
+    return _mappingproxy, (dict(m),)
+
+
+# the loader freezes tables as read-only mappings; they must travel to workers as well
+copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
+
+
+def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
+          overrides) -> BlockStats:
+    from .perf import tune_allocator
+
+    tune_allocator()  # in the worker's process: see simulator.perf
+    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
+
+
+def dask_stats(
+    scenario: Scenario,
+    spec: ReportSpec,
+    plan: list[tuple[int, int]],
+    *,
+    seed: int,
+    address: str | None = None,
+    active=None,
+    overrides=None,
+    stop: Callable[[Merged], bool] | None = None,
+    workers: int | None = None,
+) -> Iterator[BlockStats]:
+    """Yield every block's stats as dask workers finish them (in any order).
+
+    ``address``: an existing scheduler ("tcp://host:8786"); None starts a LocalCluster on
+    this machine (one single-threaded worker process per core) and closes it afterwards.
+    At most a few tasks per worker are queued, so a run that stops early (``--precision``)
+    leaves little work to cancel.
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if address is None:
+        from .stream import default_threads
+
+        cluster = LocalCluster(n_workers=workers or default_threads(), threads_per_worker=1,
+                               processes=True, dashboard_address=":0", silence_logs=40)
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    futures = []
+    try:
+        slots = max(2 * sum(client.nthreads().values()), 2)
+        [scattered] = client.scatter([scenario], broadcast=True)
+        it = iter(plan)
+
+        def submit(b, n):
+            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, pure=False)
+
+        for _ in range(slots):
+            nxt = next(it, None)
+            if nxt is None:
+                break
+            futures.append(submit(*nxt))
+        queue = as_completed(futures)
+        for f in queue:
+            yield f.result()
+            f.release()
+            nxt = next(it, None)
+            if nxt is not None:
+                futures.append(submit(*nxt))
+                queue.add(futures[-1])
+    finally:
+        client.cancel([f for f in futures if not f.done()])  # a --precision run stopped early
+        client.close()
+        if cluster is not None:
+            cluster.close()

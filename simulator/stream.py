@@ -1,0 +1,489 @@
+"""Streaming runs: the summary of any number of paths in bounded memory, on threads or dask.
+
+A Dataset holds every path of every scope; ten million paths of the largest scenario would
+not fit in 2 GB. ``taaksim run`` needs far less: per year the distribution of the headline
+savings and, per target and budget, whether it holds and the range of what it judges. So
+each block of paths is reduced as soon as it is simulated to a :class:`BlockStats`, and the
+blocks' stats are merged.
+
+What is exact and what is approximate:
+
+* the headline series (net savings of the region or municipality per year) is kept whole,
+  8 bytes per path and year, so its mean and percentiles are exactly those of
+  :func:`simulator.summary.summarise_years` on the same paths;
+* every probability is a count of paths, exact;
+* the p5/p50/p95 of each target's and budget's judged amount come from a mergeable
+  log-bucket histogram (:class:`LogSketch`): within 0.01% of the value or 1 euro.
+
+Reproducibility: a block's numbers depend only on (seed, block), so threads and dask
+workers may simulate blocks in any order. Integer counts merge in any order; the few float
+sums are folded in block order at the end, and the headline series is written at its
+block's offset, so a run gives the same bits on one thread, on two, or on a cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine import Block, scopes_of, simulate_block
+from .model import Scenario
+from .sampling import BLOCK_PATHS, blocks
+
+#: the percentiles reported per year (the same as simulator.summary.QUANTILES)
+QUANTILES = {"p5": 0.05, "p10": 0.10, "p50": 0.50, "p90": 0.90, "p95": 0.95}
+
+
+# --- what a run reports --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    id: str
+    kind: str  # "target" | "budget"
+    scope: str
+    scope_index: int
+    amounts: dict[int, float]
+    against: str
+    base_year_spending: float
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """Which scope is the headline and which goals are judged, for one municipality (or the
+    region): everything a block must keep for the summary."""
+
+    years: tuple[int, ...]
+    headline: int  # scope index
+    goals: tuple[GoalSpec, ...]
+    detail: bool = False
+
+    @classmethod
+    def of(cls, scenario: Scenario, municipality: str | None = None, *, detail: bool = False):
+        from .runner import _budgets_meta, _targets_meta, scope_label
+
+        labels = [scope_label(s) for s in scopes_of(scenario)]
+        head = "all" + (f"@{municipality}" if municipality else "")
+        if head not in labels:
+            known = ", ".join(m.id for m in scenario.municipalities) or "none"
+            raise KeyError(f"unknown municipality {municipality!r}; known: {known}")
+        goals = []
+        for kind, items in (("target", _targets_meta(scenario)), ("budget", _budgets_meta(scenario))):
+            for it in items:
+                if it.get("municipality") != municipality:
+                    continue
+                goals.append(GoalSpec(it["id"], kind, it["scope"], labels.index(it["scope"]),
+                                      {int(y): a for y, a in it["amounts"].items()},
+                                      it.get("against", "baseline"), it.get("base_year_spending", 0.0)))
+        return cls(tuple(scenario.years), labels.index(head), tuple(goals), detail)
+
+    @property
+    def series(self) -> list[tuple[int, int]]:
+        """(goal index, year) of every judged amount, in report order."""
+        return [(gi, y) for gi, g in enumerate(self.goals) for y in sorted(g.amounts)]
+
+
+# --- a mergeable quantile sketch -----------------------------------------------------------
+
+
+class LogSketch:
+    """Counts on log-spaced buckets: every quantile within relative ``ALPHA`` (or 1 euro).
+
+    Bucket k holds |x| in (gamma^(k-1), gamma^k], gamma = (1 + ALPHA) / (1 - ALPHA); its
+    representative 2 gamma^k / (gamma + 1) is within ALPHA of every value in it. |x| below
+    1 (euro) counts as 0, above 1e13 as 1e13. Counts are integers: merging is addition,
+    exact in any order.
+    """
+
+    ALPHA = 1e-4
+    GAMMA = (1 + ALPHA) / (1 - ALPHA)
+    K = math.ceil(math.log(1e13) / math.log(GAMMA))  # buckets per sign
+    SIZE = 2 * K + 1  # negative buckets, zero, positive buckets
+
+    @classmethod
+    def index(cls, x: np.ndarray) -> np.ndarray:
+        a = np.abs(x)
+        np.clip(a, 1.0, 1e13, out=a)
+        np.log(a, out=a)
+        a *= 1.0 / math.log(cls.GAMMA)
+        np.ceil(a, out=a)
+        np.copysign(a, x, out=a)  # |x| < 1: log 1 = 0, the zero bucket whatever the sign
+        k = a.astype(np.intp)
+        k += cls.K
+        return k
+
+    @classmethod
+    def counts(cls, x: np.ndarray) -> np.ndarray:
+        """Dense counts over all SIZE buckets."""
+        out = np.zeros(cls.SIZE, dtype=np.int64)
+        cls.add(out, *cls.span(x))
+        return out
+
+    @classmethod
+    def span(cls, x: np.ndarray) -> tuple[int, np.ndarray]:
+        """(first bucket, counts from there): a block's values span few buckets, so this is
+        small to keep and to ship, and cheap to count."""
+        k = cls.index(x.reshape(-1))
+        if k.size == 0:
+            return 0, np.zeros(0, dtype=np.int64)
+        lo = int(k.min())
+        k -= lo
+        return lo, np.bincount(k).astype(np.int64, copy=False)
+
+    @staticmethod
+    def add(dense: np.ndarray, lo: int, counts: np.ndarray) -> None:
+        dense[lo:lo + len(counts)] += counts
+
+    @classmethod
+    def quantiles(cls, counts: np.ndarray, qs: Iterable[float]) -> list[float]:
+        """Values at the ranks numpy's default ('linear') quantile would interpolate between."""
+        n = int(counts.sum())
+        cum = np.cumsum(counts)
+        out = []
+        for q in qs:
+            pos = q * (n - 1)
+            lo, hi = math.floor(pos), math.ceil(pos)
+            vlo, vhi = cls._value(cum, lo), cls._value(cum, hi)
+            out.append(vlo + (pos - lo) * (vhi - vlo))
+        return out
+
+    @classmethod
+    def _value(cls, cum: np.ndarray, rank: int) -> float:
+        k = int(np.searchsorted(cum, rank, side="right")) - cls.K
+        if k == 0:
+            return 0.0
+        v = 2.0 * cls.GAMMA ** abs(k) / (cls.GAMMA + 1.0)
+        return math.copysign(v, k)
+
+
+# --- one block ------------------------------------------------------------------------------
+
+
+@dataclass
+class BlockStats:
+    """What one block contributes. Floats are per block (folded in block order later)."""
+
+    block: int
+    n: int
+    head: np.ndarray  # (year, path) headline net savings
+    mean: np.ndarray  # (year,) of this block
+    m2: np.ndarray  # (year,) sum of squared deviations from this block's mean
+    holds: np.ndarray  # (series,) paths where each goal holds in each of its years
+    all_years: np.ndarray  # (goal,) paths where a goal holds in every one of its years
+    budgets: np.ndarray  # (year,) paths where every budget of that year holds
+    sketch: list[tuple[int, np.ndarray]]  # per series: LogSketch.span of the judged amounts
+    detail: dict[str, np.ndarray] | None = None  # name -> (item, year) sums over paths
+
+
+def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
+    """Reduce a simulated block to what the summary needs."""
+    head = b.scope_net[spec.headline]  # (year, path)
+    n = head.shape[1]
+    mean = head.mean(axis=1)
+    dev = head - mean[:, None]
+    m2 = np.einsum("ij,ij->i", dev, dev)
+    years = list(spec.years)
+    series = spec.series
+    holds = np.zeros(len(series), dtype=np.int64)
+    sketch = []
+    all_years = np.zeros(len(spec.goals), dtype=np.int64)
+    budget_ok = [None] * len(years)
+    per_goal: dict[int, np.ndarray] = {}
+    for si, (gi, y) in enumerate(series):
+        g = spec.goals[gi]
+        t = years.index(y)
+        saved = b.scope_net[g.scope_index, t]
+        if g.kind == "budget":
+            value = b.scope_baseline[g.scope_index, t] - saved
+            ok = value <= g.amounts[y]
+            budget_ok[t] = ok if budget_ok[t] is None else budget_ok[t] & ok
+        else:
+            value = (g.base_year_spending - (b.scope_baseline[g.scope_index, t] - saved)
+                     if g.against == "base_year" else saved)
+            ok = value >= g.amounts[y]
+        holds[si] = np.count_nonzero(ok)
+        per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
+        sketch.append(LogSketch.span(value))
+    for gi, ok in per_goal.items():
+        all_years[gi] = np.count_nonzero(ok)
+    budgets = np.array([np.count_nonzero(ok) if ok is not None else 0 for ok in budget_ok],
+                       dtype=np.int64)
+    detail = None
+    if spec.detail and b.measure_gross is not None:
+        detail = {"measure_savings": b.measure_gross.sum(axis=2),
+                  "measure_costs": b.measure_costs.sum(axis=2),
+                  "post_baseline": b.post_baseline.sum(axis=2),
+                  "post_spending": b.post_spending.sum(axis=2)}
+    return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch,
+                      detail)
+
+
+def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
+                   active=None, overrides=None) -> BlockStats:
+    b = simulate_block(scenario, n, seed=seed, block=block, active=active, overrides=overrides,
+                       detail=spec.detail)
+    return block_stats(spec, b, block)
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Merged:
+    """The merge of blocks 0..k-1 (integer parts in any order, float parts in block order)."""
+
+    spec: ReportSpec
+    capacity: int | None = None  # paths, when known in advance: the headline is preallocated
+    n: int = 0
+    blocks: int = 0
+    holds: np.ndarray | None = None
+    all_years: np.ndarray | None = None
+    budgets: np.ndarray | None = None
+    sketch: np.ndarray | None = None
+    _head: np.ndarray | None = None
+    _parts: list[np.ndarray] = field(default_factory=list)
+    _moments: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
+    _detail: dict[str, np.ndarray] | None = None
+
+    def add(self, s: BlockStats) -> None:
+        """Add the next block: blocks must come in order (see :func:`in_order`)."""
+        assert s.block == self.blocks, "blocks are merged in order"
+        if self.capacity is not None:
+            if self._head is None:
+                self._head = np.empty((len(self.spec.years), self.capacity))
+            start = s.block * BLOCK_PATHS
+            self._head[:, start:start + s.n] = s.head
+        else:
+            self._parts.append(s.head)
+        self._moments.append((s.n, s.mean, s.m2))
+        for name in ("holds", "all_years", "budgets"):
+            cur = getattr(self, name)
+            setattr(self, name, s.__dict__[name].copy() if cur is None else cur + s.__dict__[name])
+        if self.sketch is None:
+            self.sketch = np.zeros((len(s.sketch), LogSketch.SIZE), dtype=np.int64)
+        for row, (lo, counts) in zip(self.sketch, s.sketch, strict=True):
+            LogSketch.add(row, lo, counts)
+        if s.detail is not None:
+            self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
+                            else {k: self._detail[k] + v for k, v in s.detail.items()})
+        self.n += s.n
+        self.blocks += 1
+
+    def head(self) -> np.ndarray:
+        """The headline series (year, path) of every merged path."""
+        if self.capacity is not None:
+            return self._head[:, : self.n]
+        if len(self._parts) > 1:
+            self._parts = [np.concatenate(self._parts, axis=1)]
+        return self._parts[0]
+
+    def moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sample variance per year, blocks combined in order (Chan et al.)."""
+        n, mean, m2 = 0, None, None
+        for nb, mb, m2b in self._moments:
+            if mean is None:
+                n, mean, m2 = nb, mb.copy(), m2b.copy()
+                continue
+            delta = mb - mean
+            tot = n + nb
+            mean = mean + delta * (nb / tot)
+            m2 = m2 + m2b + delta * delta * (n * nb / tot)
+            n = tot
+        var = m2 / (n - 1) if n > 1 else np.zeros_like(m2)
+        return mean, var
+
+    def probability_errors(self) -> list[float]:
+        """Standard error of every reported probability (each goal in each year)."""
+        if self.holds is None or self.n == 0:
+            return []
+        p = self.holds / self.n
+        return list(np.sqrt(p * (1 - p) / self.n))
+
+    def summary(self) -> dict:
+        return summarise_merged(self)
+
+
+def in_order(stats: Iterable[BlockStats]) -> Iterator[BlockStats]:
+    """Yield block stats in block order, holding back those that arrive early."""
+    waiting: dict[int, BlockStats] = {}
+    nxt = 0
+    for s in stats:
+        waiting[s.block] = s
+        while nxt in waiting:
+            yield waiting.pop(nxt)
+            nxt += 1
+
+
+# --- the summary --------------------------------------------------------------------------------
+
+
+def _probability_se(p: float, n: int) -> float:
+    return math.sqrt(max(p * (1.0 - p), 0.0) / n) if n > 0 else float("nan")
+
+
+def quantile_interval(sorted_col: np.ndarray, q: float, z: float = 1.959964) -> tuple[float, float]:
+    """A 95% confidence interval of the q-quantile from order statistics (distribution-free)."""
+    n = len(sorted_col)
+    half = z * math.sqrt(n * q * (1 - q))
+    lo = max(int(math.floor(n * q - half)), 0)
+    hi = min(int(math.ceil(n * q + half)), n - 1)
+    return float(sorted_col[lo]), float(sorted_col[hi])
+
+
+def summarise_merged(m: Merged) -> dict:
+    """The same dictionary as :func:`simulator.summary.summarise_years`, from merged blocks."""
+    spec = m.spec
+    n = m.n
+    years = list(spec.years)
+    head = m.head()
+    qs = np.quantile(head, list(QUANTILES.values()), axis=1)  # (q, year)
+    mean, var = m.moments()
+    out = {"years": years, "paths": n, "savings": {}, "target": {}, "p_target_met": {},
+           "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
+    series = spec.series
+    targets = [gi for gi, g in enumerate(spec.goals) if g.kind == "target"]
+    head_goal = targets[0] if targets else None
+    budgets_by_year = {y: any(g.kind == "budget" and y in g.amounts for g in spec.goals) for y in years}
+    for j, y in enumerate(years):
+        out["savings"][str(y)] = {
+            "mean": float(mean[j]),
+            **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
+            "mean_se": float(math.sqrt(var[j] / n)) if n > 1 else 0.0,
+        }
+        if head_goal is not None and y in spec.goals[head_goal].amounts:
+            p = float(m.holds[series.index((head_goal, y))] / n)
+            out["target"][str(y)] = spec.goals[head_goal].amounts[y]
+            out["p_target_met"][str(y)] = p
+            out["p_target_met_se"][str(y)] = _probability_se(p, n)
+        else:
+            out["target"][str(y)] = out["p_target_met"][str(y)] = out["p_target_met_se"][str(y)] = None
+        if budgets_by_year[y]:
+            p = float(m.budgets[j] / n)
+            out["p_within_budget"][str(y)] = p
+            out["p_within_budget_se"][str(y)] = _probability_se(p, n)
+        else:
+            out["p_within_budget"][str(y)] = out["p_within_budget_se"][str(y)] = None
+    for gi, g in enumerate(spec.goals):
+        per_year = {}
+        for y in sorted(g.amounts):
+            si = series.index((gi, y))
+            p = float(m.holds[si] / n)
+            lo, mid, hi = LogSketch.quantiles(m.sketch[si], (0.05, 0.5, 0.95))
+            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": _probability_se(p, n),
+                                "p5": lo, "p50": mid, "p95": hi}
+        out["goals"].append({
+            "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,
+            "p_all_years": float(m.all_years[gi] / n) if g.amounts else None,
+        })
+    if m._detail is not None:
+        out["detail"] = {k: (v / n).tolist() for k, v in m._detail.items()}
+    return out
+
+
+# --- running blocks: here, on threads, or on a dask cluster ----------------------------------------
+
+
+def default_threads() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def map_blocks(fn: Callable[[int, int], object], plan: list[tuple[int, int]], *, threads: int = 1,
+               window: int | None = None) -> Iterator[object]:
+    """fn(block, n) for every (block, n) of ``plan``, yielded in plan order.
+
+    On threads, numpy releases the GIL in its loops, so blocks overlap; at most ``window``
+    blocks are in flight, which bounds memory whatever the run's length.
+    """
+    if threads <= 1 or len(plan) <= 1:
+        for b, n in plan:
+            yield fn(b, n)
+        return
+    window = window or 2 * threads
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="taaksim-block") as pool:
+        pending = []
+        it = iter(plan)
+        for b, n in it:
+            pending.append(pool.submit(fn, b, n))
+            if len(pending) >= window:
+                break
+        while pending:
+            f = pending.pop(0)
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(fn, *nxt))
+            yield f.result()
+
+
+def run_stream(
+    scenario: Scenario,
+    paths: int,
+    *,
+    seed: int = 0,
+    municipality: str | None = None,
+    detail: bool = False,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    precision: float | None = None,
+    max_paths: int = 10_000_000,
+    active: frozenset[str] | None = None,
+    overrides: dict[str, float] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Merged:
+    """Simulate and summarise without keeping paths: returns the :class:`Merged` blocks.
+
+    ``scheduler``: None or "threads" (local, ``threads`` workers), "dask" (a local dask
+    cluster) or "dask://HOST:PORT" (an existing one). ``precision``: keep adding blocks
+    until the standard error of every reported probability is below it (at most
+    ``max_paths``); ``paths`` is then ignored.
+    """
+    from .perf import tune_allocator
+
+    tune_allocator()
+    spec = ReportSpec.of(scenario, municipality, detail=detail)
+    threads = default_threads() if threads is None else max(1, threads)
+    if precision is not None:
+        plan = blocks(max(max_paths, 1))
+        merged = Merged(spec)
+    else:
+        plan = blocks(paths)
+        merged = Merged(spec, capacity=paths)
+
+    def one(b: int, n: int) -> BlockStats:
+        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides)
+
+    if scheduler and scheduler.startswith("dask"):
+        from .distributed import dask_stats
+
+        source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
+                            active=active, overrides=overrides, stop=_stopper(precision))
+    else:
+        source = map_blocks(one, plan, threads=threads)
+    done = _stopper(precision)
+    for s in in_order(source):
+        merged.add(s)
+        if progress is not None:
+            progress(s.n)
+        if done(merged):
+            break
+    if hasattr(source, "close"):
+        source.close()  # stop a generator that may still hold running blocks
+    return merged
+
+
+def _stopper(precision: float | None) -> Callable[[Merged], bool]:
+    if precision is None:
+        return lambda m: False
+    return lambda m: all(se < precision for se in m.probability_errors())
+
+
+def _dask_address(scheduler: str) -> str | None:
+    if scheduler == "dask":
+        return None
+    if scheduler.startswith("dask://"):
+        return "tcp://" + scheduler[len("dask://"):]
+    raise ValueError(f"unknown scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
