@@ -32,6 +32,7 @@ from .engine import scopes_of, simulate_block
 from .model import RandomInput, Scenario
 from .runner import run_blocks, scope_label, to_dataset
 from .summary import goals, probability_se
+from .text import pick
 
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
 #: make their differences precise long before their levels are)
@@ -147,7 +148,7 @@ def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> st
             "substitution": ("weglek (substitutie) van", "substitution of"),
             "turnover": ("doorstroom bij", "turnover under"),
         }.get(what.split(".")[0], ("effect van", "effect of"))
-        return f"{words[0 if nl else 1]} {name}"
+        return f"{pick(words, lang)} {name}"
     if inp.role == "growth":
         post_id, kind = inp.key.rsplit(".", 1)
         post = next((p for p in scenario.posts if p.id == post_id), None)
@@ -219,9 +220,15 @@ class Study:
             self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
         return self._runs[key]
 
-    def deterministic(self, active: frozenset[str] | None = None) -> float:
-        b = simulate_block(self.scenario, 1, deterministic=True, active=active)
-        return float(b.scope_net[self.scope, self.year_index, 0])
+    def deterministic(self, active: frozenset[str] | None = None, year: int | None = None) -> float:
+        """Net savings of the scope at plan values (the study year unless ``year``); each
+        set of measures is computed once (plan, contributions and waterfall all ask)."""
+        key = ("deterministic", active)
+        if key not in self._runs:
+            b = simulate_block(self.scenario, 1, deterministic=True, active=active)
+            self._runs[key] = b.scope_net[self.scope, :, 0]
+        yi = self.year_index if year is None else self.scenario.years.index(year)
+        return float(self._runs[key][yi])
 
     def keys(self, roles) -> list[RandomInput]:
         roles = (roles,) if isinstance(roles, str) else roles
@@ -394,20 +401,20 @@ def contributions(study: Study) -> dict:
     }
 
 
-def plan_by_year(study: Study) -> dict[int, float]:
-    """The plan per year: the document's printed net figures summed over the measures, or,
-    where a year is not printed for every measure (or for a municipality), the measures
-    alone at plan values, summed."""
+def plan_of(study: Study, year: int) -> tuple[float, bool]:
+    """The plan in a year, and whether it is the document's own: its printed net figures summed
+    over the measures, or, where a measure's year is not printed (or for a municipality), the
+    measures alone at plan values, summed."""
     s = study.scenario
-    out = {}
-    alone = [simulate_block(s, 1, deterministic=True, active=frozenset({m.id})) for m in s.measures]
-    for yi, y in enumerate(s.years):
-        printed = [None if study.municipality else published_net(s, m.id, y) for m in s.measures]
-        if printed and all(p is not None for p in printed):
-            out[y] = float(sum(printed))
-        else:
-            out[y] = float(sum(b.scope_net[study.scope, yi, 0] for b in alone))
-    return out
+    printed = [None if study.municipality else published_net(s, m.id, year) for m in s.measures]
+    if printed and all(p is not None for p in printed):
+        return float(sum(printed)), True
+    return sum(study.deterministic(frozenset({m.id}), year) for m in s.measures), False
+
+
+def plan_by_year(study: Study) -> dict[int, float]:
+    """:func:`plan_of` for every horizon year."""
+    return {y: plan_of(study, y)[0] for y in study.scenario.years}
 
 
 def waterfall(study: Study) -> list[dict]:
@@ -421,9 +428,7 @@ def waterfall(study: Study) -> list[dict]:
     """
     s = study.scenario
     det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
-    published = [None if study.municipality else published_net(s, m.id, study.year) for m in s.measures]
-    has_plan = published and all(p is not None for p in published)
-    plan = sum(published) if has_plan else det_alone
+    plan, has_plan = plan_of(study, study.year)
     det_package = study.deterministic()
 
     # the growth basis of the plan: the document's own (mean growth, or none at all)
@@ -431,20 +436,20 @@ def waterfall(study: Study) -> list[dict]:
         "overrides": study.plan_values(GROWTH)}
     fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
 
-    def mean_with(let_in: set[str], *, growth: bool) -> float:
+    def mean_with(let_in: set[str]) -> float:
+        """Mean with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
         over = {}
         for r, values in fixed.items():
             if r not in let_in:
                 over.update(values)
-        opts = {} if growth else dict(basis)
-        if "overrides" in opts:
-            over.update(opts.pop("overrides"))
+        opts = dict(basis)
+        over.update(opts.pop("overrides", {}))
         return float(study.rerun(study.paths, overrides=over or None, **opts).mean())
 
-    m0 = mean_with(set(), growth=False)
-    m1 = mean_with({GO}, growth=False)
-    m2 = mean_with({GO, DELAY}, growth=False)
-    m3 = mean_with({GO, DELAY, COST}, growth=False)
+    m0 = mean_with(set())
+    m1 = mean_with({GO})
+    m2 = mean_with({GO, DELAY})
+    m3 = mean_with({GO, DELAY, COST})
     full = study.net
     m4, p50 = float(full.mean()), float(np.median(full))
     steps = [("plan", plan, "total")]

@@ -369,18 +369,10 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
 
     s = _load(scenario)
     _check_choices(s, municipality, year)
-    if out:
-        from pathlib import Path
+    if out:  # before the analysis, not after it
+        from .report import check_report_path
 
-        from .errors import OutputError
-
-        p = Path(out)
-        if p.suffix.lower() not in (".html", ".htm", ".md"):
-            raise OutputError(f"unknown report type {p.suffix or '(none)'!r}: use .html or .md")
-        if p.exists() and not force:
-            raise OutputError(f"{p} exists; use --force to overwrite it")
-        if not p.parent.exists():
-            raise OutputError(f"folder {p.parent} does not exist")
+        check_report_path(out, force=force)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                 aux_paths=aux_paths)
     if out:
@@ -430,14 +422,9 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     if len(set(names)) != len(names) or "basis" in names:
         _fail("variant names must be unique and not 'basis'")
     if plot:
-        from pathlib import Path
+        from .outputs import check_output
 
-        from .errors import OutputError
-
-        if Path(plot).suffix.lower() != ".png":
-            raise OutputError("--plot writes a .png file")
-        if Path(plot).exists() and not force:
-            raise OutputError(f"{plot} exists; use --force to overwrite it")
+        check_output(plot, force=force, suffixes=(".png",), what="plot")
     rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
     if plot:
         from . import plots
@@ -472,7 +459,9 @@ def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
         return "-"
     if n and p in (0.0, 1.0):
         # no path crossed: the standard error is 0, the honest bound is the rule of three
-        bound = 100 * 3 / n
+        from .text import rule_of_three
+
+        bound = 100 * rule_of_three(n)
         return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
     se = 100 * (se or 0)
     return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"

@@ -14,15 +14,18 @@ from .errors import OutputError
 SUFFIXES = (".nc", ".csv", ".xlsx")
 
 
-def check_output(path: str | Path, *, force: bool = False) -> Path:
+def check_output(path: str | Path, *, force: bool = False, suffixes: tuple[str, ...] = SUFFIXES,
+                 what: str = "output") -> Path:
     """Refuse an output file that cannot be written, before a long run rather than after it:
-    unknown type, a folder, a missing folder, or an existing file without ``force``."""
+    unknown type (not in ``suffixes``), a folder, a missing folder, or an existing file without
+    ``force``. ``what`` names the kind of file in the message ("output", "report", ...)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")
+    if suffix not in suffixes:
+        use = suffixes[0] if len(suffixes) == 1 else ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise OutputError(f"unknown {what} type {suffix or '(none)'!r}: use {use}")
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name, e.g. {path / 'result.nc'}")
+        raise OutputError(f"{path} is a folder; give a file name, e.g. {path / ('result' + suffixes[0])}")
     if path.exists() and not force:
         raise OutputError(f"{path} exists; use --force to overwrite it")
     if not path.parent.is_dir():

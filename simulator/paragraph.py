@@ -7,7 +7,7 @@ Dutch by default, English with ``lang="en"``. Every figure in the text comes fro
 from __future__ import annotations
 
 from .analysis import WATERFALL_LABELS, Findings
-from .text import eur, money, number, pct, pct_points, ratio
+from .text import eur, money, number, pct, pct_points, pick, ratio
 
 _T = {
     "title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
@@ -82,7 +82,7 @@ def scope_words(label: str, lang: str = "nl") -> str:
 
 
 def _t(key: str, lang: str) -> str:
-    return _T[key][0 if lang == "nl" else 1]
+    return pick(_T[key], lang)
 
 
 def _join(items: list[str], lang: str, sep: str = ", ") -> str:
@@ -188,7 +188,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
 
 
 def waterfall_label(step: str, lang: str = "nl") -> str:
-    return WATERFALL_LABELS[step][0 if lang == "nl" else 1]
+    return pick(WATERFALL_LABELS[step], lang)
 
 
 __all__ = ["risk_paragraph", "waterfall_label", "eur"]

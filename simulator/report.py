@@ -13,10 +13,10 @@ from pathlib import Path
 
 from . import __version__
 from .analysis import Findings
-from .errors import OutputError
-from .outputs import atomic_write
+from .outputs import atomic_write, check_output
 from .paragraph import risk_paragraph
 from .tables import Table, all_tables, cell, ratio_scale_table
+from .text import pick
 
 _W = {
     "title": ("Risicoanalyse taakstelling", "Risk analysis of the savings target"),
@@ -106,7 +106,7 @@ INPUT_KEYS = ("key", "label", "distribution", "plan", "p10", "p90")
 
 
 def _w(key: str, lang: str) -> str:
-    return _W[key][0 if lang == "nl" else 1]
+    return pick(_W[key], lang)
 
 
 def _kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
@@ -285,22 +285,26 @@ def to_markdown(f: Findings, lang: str, image_dir: str) -> tuple[str, dict[str, 
     return "\n".join(parts), imgs
 
 
+#: the files ``taaksim report --out`` writes
+REPORT_TYPES = (".html", ".md")
+
+
+def check_report_path(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse a report file that cannot be written (see :func:`simulator.outputs.check_output`)."""
+    return check_output(path, force=force, suffixes=REPORT_TYPES, what="report")
+
+
 def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
     """Write ``.html`` (self-contained) or ``.md`` (plus ``<name>_files/*.png``); returns the files."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
+    path = check_report_path(path, force=force)
+    if path.suffix.lower() == ".html":
         text = to_html(f, lang)
         return [atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force)]
-    if suffix == ".md":
-        folder = path.with_name(path.stem + "_files")
-        if path.exists() and not force:
-            raise OutputError(f"{path} exists; use --force to overwrite it")
-        text, imgs = to_markdown(f, lang, folder.name)
-        folder.mkdir(exist_ok=True)
-        written = [atomic_write(folder / f"{k}.png", lambda p, v=v: p.write_bytes(v), force=True)
-                   for k, v in imgs.items()]
-        # the text last: a report file that exists always has its pictures
-        written.insert(0, atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force))
-        return written
-    raise OutputError(f"unknown report type {suffix or '(none)'!r}: use .html or .md")
+    folder = path.with_name(path.stem + "_files")
+    text, imgs = to_markdown(f, lang, folder.name)
+    folder.mkdir(exist_ok=True)
+    written = [atomic_write(folder / f"{k}.png", lambda p, v=v: p.write_bytes(v), force=True)
+               for k, v in imgs.items()]
+    # the text last: a report file that exists always has its pictures
+    written.insert(0, atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force))
+    return written

@@ -34,10 +34,7 @@ import numpy as np
 from .engine import Block, scopes_of, simulate_block
 from .model import Scenario
 from .sampling import BLOCK_PATHS, blocks
-
-#: the percentiles reported per year (the same as simulator.summary.QUANTILES)
-QUANTILES = {"p5": 0.05, "p10": 0.10, "p50": 0.50, "p90": 0.90, "p95": 0.95}
-
+from .summary import QUANTILES, probability_se
 
 # --- what a run reports --------------------------------------------------------------------
 
@@ -322,19 +319,6 @@ def in_order(stats: Iterable[BlockStats]) -> Iterator[BlockStats]:
 # --- the summary --------------------------------------------------------------------------------
 
 
-def _probability_se(p: float, n: int) -> float:
-    return math.sqrt(max(p * (1.0 - p), 0.0) / n) if n > 0 else float("nan")
-
-
-def quantile_interval(sorted_col: np.ndarray, q: float, z: float = 1.959964) -> tuple[float, float]:
-    """A 95% confidence interval of the q-quantile from order statistics (distribution-free)."""
-    n = len(sorted_col)
-    half = z * math.sqrt(n * q * (1 - q))
-    lo = max(int(math.floor(n * q - half)), 0)
-    hi = min(int(math.ceil(n * q + half)), n - 1)
-    return float(sorted_col[lo]), float(sorted_col[hi])
-
-
 def summarise_merged(m: Merged) -> dict:
     """The same dictionary as :func:`simulator.summary.summarise_years`, from merged blocks."""
     spec = m.spec
@@ -359,13 +343,13 @@ def summarise_merged(m: Merged) -> dict:
             p = float(m.holds[series.index((head_goal, y))] / n)
             out["target"][str(y)] = spec.goals[head_goal].amounts[y]
             out["p_target_met"][str(y)] = p
-            out["p_target_met_se"][str(y)] = _probability_se(p, n)
+            out["p_target_met_se"][str(y)] = probability_se(p, n)
         else:
             out["target"][str(y)] = out["p_target_met"][str(y)] = out["p_target_met_se"][str(y)] = None
         if budgets_by_year[y]:
             p = float(m.budgets[j] / n)
             out["p_within_budget"][str(y)] = p
-            out["p_within_budget_se"][str(y)] = _probability_se(p, n)
+            out["p_within_budget_se"][str(y)] = probability_se(p, n)
         else:
             out["p_within_budget"][str(y)] = out["p_within_budget_se"][str(y)] = None
     for gi, g in enumerate(spec.goals):
@@ -374,7 +358,7 @@ def summarise_merged(m: Merged) -> dict:
             si = series.index((gi, y))
             p = float(m.holds[si] / n)
             lo, mid, hi = LogSketch.quantiles(m.sketch[si], (0.05, 0.5, 0.95))
-            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": _probability_se(p, n),
+            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n),
                                 "p5": lo, "p50": mid, "p95": hi}
         out["goals"].append({
             "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,

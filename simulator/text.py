@@ -12,6 +12,16 @@ import math
 LANGS = ("nl", "en")
 
 
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Dutch or English member of an (nl, en) pair, the form every text table here uses."""
+    return pair[0] if lang == "nl" else pair[1]
+
+
+def rule_of_three(n: int) -> float:
+    """The 95% upper bound of a probability when none of ``n`` paths crossed: 3 / n."""
+    return 3.0 / n
+
+
 def _group(digits: str, sep: str) -> str:
     out = []
     while len(digits) > 3:
@@ -63,7 +73,7 @@ def pct(p: float, lang: str = "nl", n: int | None = None) -> str:
     ('83%', '< 0,03%', '> 99.97%', '< 1%')
     """
     if n and p in (0.0, 1.0):
-        bound = 100 * 3 / n  # rule of three: 95% upper bound when no path crossed
+        bound = 100 * rule_of_three(n)
         digits = max(0, -math.floor(math.log10(bound)))
         b = number(bound, digits, lang)
         return f"< {b}%" if p == 0 else f"> {number(100 - bound, digits, lang)}%"
