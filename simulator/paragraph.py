@@ -37,6 +37,14 @@ _T = {
                  "The probability of meeting the target in {year} is {p} ({se})."),
     "p_all": ("De kans dat dit in alle jaren {years} lukt is {p}.",
               "The probability of meeting it in every year {years} is {p}."),
+    "hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
+                "{p}{need}.",
+                "The hardest year is {year}: the probability of meeting the target of {amount} then is {p}{need}."),
+    "hardest_need": (", en om het tekort in dat jaar met 90% zekerheid op te vangen is {need} "
+                     "weerstandscapaciteit nodig",
+                     ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
+    "need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
+                 "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
     "p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
                  "The probability that spending stays within budget in {year} is {p} ({se})."),
     "shortfall": ("Het verwachte tekort bedraagt {es}. Om het tekort met 90% zekerheid op te vangen is een "
@@ -96,6 +104,23 @@ def _se(p: float, se: float, lang: str) -> str:
     return ("Monte Carlo-fout " if lang == "nl" else "Monte Carlo error ") + pct_points(se, lang)
 
 
+def _other_years(goal: dict, year: int, years: list[int], n: int, lang: str) -> list[str]:
+    """Sentences for a target that is harder in another year than the one the text is about:
+    a council reading only the study year would otherwise miss that year's risk."""
+    out = []
+    hard = min(years, key=lambda x: (goal["years"][x]["p_met"], -goal["years"][x]["needed_capacity"], x))
+    h, here = goal["years"][hard], goal["years"][year]
+    if hard != year and (h["p_met"] < here["p_met"] or h["needed_capacity"] > here["needed_capacity"]):
+        need = (_t("hardest_need", lang).format(need=money(h["needed_capacity"], lang))
+                if h["needed_capacity"] > 0 else "")
+        out.append(_t("hardest", lang).format(year=hard, amount=money(h["amount"], lang),
+                                              p=pct(h["p_met"], lang, n), need=need))
+    total = goal.get("needed_capacity_all_years") or 0.0
+    if total > max(h["needed_capacity"], here["needed_capacity"]):
+        out.append(_t("need_all", lang).format(years=f"{years[0]}-{years[-1]}", need=money(total, lang)))
+    return out
+
+
 def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     """The paragraph as plain text: a title line, then sentences grouped in short blocks."""
     st, s, n = f.study, f.study.scenario, f.study.paths
@@ -140,6 +165,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
             yrs = sorted(goal["years"])
             second.append(_t("p_all", lang).format(years=f"{yrs[0]}-{yrs[-1]}",
                                                    p=pct(goal["p_all_years"], lang, n)))
+            second += _other_years(goal, y, yrs, n, lang)
     pb = f.summary["p_within_budget"].get(str(y))
     if pb is not None:
         second.append(_t("p_budget", lang).format(year=y, p=pct(pb, lang, n),

@@ -15,6 +15,7 @@ from simulator.errors import OutputError, VariantError
 from simulator.loader import load
 from simulator.paragraph import risk_paragraph
 from simulator.report import write_report
+from simulator.text import money
 from simulator.variants import compare, parse_variant
 
 from . import browser
@@ -60,6 +61,26 @@ def test_three_drivers_and_the_measure_most_at_risk(renkum):
     assert all(t in text for t in top)
     worst = max(renkum.contributions["measures"], key=lambda m: m["shortfall_vs_plan"])
     assert worst["name"] in text
+
+
+def test_paragraph_names_a_harder_year_than_the_one_it_is_about():
+    """Hilversum's target is hardest in 2022 (EUR 900,000 after half a year of measures), not
+    in the last year: a text about 2024 alone would tell the council no reserve is needed."""
+    f = analyse(load(SCENARIOS / "gooi-en-vechtstreek-2021.toml"), paths=4000, seed=1,
+                municipality="hilversum", aux_paths=500)
+    goal = next(g for g in f.risk["goals"] if g["id"] == f.risk["headline"]["goal"])
+    hard = goal["years"][2022]
+    assert f.study.year == 2024 and hard["p_met"] < goal["years"][2024]["p_met"] and hard["needed_capacity"] > 0
+    text = risk_paragraph(f, "nl")
+    assert "Het moeilijkste jaar is 2022" in text
+    assert f"is {money(hard['needed_capacity'], 'nl')} weerstandscapaciteit nodig" in text
+    assert f"alle jaren 2022-2024 samen met 90% zekerheid op te vangen is " \
+           f"{money(goal['needed_capacity_all_years'], 'nl')} nodig" in text
+    assert "The hardest year is 2022" in risk_paragraph(f, "en")
+    # asked about the hardest year itself, the text has nothing to add
+    f22 = analyse(load(SCENARIOS / "gooi-en-vechtstreek-2021.toml"), paths=4000, seed=1,
+                  municipality="hilversum", year=2022, aux_paths=500)
+    assert "moeilijkste jaar" not in risk_paragraph(f22, "nl")
 
 
 # --- files: html, markdown, xlsx ----------------------------------------------------------
