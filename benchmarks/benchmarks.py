@@ -15,13 +15,15 @@ from pathlib import Path
 
 from simulator.engine import simulate_block
 from simulator.loader import load
-from simulator.perf import draw_floor
+from simulator.perf import draw_floor, tune_allocator
 from simulator.runner import run
 from simulator.sampling import BLOCK_PATHS, blocks, count_variates, sample_inputs
 from simulator.stream import block_stats, run_stream
 from simulator.summary import summarise_years
 
 ROOT = Path(__file__).resolve().parent.parent
+# as the command line does: glibc keeps block-sized arrays for reuse (simulator.perf)
+tune_allocator()
 SMALLEST = "huizen-2022.toml"
 LARGEST = "gooi-en-vechtstreek-2021.toml"
 PATHS = [10_000, 100_000, 1_000_000]

@@ -116,7 +116,11 @@ def main(ctx, debug):
 
 def _load(path):
     from .loader import load
+    from .perf import tune_allocator
 
+    # the command line owns its process, so it may change malloc's settings for speed;
+    # the library leaves that to the program that imports it (simulator.perf)
+    tune_allocator()
     return load(path)
 
 

@@ -40,6 +40,11 @@ def tune_allocator() -> bool:
     threshold to its maximum (32 MB) and the trim threshold keeps them in the heap. Peak
     memory is unchanged; memory freed after a run is kept by the process. Only on glibc
     (Linux); elsewhere nothing happens. Returns whether the allocator was tuned.
+
+    It changes the whole process, so only the owner of the process calls it: the command
+    line (every command that loads a scenario), dask workers started for a run, and the
+    benchmarks. A program that uses taaksim as a library calls it itself if it wants the
+    same speed; the library's functions never do it behind the caller's back.
     """
     global _tuned
     with _tune_lock:

@@ -43,10 +43,7 @@ def run_blocks(
     loops); each block's numbers depend only on (seed, block), so the result is identical.
     ``engine``: further options of :func:`simulate_block` (no_growth, extra_delay).
     """
-    from .perf import tune_allocator
     from .stream import map_blocks
-
-    tune_allocator()
 
     def one(b: int, n: int) -> Block:
         return simulate_block(scenario, n, seed=seed, block=b, detail=detail,

@@ -425,9 +425,6 @@ def run_stream(
     until the standard error of every reported probability is below it (at most
     ``max_paths``); ``paths`` is then ignored.
     """
-    from .perf import tune_allocator
-
-    tune_allocator()
     spec = ReportSpec.of(scenario, municipality, detail=detail)
     threads = default_threads() if threads is None else max(1, threads)
     if precision is not None:

@@ -171,3 +171,14 @@ def test_log_sketch_quantiles_within_alpha_and_merge_by_addition(a, b):
         lo, hi = xs[math.floor(pos)], xs[math.ceil(pos)]
         want = np.quantile(x, q)
         assert abs(got - want) <= LogSketch.ALPHA * max(abs(lo), abs(hi)) * (1 + 1e-9) + 1.0
+
+
+def test_library_calls_leave_the_process_allocator_alone():
+    """malloc's settings belong to the program: run and run_stream never change them, the
+    command line does (simulator.perf.tune_allocator)."""
+    code = ("from simulator.loader import load; from simulator.runner import run; "
+            "from simulator.stream import run_stream; from simulator import perf; "
+            f"s = load({str(SCENARIOS / 'huizen-2022.toml')!r}); run(s, 2000); run_stream(s, 2000); "
+            "print(perf._tuned)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
