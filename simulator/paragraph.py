@@ -22,7 +22,7 @@ _T = {
                  "Measured as the target is defined, the result in {year} lies between {p5} and {p95} "
                  "(P50 {p50})."),
     "diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
-    "diff_scope": ("het feit dat alleen {scope} meetelt", "the fact that only {scope} counts"),
+    "diff_scope": ("het feit dat de taakstelling alleen {scope} omvat", "the fact that the target covers only {scope}"),
     "diff": (" Het verschil met de netto besparing komt door {why}.",
              " The difference from the net savings is due to {why}."),
     "budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
@@ -80,13 +80,18 @@ _T = {
 }
 
 
-def scope_words(label: str, lang: str = "nl") -> str:
-    """A scope label ("wmo", "all@ermelo", "begeleiding+dagbesteding") for prose."""
+def scope_words(label: str, lang: str = "nl", scenario=None) -> str:
+    """A scope label ("wmo", "all@ermelo", "begeleiding+dagbesteding") for prose: a set of
+    posts by their names when the scenario is given ("de posten Begeleiding en Dagbesteding")."""
     base = label.split("@", 1)[0]
     key = f"scope_{base}"
     if key in _T:
         return _t(key, lang)
-    return (f"de posten {base}" if lang == "nl" else f"the posts {base}").replace("+", ", ")
+    names = {p.id: p.name for p in scenario.posts} if scenario is not None else {}
+    posts = [names.get(pid, pid) for pid in base.split("+")]
+    one = len(posts) == 1
+    word = ("de post " if one else "de posten ") if lang == "nl" else ("the post " if one else "the posts ")
+    return word + _join(posts, lang)
 
 
 def _t(key: str, lang: str) -> str:
@@ -139,7 +144,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     if head and head["kind"] == "target":
         basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal["against"] == "base_year"
                  else _t("basis_baseline", lang))
-        first.append(_t("target", lang).format(year=y, scope=scope_words(goal["scope"], lang),
+        first.append(_t("target", lang).format(year=y, scope=scope_words(goal["scope"], lang, s),
                                                amount=money(head["amount"], lang), basis=basis))
     first.append(_t("range", lang).format(
         paths=number(n, 0, lang), seed=st.seed, year=y,
@@ -149,7 +154,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     if head and head["kind"] == "target" and goal["against"] == "base_year":
         why.append(_t("diff_growth", lang))
     if head and head["kind"] == "target" and goal["scope"].split("@")[0] != "all":
-        why.append(_t("diff_scope", lang).format(scope=scope_words(goal["scope"], lang)))
+        why.append(_t("diff_scope", lang).format(scope=scope_words(goal["scope"], lang, s)))
     if why:
         first.append(_t("measured", lang).format(year=y, p5=money(head["p5"], lang),
                                                  p95=money(head["p95"], lang), p50=money(head["p50"], lang))

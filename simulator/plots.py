@@ -8,6 +8,7 @@ only, with the non-interactive Agg backend, so nothing else pays for it.
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
 
@@ -44,7 +45,8 @@ def _money_axis(ax, lang: str, axis: str = "y", label: str = "") -> None:
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(fmt)
     text = f"{label} ({unit})" if label else unit
-    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
+    # a goal on named posts can be a long label: wrap it rather than let the figure cut it off
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(textwrap.fill(text, 90 if axis == "x" else 45))
 
 
 def _headline_goal(f: Findings):
@@ -60,7 +62,7 @@ def _what(f: Findings, lang: str) -> str:
     nl = lang == "nl"
     if g is None or g.kind != "target":
         return "netto besparing" if nl else "net savings"
-    scope = scope_words(g.scope, lang)
+    scope = scope_words(g.scope, lang, f.study.scenario)
     if g.against == "base_year":
         y0 = f.study.scenario.base_year
         return f"{scope}: lagere uitgaven dan in {y0}" if nl else f"{scope}: spending below {y0}"
@@ -94,7 +96,7 @@ def fan_chart(f: Findings, lang: str = "nl"):
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
     ax.set_xticks(years)
     _money_axis(ax, lang)
-    ax.set_title(_what(f, lang), loc="left", fontsize=10)
+    ax.set_title(textwrap.fill(_what(f, lang), 75), loc="left", fontsize=10)
     ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper left", bbox_to_anchor=(0, -0.12))
     fig.tight_layout()
     return fig

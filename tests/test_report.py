@@ -83,6 +83,18 @@ def test_paragraph_names_a_harder_year_than_the_one_it_is_about():
     assert "moeilijkste jaar" not in risk_paragraph(f22, "nl")
 
 
+def test_a_target_on_some_posts_is_named_by_the_posts_names():
+    from simulator.paragraph import scope_words
+
+    s = load(SCENARIOS / "gooi-en-vechtstreek-2021.toml")
+    names = {p.id: p.name for p in s.posts}
+    assert scope_words("begeleiding+dagbesteding", "nl", s) == \
+        f"de posten {names['begeleiding']} en {names['dagbesteding']}"
+    assert scope_words("begeleiding", "en", s) == f"the post {names['begeleiding']}"
+    assert scope_words("wmo@hilversum", "nl", s) == "de Wmo"
+    assert scope_words("x+y", "nl") == "de posten x en y"  # without the scenario: the ids
+
+
 # --- files: html, markdown, xlsx ----------------------------------------------------------
 
 
