@@ -53,8 +53,8 @@ class Floor:
         draw_floor(self.variates, "SFC64", repeat=1)
 
 
-class Sampling:
-    """Every random input of every block: uniforms, copula, inverse CDFs."""
+class _Blocks:
+    """Every block of a run of ``paths`` paths of one bundled scenario."""
 
     params = (PATHS, [SMALLEST, LARGEST])
     param_names = ["paths", "scenario"]
@@ -63,22 +63,18 @@ class Sampling:
     def setup(self, paths, name):
         self.s = _scenario(name)
         self.plan = blocks(paths)
+
+
+class Sampling(_Blocks):
+    """Every random input of every block: uniforms, copula, inverse CDFs."""
 
     def time_sample_inputs(self, paths, name):
         for b, n in self.plan:
             sample_inputs(self.s, n, seed=1, block=b, n_years=_n_years(self.s))
 
 
-class Engine:
+class Engine(_Blocks):
     """simulate_block over every block (sampling included: it is the block's first step)."""
-
-    params = (PATHS, [SMALLEST, LARGEST])
-    param_names = ["paths", "scenario"]
-    timeout = 300
-
-    def setup(self, paths, name):
-        self.s = _scenario(name)
-        self.plan = blocks(paths)
 
     def time_simulate_blocks(self, paths, name):
         for b, n in self.plan:

@@ -31,7 +31,7 @@ import numpy as np
 from .engine import scopes_of, simulate_block
 from .model import RandomInput, Scenario
 from .runner import run_blocks, scope_label, to_dataset
-from .summary import goals, probability_se
+from .summary import all_years, goal_year, goals, probability_se
 from .text import pick
 
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
@@ -279,21 +279,20 @@ def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float |
             a, m = g.amounts[y], g.measured[y]
             short = np.maximum(a - m, 0.0) if g.kind == "target" else np.maximum(m - a, 0.0)
             shortfalls[y] = short
-            p = float(g.holds[y].mean())
+            stats = goal_year(g, y, n)
+            p, se = stats.pop("p"), stats.pop("se")
             need = float(np.quantile(short, CERTAINTY))
             lo, hi = quantile_interval(short, CERTAINTY)
             missed = short[short > 0]
             worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
-            q = np.quantile(m, [0.05, 0.10, 0.50, 0.90, 0.95])
             years[y] = {
-                "amount": a, "p_met": p, "p_met_se": probability_se(p, n),
-                **{k: float(v) for k, v in zip(("p5", "p10", "p50", "p90", "p95"), q, strict=True)},
+                **stats, "p_met": p, "p_met_se": se,
                 "expected_shortfall": float(short.mean()),
                 "expected_shortfall_se": float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
                 "needed_capacity": need, "needed_capacity_interval": (lo, hi),
                 "max_consequence": worst, "realisatierisico": (1.0 - p) * worst,
             }
-        together = np.logical_and.reduce([g.holds[y] for y in g.amounts]) if g.amounts else None
+        together = all_years(g)
         total_short = sum(shortfalls.values()) if shortfalls else None
         out_goals.append({
             "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": years,

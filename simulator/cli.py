@@ -79,6 +79,13 @@ def _year_option(f):
                         help="The year the risk figures, sensitivity and contributions are for (default: the last).")(f)
 
 
+def _study_options(f):
+    """SCENARIO, --paths, --seed, --municipality and --year: what every analysing command takes."""
+    for option in (_year_option, _municipality_option, _seed_option, _paths_option, _scenario_arg):
+        f = option(f)
+    return f
+
+
 def _capacity_option(f):
     return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
                         metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
@@ -203,11 +210,7 @@ def _progress(paths: int, enabled: bool):
 
 
 @main.command()
-@_scenario_arg
-@_paths_option
-@_seed_option
-@_municipality_option
-@_year_option
+@_study_options
 @_capacity_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Save the result: .nc (full xarray result), .csv (summary per year), .xlsx (every table).")
@@ -348,11 +351,7 @@ def format_risk(head: dict | None, paths: int) -> str:
 
 
 @main.command()
-@_scenario_arg
-@_paths_option
-@_seed_option
-@_municipality_option
-@_year_option
+@_study_options
 @_capacity_option
 @_lang_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
@@ -395,14 +394,10 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
 
 
 @main.command()
-@_scenario_arg
+@_study_options
 @click.option("--variant", "variants", multiple=True, metavar="NAME=CHANGE",
               help="A what-if: without:m7 | later:1 | KEY=VALUE (key, *.glob or @role; value, pNN, plan, mean); "
                    "join changes with ';'. Repeat for more variants.")
-@_paths_option
-@_seed_option
-@_municipality_option
-@_year_option
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Save a chart of the variants (.png).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
 @_lang_option

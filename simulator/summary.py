@@ -62,6 +62,20 @@ def goals(ds, *, municipality: str | None = None) -> list[Goal]:
             if item.get("municipality") == municipality]
 
 
+def goal_year(g: Goal, y: int, n: int) -> dict:
+    """One goal in one year: its amount, P(met) with standard error, and the QUANTILES of
+    what it measures (summaries and risk figures both start from these)."""
+    p = float(g.holds[y].mean())
+    q = np.quantile(g.measured[y], list(QUANTILES.values()))
+    return {"amount": g.amounts[y], "p": p, "se": probability_se(p, n),
+            **{k: float(v) for k, v in zip(QUANTILES, q, strict=True)}}
+
+
+def all_years(g: Goal):
+    """Per path: the goal holds in every one of its years (None for a goal without years)."""
+    return np.logical_and.reduce([g.holds[y] for y in g.amounts]) if g.amounts else None
+
+
 def headline_scope(ds, municipality: str | None) -> str:
     label = "all" + (f"@{municipality}" if municipality else "")
     if label not in ds["scope"].values:
@@ -120,14 +134,12 @@ def summarise_years(ds, *, municipality: str | None = None) -> dict:
     for g in gs:
         per_year = {}
         for y in sorted(g.amounts):
-            p = float(g.holds[y].mean())
-            lo, mid, hi = np.quantile(g.measured[y], [0.05, 0.5, 0.95])
-            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n),
-                                "p5": float(lo), "p50": float(mid), "p95": float(hi)}
-        all_years = np.logical_and.reduce([g.holds[y] for y in g.amounts]) if g.amounts else None
+            stats = goal_year(g, y, n)
+            per_year[str(y)] = {k: stats[k] for k in ("amount", "p", "se", "p5", "p50", "p95")}
+        together = all_years(g)
         out["goals"].append({
             "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,
-            "p_all_years": float(all_years.mean()) if all_years is not None else None,
+            "p_all_years": float(together.mean()) if together is not None else None,
         })
     return out
 
