@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.engine import simulate_block
-from simulator.loader import load
-from simulator.perf import draw_floor, tune_allocator
-from simulator.runner import run
-from simulator.sampling import BLOCK_PATHS, blocks, count_variates, sample_inputs
-from simulator.stream import block_stats, run_stream
-from simulator.summary import summarise_years
+from simulator.core.engine import simulate_block
+from simulator.core.sampling import BLOCK_PATHS, blocks, count_variates, sample_inputs
+from simulator.results.summary import summarise_years
+from simulator.run.bench import draw_floor
+from simulator.run.blocks import tune_allocator
+from simulator.run.dataset import run
+from simulator.run.reduce import block_stats
+from simulator.run.streaming import run_stream
+from simulator.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
-# as the command line does: glibc keeps block-sized arrays for reuse (simulator.perf)
+# as the command line does: glibc keeps block-sized arrays for reuse (simulator.run.bench)
 tune_allocator()
 SMALLEST = "huizen-2022.toml"
 LARGEST = "gooi-en-vechtstreek-2021.toml"
@@ -95,7 +97,7 @@ class Summaries:
         self.s = _scenario(name)
         self.ds = run(self.s, paths, seed=1)
         self.merged = run_stream(self.s, paths, seed=1, threads=1)
-        from simulator.stream import ReportSpec
+        from simulator.run.reduce import ReportSpec
 
         self.spec = ReportSpec.of(self.s)
         self.block = simulate_block(self.s, min(paths, BLOCK_PATHS), seed=1)
@@ -149,7 +151,7 @@ class DatasetRun:
 
 def track_floor_ratio():
     """Whole run / floor at 100,000 paths of the largest scenario (lower is better)."""
-    from simulator.perf import measure
+    from simulator.run.bench import measure
 
     return measure(_scenario(LARGEST), 100_000, seed=1)["floor_ratio"]
 

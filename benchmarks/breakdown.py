@@ -26,11 +26,11 @@ def _median_ms(f, k: int = 9) -> float:
 
 
 def main(path: str | None = None) -> None:
-    from simulator.engine import simulate_block
-    from simulator.loader import load
-    from simulator.perf import tune_allocator
-    from simulator.sampling import BLOCK_PATHS, correlate, count_variates, draw_uniforms, sample_inputs
-    from simulator.stream import ReportSpec, block_stats
+    from simulator.core.engine import simulate_block
+    from simulator.core.sampling import BLOCK_PATHS, correlate, count_variates, draw_uniforms, sample_inputs
+    from simulator.run.blocks import tune_allocator
+    from simulator.run.reduce import ReportSpec, block_stats
+    from simulator.scenario.loader import load
 
     tune_allocator()
     s = load(path or ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml")

@@ -12,42 +12,42 @@ Heavy modules load on first use, so ``taaksim --help`` stays fast.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from simulator._version import __version__
 
 __all__ = ["load", "simulate", "summarise", "check", "analyse", "__version__"]
 
 
 def load(path):
-    """Read and validate a scenario file into an immutable :class:`~simulator.model.Scenario`."""
-    from .loader import load as _load
+    """Read and validate a scenario file into an immutable :class:`~simulator.scenario.model.Scenario`."""
+    from simulator.scenario.loader import load as _load
 
     return _load(path)
 
 
 def simulate(scenario, paths: int = 10_000, *, seed: int = 0, detail: bool = False, **kwargs):
     """Simulate ``paths`` year-paths; returns an :class:`xarray.Dataset` (see simulator.result)."""
-    from .runner import run
+    from simulator.run.dataset import run
 
     return run(scenario, paths, seed=seed, detail=detail, **kwargs)
 
 
 def summarise(result, *, municipality: str | None = None):
     """Per-year summary of a simulated result as a pandas DataFrame."""
-    from .summary import summary_frame
+    from simulator.results.summary import summary_frame
 
     return summary_frame(result, municipality=municipality)
 
 
 def check(scenario):
     """Deterministic comparison with the document's published figures."""
-    from .figures import check as _check
+    from simulator.results.check import check as _check
 
     return _check(scenario)
 
 
 def analyse(scenario, *, paths: int = 10_000, seed: int = 0, **kwargs):
     """Council answers: risk figures, sensitivity, contributions and the waterfall
-    (:class:`simulator.analysis.Findings`); options: municipality, year, capacity, aux_paths."""
-    from .analysis import analyse as _analyse
+    (:class:`simulator.results.analysis.Findings`); options: municipality, year, capacity, aux_paths."""
+    from simulator.results.analysis import analyse as _analyse
 
     return _analyse(scenario, paths=paths, seed=seed, **kwargs)

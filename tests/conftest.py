@@ -40,6 +40,6 @@ def minimal_path() -> Path:
 
 @pytest.fixture
 def minimal(minimal_path):
-    from simulator.loader import load
+    from simulator.scenario.loader import load
 
     return load(minimal_path)

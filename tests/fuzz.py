@@ -104,9 +104,9 @@ def assert_clear_message(exc: TaaksimError, file: str = FILE) -> None:
 
 
 def assert_finite_run(scenario, paths: int = 64, seed: int = 1) -> None:
-    from simulator.figures import deterministic
-    from simulator.runner import run
-    from simulator.summary import summarise_years
+    from simulator.results.check import deterministic
+    from simulator.results.summary import summarise_years
+    from simulator.run.dataset import run
 
     det = deterministic(scenario)
     for row in det.values():
@@ -129,7 +129,7 @@ def assert_finite_run(scenario, paths: int = 64, seed: int = 1) -> None:
 
 def assert_handled(doc_or_text, *, paths: int = 64) -> str:
     """The fuzz oracle; returns 'rejected', 'refused' (at run time) or 'ran'."""
-    from simulator.loader import build, loads
+    from simulator.scenario.loader import build, loads
 
     with time_limit():
         try:

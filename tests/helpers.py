@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from simulator.loader import build
+from simulator.scenario.loader import build
 
 BASE = {
     "scenario": {"name": "test", "base_year": 2024, "years": [2025, 2026]},

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from scipy import stats
 
-from simulator.analysis import (
+from simulator.results.analysis import (
     Study,
     analyse,
     contributions,
@@ -243,8 +243,8 @@ def _finite(x) -> bool:
 @settings(max_examples=12, deadline=None)
 @given(rich_doc(max_posts=3, max_measures=4))
 def test_council_answers_on_generated_scenarios_are_finite_and_consistent(doc):
-    from simulator.loader import build
-    from simulator.paragraph import risk_paragraph
+    from simulator.report.paragraph import risk_paragraph
+    from simulator.scenario.loader import build
 
     f = analyse(build(doc), paths=300, seed=2, aux_paths=200, capacity=100_000)
     assert _finite(f.risk) and _finite(f.sensitivity) and _finite(f.contributions) and _finite(f.waterfall)

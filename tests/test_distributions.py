@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator import distributions as d
+from simulator.scenario import distributions as d
 
 N = 400_000
 RNG_SEED = 20261122

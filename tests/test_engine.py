@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from simulator.engine import simulate_block
-from simulator.figures import deterministic
-from simulator.runner import run
+from simulator.core.engine import simulate_block
+from simulator.results.check import deterministic
+from simulator.run.dataset import run
 
 from .helpers import scenario
 

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.errors import ExpressionError
-from simulator.expressions import MAX_NODES, parse
+from simulator.scenario.expressions import MAX_NODES, parse
 
 
 @pytest.mark.parametrize(

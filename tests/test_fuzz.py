@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.loader import build
+from simulator.scenario.loader import build
 
 from .fuzz import REAL, assert_handled, mutated, mutated_text, real_documents, rich_doc, to_toml
 

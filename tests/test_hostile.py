@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from simulator.errors import ExpressionError, ScenarioError, SimulationError
-from simulator.expressions import parse
-from simulator.loader import MAX_FILE_BYTES, build, load, loads
+from simulator.scenario.expressions import parse
+from simulator.scenario.loader import MAX_FILE_BYTES, build, load, loads
 
 from .fuzz import HOSTILE_EXPRESSIONS, assert_clear_message, assert_finite_run, assert_handled, to_toml
 
@@ -100,7 +100,7 @@ def test_a_post_called_like_a_law_does_not_take_the_law_scope_label():
     d["post"].append({"id": "wmo", "law": "jeugdwet", "base": 5e5, "source": SRC})
     s = build(d, file="fuzz.toml")
     assert s.targets[0].scope.label == "posts:wmo" and s.targets[1].scope.label == "wmo"
-    from simulator.runner import run
+    from simulator.run.dataset import run
 
     ds = run(s, 32, seed=1)
     wmo_law = ds["scope_baseline"].sel(scope="wmo").values
@@ -242,7 +242,7 @@ def test_expression_size_limits_in_a_scenario(text, match):
         assert match in str(exc)
         assert_clear_message(exc)
         return
-    from simulator.figures import deterministic
+    from simulator.results.check import deterministic
 
     with pytest.raises(ExpressionError, match=match):
         deterministic(s)
@@ -253,7 +253,7 @@ def test_an_exponent_too_large_for_some_draws_names_file_and_place():
     d = doc(parameters={"x": {"pert": [10, 70, 100], "source": SRC}})
     d["measure"][0]["effect"] = {"amount": "2 ** x"}
     assert assert_handled(to_toml(d)) == "refused"
-    from simulator.figures import deterministic
+    from simulator.results.check import deterministic
 
     with pytest.raises(ExpressionError) as info:
         deterministic(loads(to_toml(d), file="fuzz.toml"))
@@ -296,7 +296,7 @@ def test_too_many_items_are_refused():
 
 def test_empty_measure_list_runs_to_zero_savings():
     s = build(doc(measure=[]), file="fuzz.toml")
-    from simulator.figures import deterministic
+    from simulator.results.check import deterministic
 
     assert deterministic(s)["net"] == {2025: 0.0, 2026: 0.0}
 

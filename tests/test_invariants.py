@@ -21,12 +21,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import sampling
-from simulator.engine import simulate_block
-from simulator.loader import build
-from simulator.runner import run, to_dataset
-from simulator.sampling import blocks
-from simulator.summary import summarise_years, summary_frame
+from simulator.core import sampling
+from simulator.core.engine import simulate_block
+from simulator.core.sampling import blocks
+from simulator.results.summary import summarise_years, summary_frame
+from simulator.run.dataset import run, to_dataset
+from simulator.scenario.loader import build
 
 from .fuzz import rich_doc
 from .strategies import scenario_doc

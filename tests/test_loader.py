@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.loader import load, loads
+from simulator.scenario.loader import load, loads
 
 INVALID = sorted((Path(__file__).parent / "scenarios" / "invalid").glob("*.toml"))
 

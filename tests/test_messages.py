@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.errors import OutputError, SimulationError
-from simulator.outputs import atomic_write, check_output
+from simulator.report.writers import atomic_write, check_output
 
 from .conftest import TEST_SCENARIOS
 
@@ -96,12 +96,12 @@ def test_each_user_error_is_short_and_says_what_to_fix(cli, args, expect, tmp_pa
 
 def test_a_refused_output_is_refused_before_the_run(cli, monkeypatch):
     # was: the run went first, and only then did writing fail (a long run lost)
-    import simulator.runner
+    import simulator.run.dataset
 
     def no_run(*a, **k):
         raise AssertionError("the simulation ran before --out was checked")
 
-    monkeypatch.setattr(simulator.runner, "run", no_run)
+    monkeypatch.setattr(simulator.run.dataset, "run", no_run)
     for out in ("exists.nc", "x.doc", "nodir/x.csv"):
         assert cli.invoke(main, ["run", MINIMAL, "--out", out]).exit_code == 2
 
@@ -124,12 +124,12 @@ def test_a_run_time_error_is_short_and_debug_shows_the_traceback(cli, tmp_path):
 
 
 def test_ctrl_c_in_the_cli_exits_130_with_a_short_message(cli, monkeypatch, tmp_path):
-    import simulator.runner
+    import simulator.run.dataset
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(simulator.runner, "run", interrupted)
+    monkeypatch.setattr(simulator.run.dataset, "run", interrupted)
     r = cli.invoke(main, ["run", MINIMAL, "--out", "new.nc"])
     assert r.exit_code == 130
     assert r.output.strip() == "interrupted: no output was written"

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.engine import simulate_block
-from simulator.figures import deterministic
-from simulator.loader import build
-from simulator.runner import run
+from simulator.core.engine import simulate_block
+from simulator.results.check import deterministic
+from simulator.run.dataset import run
+from simulator.scenario.loader import build
 
 from .strategies import scenario_doc
 
@@ -115,7 +115,7 @@ def test_same_seed_same_result_and_prefix_consistency(doc, seed):
 @settings(max_examples=10)
 @given(scenario_doc())
 def test_quantiles_are_ordered_and_probabilities_bounded(doc):
-    from simulator.summary import summarise_years
+    from simulator.results.summary import summarise_years
 
     summary = summarise_years(run(build(doc), 300, seed=1))
     for y, v in summary["savings"].items():

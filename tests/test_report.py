@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from simulator.analysis import analyse
 from simulator.cli import main
 from simulator.errors import OutputError, VariantError
-from simulator.loader import load
-from simulator.paragraph import risk_paragraph
-from simulator.report import write_report
-from simulator.text import money
-from simulator.variants import compare, parse_variant
+from simulator.report.document import write_report
+from simulator.report.paragraph import risk_paragraph
+from simulator.report.text import money
+from simulator.results.analysis import analyse
+from simulator.results.variants import compare, parse_variant
+from simulator.scenario.loader import load
 
 from . import browser
 from .conftest import ROOT, SCENARIOS
@@ -84,7 +84,7 @@ def test_paragraph_names_a_harder_year_than_the_one_it_is_about():
 
 
 def test_a_target_on_some_posts_is_named_by_the_posts_names():
-    from simulator.paragraph import scope_words
+    from simulator.report.paragraph import scope_words
 
     s = load(SCENARIOS / "gooi-en-vechtstreek-2021.toml")
     names = {p.id: p.name for p in s.posts}

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.cli import main
-from simulator.runner import run_blocks
-from simulator.sampling import BLOCK_PATHS
-from simulator.stream import LogSketch, run_stream
-from simulator.summary import summarise_years
+from simulator.core.sampling import BLOCK_PATHS
+from simulator.results.summary import summarise_years
+from simulator.run.dataset import run_blocks
+from simulator.run.reduce import LogSketch
+from simulator.run.streaming import run_stream
 
 from .conftest import SCENARIOS
 
@@ -91,7 +92,7 @@ def test_dask_local_cluster_gives_the_numbers_of_a_local_run(meerinzicht):
 
 
 def test_scenarios_travel_to_workers():
-    import simulator.distributed  # noqa: F401  (registers how read-only tables pickle)
+    import simulator.run.cluster  # noqa: F401  (registers how read-only tables pickle)
 
     s = simulator.load(GOOI)
     again = pickle.loads(pickle.dumps(s))
@@ -175,9 +176,9 @@ def test_log_sketch_quantiles_within_alpha_and_merge_by_addition(a, b):
 
 def test_library_calls_leave_the_process_allocator_alone():
     """malloc's settings belong to the program: run and run_stream never change them, the
-    command line does (simulator.perf.tune_allocator)."""
-    code = ("from simulator.loader import load; from simulator.runner import run; "
-            "from simulator.stream import run_stream; from simulator import perf; "
+    command line does (simulator.run.blocks.tune_allocator)."""
+    code = ("from simulator.scenario.loader import load; from simulator.run.dataset import run; "
+            "from simulator.run.streaming import run_stream; from simulator.run import blocks as perf; "
             f"s = load({str(SCENARIOS / 'huizen-2022.toml')!r}); run(s, 2000); run_stream(s, 2000); "
             "print(perf._tuned)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import simulator
-from simulator.figures import check
-from simulator.summary import summarise_years
+from simulator.results.check import check
+from simulator.results.summary import summarise_years
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((Path(__file__).parent / "regression").glob("*.toml"))

@@ -9,8 +9,8 @@ import math
 import numpy as np
 from scipy import stats
 
-from simulator.runner import run
-from simulator.summary import summarise_years
+from simulator.results.summary import summarise_years
+from simulator.run.dataset import run
 
 from .helpers import scenario
 

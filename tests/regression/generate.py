@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 import simulator
-from simulator.figures import check
-from simulator.summary import summarise_years
+from simulator.results.check import check
+from simulator.results.summary import summarise_years
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

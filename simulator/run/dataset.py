@@ -12,16 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import __version__
-from .engine import Block, scopes_of, simulate_block
-from .model import Scenario
-from .sampling import BLOCK_PATHS, blocks
+from simulator._version import __version__
+from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.sampling import BLOCK_PATHS, blocks
+from simulator.run.blocks import map_blocks
+from simulator.run.meta import budgets_meta, targets_meta
+from simulator.scenario.model import Scenario, scope_label
 
 MAX_PATHS = 100_000_000
-
-
-def scope_label(scope) -> str:
-    return scope.label + (f"@{scope.municipality}" if scope.municipality else "")
 
 
 def run_blocks(
@@ -43,8 +41,6 @@ def run_blocks(
     loops); each block's numbers depend only on (seed, block), so the result is identical.
     ``engine``: further options of :func:`simulate_block` (no_growth, extra_delay).
     """
-    from .stream import map_blocks
-
     def one(b: int, n: int) -> Block:
         return simulate_block(scenario, n, seed=seed, block=b, detail=detail,
                               keep_inputs=keep_inputs, overrides=overrides, active=active, **engine)
@@ -62,7 +58,7 @@ def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0, **options):
 
     ``options`` are those of :func:`run_blocks`: detail, keep_inputs, overrides, active,
     progress, threads. For a summary of many paths without keeping them, see
-    :func:`simulator.stream.run_stream`.
+    :func:`simulator.run.streaming.run_stream`.
 
     Variables (money in EUR per year):
       net_savings, baseline, gross_savings, measure_costs_total : (path, year)
@@ -130,32 +126,8 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         paths=int(n),
         block_paths=BLOCK_PATHS,
         simulator_version=__version__,
-        targets=json.dumps(_targets_meta(scenario)),
-        budgets=json.dumps(_budgets_meta(scenario)),
+        targets=json.dumps(targets_meta(scenario)),
+        budgets=json.dumps(budgets_meta(scenario)),
         municipalities=json.dumps({m.id: m.name for m in scenario.municipalities}),
     )
     return ds
-
-
-def _base_year_spending(scenario: Scenario, scope) -> float:
-    from .engine import _share
-
-    return float(sum(_share(scenario, scope.municipality, p.law) * p.base
-                     for p in scenario.posts if p.id in scope.posts))
-
-
-def _targets_meta(scenario: Scenario) -> list[dict]:
-    return [
-        {"id": t.id, "scope": scope_label(t.scope), "municipality": t.scope.municipality,
-         "against": t.against, "base_year_spending": _base_year_spending(scenario, t.scope),
-         "amounts": {str(y): a for y, a in t.amounts.items()}, "source": t.source}
-        for t in scenario.targets
-    ]
-
-
-def _budgets_meta(scenario: Scenario) -> list[dict]:
-    return [
-        {"id": b.id, "scope": scope_label(b.scope), "municipality": b.scope.municipality,
-         "amounts": {str(y): a for y, a in b.amounts.items()}, "source": b.source}
-        for b in scenario.budgets
-    ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ExpressionError
+from simulator.errors import ExpressionError
 
 MAX_LENGTH = 2_000
 MAX_NODES = 400

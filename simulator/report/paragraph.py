@@ -1,13 +1,13 @@
 """The risk paragraph (risicoparagraaf): ready-to-paste text for a council proposal.
 
 Dutch by default, English with ``lang="en"``. Every figure in the text comes from
-:class:`simulator.analysis.Findings`; nothing is computed here except wording.
+:class:`simulator.results.analysis.Findings`; nothing is computed here except wording.
 """
 
 from __future__ import annotations
 
-from .analysis import WATERFALL_LABELS, Findings
-from .text import eur, money, number, pct, pct_points, pick, ratio
+from simulator.report.text import eur, money, number, pct, pct_points, pick, ratio
+from simulator.results.analysis import WATERFALL_LABELS, Findings
 
 _T = {
     "title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),

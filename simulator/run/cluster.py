@@ -1,7 +1,7 @@
 """Blocks as dask tasks: the same numbers as a local run, on as many machines as a cluster has.
 
 Each task simulates one fixed block of paths and returns its reduced stats
-(:class:`simulator.stream.BlockStats`, a few MB); the client merges them in block order.
+(:class:`simulator.run.reduce.BlockStats`, a few MB); the client merges them in block order.
 Because a block's random numbers depend only on (seed, block), which worker runs it, and
 when, never changes a result. Workers need taaksim installed in the same version (the
 scenario itself travels with the tasks; see docs/scale.md).
@@ -13,8 +13,8 @@ import copyreg
 from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
-from .model import Scenario
-from .stream import BlockStats, Merged, ReportSpec, simulate_stats
+from simulator.run.reduce import BlockStats, Merged, ReportSpec, simulate_stats
+from simulator.scenario.model import Scenario
 
 
 def _mappingproxy(d: dict) -> MappingProxyType:
@@ -31,9 +31,9 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
           overrides) -> BlockStats:
-    from .perf import tune_allocator
+    from simulator.run.blocks import tune_allocator
 
-    tune_allocator()  # in the worker's process: see simulator.perf
+    tune_allocator()  # in the worker's process: see simulator.run.blocks
     return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
 
 
@@ -60,7 +60,7 @@ def dask_stats(
 
     cluster = None
     if address is None:
-        from .stream import default_threads
+        from simulator.run.blocks import default_threads
 
         cluster = LocalCluster(n_workers=workers or default_threads(), threads_per_worker=1,
                                processes=True, dashboard_address=":0", silence_logs=40)

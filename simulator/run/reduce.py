@@ -10,7 +10,7 @@ What is exact and what is approximate:
 
 * the headline series (net savings of the region or municipality per year) is kept whole,
   8 bytes per path and year, so its mean and percentiles are exactly those of
-  :func:`simulator.summary.summarise_years` on the same paths;
+  :func:`simulator.results.summary.summarise_years` on the same paths;
 * every probability is a count of paths, exact;
 * the p5/p50/p95 of each target's and budget's judged amount come from a mergeable
   log-bucket histogram (:class:`LogSketch`): within 0.01% of the value or 1 euro.
@@ -24,17 +24,16 @@ block's offset, so a run gives the same bits on one thread, on two, or on a clus
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Block, scopes_of, simulate_block
-from .model import Scenario
-from .sampling import BLOCK_PATHS, blocks
-from .summary import QUANTILES, probability_se
+from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.sampling import BLOCK_PATHS
+from simulator.core.stats import QUANTILES, probability_se
+from simulator.run.meta import budgets_meta, targets_meta
+from simulator.scenario.model import Scenario, scope_label
 
 # --- what a run reports --------------------------------------------------------------------
 
@@ -62,15 +61,13 @@ class ReportSpec:
 
     @classmethod
     def of(cls, scenario: Scenario, municipality: str | None = None, *, detail: bool = False):
-        from .runner import _budgets_meta, _targets_meta, scope_label
-
         labels = [scope_label(s) for s in scopes_of(scenario)]
         head = "all" + (f"@{municipality}" if municipality else "")
         if head not in labels:
             known = ", ".join(m.id for m in scenario.municipalities) or "none"
             raise KeyError(f"unknown municipality {municipality!r}; known: {known}")
         goals = []
-        for kind, items in (("target", _targets_meta(scenario)), ("budget", _budgets_meta(scenario))):
+        for kind, items in (("target", targets_meta(scenario)), ("budget", budgets_meta(scenario))):
             for it in items:
                 if it.get("municipality") != municipality:
                     continue
@@ -320,7 +317,7 @@ def in_order(stats: Iterable[BlockStats]) -> Iterator[BlockStats]:
 
 
 def summarise_merged(m: Merged) -> dict:
-    """The same dictionary as :func:`simulator.summary.summarise_years`, from merged blocks."""
+    """The same dictionary as :func:`simulator.results.summary.summarise_years`, from merged blocks."""
     spec = m.spec
     n = m.n
     years = list(spec.years)
@@ -369,102 +366,3 @@ def summarise_merged(m: Merged) -> dict:
     return out
 
 
-# --- running blocks: here, on threads, or on a dask cluster ----------------------------------------
-
-
-def default_threads() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def map_blocks(fn: Callable[[int, int], object], plan: list[tuple[int, int]], *, threads: int = 1,
-               window: int | None = None) -> Iterator[object]:
-    """fn(block, n) for every (block, n) of ``plan``, yielded in plan order.
-
-    On threads, numpy releases the GIL in its loops, so blocks overlap; at most ``window``
-    blocks are in flight, which bounds memory whatever the run's length.
-    """
-    if threads <= 1 or len(plan) <= 1:
-        for b, n in plan:
-            yield fn(b, n)
-        return
-    window = window or 2 * threads
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="taaksim-block") as pool:
-        pending = []
-        it = iter(plan)
-        for b, n in it:
-            pending.append(pool.submit(fn, b, n))
-            if len(pending) >= window:
-                break
-        while pending:
-            f = pending.pop(0)
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append(pool.submit(fn, *nxt))
-            yield f.result()
-
-
-def run_stream(
-    scenario: Scenario,
-    paths: int,
-    *,
-    seed: int = 0,
-    municipality: str | None = None,
-    detail: bool = False,
-    threads: int | None = None,
-    scheduler: str | None = None,
-    precision: float | None = None,
-    max_paths: int = 10_000_000,
-    active: frozenset[str] | None = None,
-    overrides: dict[str, float] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Merged:
-    """Simulate and summarise without keeping paths: returns the :class:`Merged` blocks.
-
-    ``scheduler``: None or "threads" (local, ``threads`` workers), "dask" (a local dask
-    cluster) or "dask://HOST:PORT" (an existing one). ``precision``: keep adding blocks
-    until the standard error of every reported probability is below it (at most
-    ``max_paths``); ``paths`` is then ignored.
-    """
-    spec = ReportSpec.of(scenario, municipality, detail=detail)
-    threads = default_threads() if threads is None else max(1, threads)
-    if precision is not None:
-        plan = blocks(max(max_paths, 1))
-        merged = Merged(spec)
-    else:
-        plan = blocks(paths)
-        merged = Merged(spec, capacity=paths)
-
-    def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides)
-
-    if scheduler and scheduler.startswith("dask"):
-        from .distributed import dask_stats
-
-        source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
-                            active=active, overrides=overrides, stop=_stopper(precision))
-    else:
-        source = map_blocks(one, plan, threads=threads)
-    done = _stopper(precision)
-    for s in in_order(source):
-        merged.add(s)
-        if progress is not None:
-            progress(s.n)
-        if done(merged):
-            break
-    if hasattr(source, "close"):
-        source.close()  # stop a generator that may still hold running blocks
-    return merged
-
-
-def _stopper(precision: float | None) -> Callable[[Merged], bool]:
-    if precision is None:
-        return lambda m: False
-    return lambda m: all(se < precision for se in m.probability_errors())
-
-
-def _dask_address(scheduler: str) -> str | None:
-    if scheduler == "dask":
-        return None
-    if scheduler.startswith("dask://"):
-        return "tcp://" + scheduler[len("dask://"):]
-    raise ValueError(f"unknown scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")

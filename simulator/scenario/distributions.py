@@ -42,8 +42,8 @@ class DistributionError(ValueError):
 
 
 def _ndtri(u):
-    """The standard normal inverse CDF by table (see :mod:`simulator.quantiles`), numpy only."""
-    from .quantiles import normal_table
+    """The standard normal inverse CDF by table (see :mod:`simulator.scenario.quantiles`), numpy only."""
+    from simulator.scenario.quantiles import normal_table
 
     return normal_table()(np.clip(u, U_EPS, 1.0 - U_EPS))
 
@@ -161,7 +161,7 @@ def _beta_table(a: float, b: float):
     have a density the numpy integration cannot follow, so their table's edges come from
     scipy.
     """
-    from . import quantiles
+    from simulator.scenario import quantiles
 
     if min(a, b) >= 0.5:
         return quantiles.beta_table(a, b)
@@ -391,7 +391,7 @@ def _pert(v, extra):
     lam = _number(extra.pop("lambda", 4.0), "lambda")
     if not 0 < lam <= 100:
         raise DistributionError(f"lambda must be in (0, 100], got {lam:g}")
-    return Pert(*values, lam=lam)
+    return Pert(values[0], values[1], values[2], lam=lam)
 
 
 def _normal_from(v, what):

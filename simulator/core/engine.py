@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ExpressionError, SimulationError
-from .model import (
+from simulator.core.sampling import point_inputs, sample_inputs
+from simulator.errors import ExpressionError, SimulationError
+from simulator.scenario.model import (
     ByYear,
     Const,
     Formula,
@@ -34,7 +35,6 @@ from .model import (
     Scenario,
     Scope,
 )
-from .sampling import point_inputs, sample_inputs
 
 #: euro amounts are float64, chosen here once
 MONEY = np.float64
@@ -310,7 +310,7 @@ def simulate_block(
         acc[...] = 0.0
         for pi, p in enumerate(scenario.posts):
             if pi in in_scope:
-                _add_scaled(acc, base_h[pi], _share(scenario, s.municipality, p.law))
+                _add_scaled(acc, base_h[pi], share_of(scenario, s.municipality, p.law))
         net = scope_net[si]
         net[...] = 0.0
         for mi, m in enumerate(measures):
@@ -386,7 +386,7 @@ def _full_measures(scenario: Scenario, measures: list[Measure], arr: np.ndarray)
     return out
 
 
-def _share(scenario: Scenario, municipality: str | None, law: str) -> float:
+def share_of(scenario: Scenario, municipality: str | None, law: str) -> float:
     if municipality is None:
         return 1.0
     return scenario.municipality(municipality).share(law)

@@ -12,10 +12,10 @@ import textwrap
 
 import numpy as np
 
-from .analysis import Findings
-from .paragraph import scope_words, waterfall_label
-from .summary import goals
-from .text import money, number
+from simulator.report.paragraph import scope_words, waterfall_label
+from simulator.report.text import money, number
+from simulator.results.analysis import Findings
+from simulator.results.summary import goals
 
 GREYS = {"band95": "0.85", "band80": "0.65", "ink": "0.0", "mid": "0.45", "light": "0.8"}
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .engine import simulate_block
-from .model import Scenario
+from simulator.core.engine import simulate_block
+from simulator.scenario.model import Scenario
 
 FIELDS = ("effect", "cost", "net")
 

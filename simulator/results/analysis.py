@@ -28,11 +28,11 @@ from functools import cached_property
 
 import numpy as np
 
-from .engine import scopes_of, simulate_block
-from .model import RandomInput, Scenario
-from .runner import run_blocks, scope_label, to_dataset
-from .summary import all_years, goal_year, goals, probability_se
-from .text import pick
+from simulator.core.engine import scopes_of, simulate_block
+from simulator.i18n import pick
+from simulator.results.summary import all_years, goal_year, goals, probability_se
+from simulator.run.dataset import run_blocks, to_dataset
+from simulator.scenario.model import RandomInput, Scenario, scope_label
 
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
 #: make their differences precise long before their levels are)
@@ -269,7 +269,7 @@ def risk(study: Study, capacity: float | None = None) -> dict:
 
 
 def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float | None = None) -> dict:
-    """:func:`risk` for a simulated Dataset (see :func:`simulator.runner.run`)."""
+    """:func:`risk` for a simulated Dataset (see :func:`simulator.run.dataset.run`)."""
     n = int(ds.sizes["path"])
     out_goals = []
     for g in goals(ds, municipality=municipality):
@@ -501,7 +501,7 @@ class Findings:
 def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipality: str | None = None,
             year: int | None = None, capacity: float | None = None, aux_paths: int = AUX_PATHS) -> Findings:
     """Run the scenario and derive every council answer (see the module docstring)."""
-    from .summary import summarise_years
+    from simulator.results.summary import summarise_years
 
     study = Study(scenario, paths, seed, municipality, year, aux_paths)
     return Findings(

@@ -1,7 +1,7 @@
 """The scenario as typed, immutable objects: what the loader builds and the engine reads.
 
-Nothing here parses or validates raw data (see :mod:`simulator.loader`); nothing here
-draws random numbers (see :mod:`simulator.engine`). Money is euro per year unless a field
+Nothing here parses or validates raw data (see :mod:`simulator.scenario.loader`); nothing here
+draws random numbers (see :mod:`simulator.core.engine`). Money is euro per year unless a field
 says otherwise; fractions are shares of a post's cost (0.1 = 10%).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .distributions import Distribution
-from .expressions import Expression
+from simulator.scenario.distributions import Distribution
+from simulator.scenario.expressions import Expression
 
 Law = Literal["wmo", "jeugdwet", "other"]
 LAWS: tuple[str, ...] = ("wmo", "jeugdwet", "other")
@@ -220,6 +220,11 @@ class Scope:
     posts: tuple[str, ...]
     label: str
     municipality: str | None = None
+
+
+def scope_label(scope: Scope) -> str:
+    """The label a result uses for a scope: "wmo", "all@hilversum"."""
+    return scope.label + (f"@{scope.municipality}" if scope.municipality else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,54 +12,15 @@ from __future__ import annotations
 import resource
 import statistics
 import sys
-import threading
 import time
 
 import numpy as np
 
-from .model import Scenario
-from .sampling import BLOCK_PATHS, count_variates
+from simulator.core.sampling import BLOCK_PATHS, count_variates
+from simulator.scenario.model import Scenario
 
 #: candidates for "numpy's fastest generator"; the fastest on this machine is used
 GENERATORS = ("SFC64", "PCG64DXSM", "PCG64", "Philox", "MT19937")
-
-
-_tuned = False
-_tune_lock = threading.Lock()
-#: glibc mallopt parameters (malloc.h)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-
-def tune_allocator() -> bool:
-    """Let glibc keep freed block-sized arrays for reuse instead of unmapping them.
-
-    A block's temporaries are 0.5-20 MB each. By default glibc serves such sizes with
-    mmap and returns them to the system on free, so every temporary of every block
-    page-faults its memory in again: measured here, that made an inverse-CDF pass over
-    65,536 values five times slower (21 ns instead of 4 per value). Raising the mmap
-    threshold to its maximum (32 MB) and the trim threshold keeps them in the heap. Peak
-    memory is unchanged; memory freed after a run is kept by the process. Only on glibc
-    (Linux); elsewhere nothing happens. Returns whether the allocator was tuned.
-
-    It changes the whole process, so only the owner of the process calls it: the command
-    line (every command that loads a scenario), dask workers started for a run, and the
-    benchmarks. A program that uses taaksim as a library calls it itself if it wants the
-    same speed; the library's functions never do it behind the caller's back.
-    """
-    global _tuned
-    with _tune_lock:
-        if _tuned or not sys.platform.startswith("linux"):
-            return _tuned
-        _tuned = True
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL("libc.so.6")
-            ok = libc.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
-            ok &= libc.mallopt(_M_TRIM_THRESHOLD, 1024 * 1024 * 1024)
-            return bool(ok)
-        except (OSError, AttributeError):  # not glibc (musl, ...): leave the defaults
-            return False
 
 
 def draw_floor(variates: int, generator: str = "SFC64", *, repeat: int = 3) -> float:
@@ -92,7 +53,8 @@ def peak_memory_mb() -> float:
 def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | None = None,
             repeat: int = 1) -> dict:
     """Time ``repeat`` whole runs (simulate on threads, reduce to the summary) and the floor."""
-    from .stream import default_threads, run_stream
+    from simulator.run.blocks import default_threads
+    from simulator.run.streaming import run_stream
 
     threads = threads or default_threads()
     variates = count_variates(scenario, paths)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .model import RandomInput, Scenario
+from simulator.scenario.model import RandomInput, Scenario
 
 #: Paths per block. Part of the definition of a seed's numbers: changing it changes results.
 BLOCK_PATHS = 1 << 16
@@ -57,8 +57,8 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
     """
     if not scenario.correlations:
         return
-    # normal scores and back by table (simulator.quantiles): exact to ~1e-7, no scipy import
-    from .quantiles import normal_cdf, normal_table
+    # normal scores and back by table (simulator.scenario.quantiles): exact to ~1e-7, no scipy import
+    from simulator.scenario.quantiles import normal_cdf, normal_table
 
     ndtri = normal_table()
 
@@ -100,7 +100,7 @@ def sample_inputs(
         inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
     }
     correlate(uniforms, scenario)
-    from .distributions import U_EPS
+    from simulator.scenario.distributions import U_EPS
 
     # uniforms are kept U_EPS away from 0 and 1: the loader checks ranges on that basis
     for u in uniforms.values():

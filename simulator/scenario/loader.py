@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from . import distributions as dist
-from .errors import ExpressionError, ScenarioError
-from .expressions import FUNCTIONS, parse
-from .model import (
+from simulator.errors import ExpressionError, ScenarioError
+from simulator.scenario import distributions as dist
+from simulator.scenario.expressions import FUNCTIONS, parse
+from simulator.scenario.model import (
     LAWS,
     Budget,
     ByYear,

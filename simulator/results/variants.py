@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import VariantError
-from .model import Scenario
+from simulator.errors import VariantError
+from simulator.scenario.model import Scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,59}$")
 
@@ -128,8 +128,8 @@ def compare(scenario: Scenario, variants: list[Variant], *, paths: int, seed: in
             municipality: str | None = None, year: int | None = None) -> list[dict]:
     """Per variant (the unchanged scenario first): the savings range, P(target met) and the
     change from the unchanged scenario, with its standard error from the paired paths."""
-    from .runner import run
-    from .summary import savings_of, summarise_years
+    from simulator.results.summary import savings_of, summarise_years
+    from simulator.run.dataset import run
 
     year = scenario.years[-1] if year is None else year
     rows, base_net = [], None

@@ -11,9 +11,9 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from .analysis import Findings, describe_input, ratio_class
-from .paragraph import scope_words, waterfall_label
-from .text import eur, number, pct
+from simulator.report.paragraph import scope_words, waterfall_label
+from simulator.report.text import eur, number, pct
+from simulator.results.analysis import Findings, describe_input, ratio_class
 
 
 @dataclass(frozen=True, slots=True)

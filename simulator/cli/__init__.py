@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from .errors import TaaksimError
+from simulator.errors import TaaksimError
 
 DEFAULT_PATHS = 10_000
 
@@ -122,11 +122,11 @@ def main(ctx, debug):
 
 
 def _load(path):
-    from .loader import load
-    from .perf import tune_allocator
+    from simulator.run.blocks import tune_allocator
+    from simulator.scenario.loader import load
 
     # the command line owns its process, so it may change malloc's settings for speed;
-    # the library leaves that to the program that imports it (simulator.perf)
+    # the library leaves that to the program that imports it (simulator.run.bench)
     tune_allocator()
     return load(path)
 
@@ -141,7 +141,7 @@ def validate(scenario, list_inputs):
     click.echo(f"{scenario}: valid: {len(s.posts)} posts, {len(s.measures)} measures, "
                f"{n_inputs} uncertain inputs, {len(s.targets)} targets, {len(s.budgets)} budgets")
     if list_inputs:
-        from .analysis import describe_input
+        from simulator.results.analysis import describe_input
 
         width = max((len(i.key) for i in s.inputs), default=0)
         for i in s.inputs:
@@ -157,7 +157,7 @@ def check_cmd(scenario, as_json):
     Exit 0 when every consistent figure is reproduced within the document's rounding, 1
     otherwise; contradictions inside the document are listed, not counted as failures.
     """
-    from .figures import check, format_text
+    from simulator.results.check import check, format_text
 
     result = check(_load(scenario))
     if as_json:
@@ -183,8 +183,8 @@ def _scale_options(f):
 
 def _stream(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
             show_progress) -> dict:
-    """Run blocks and reduce them as they finish (simulator.stream): the summary dict."""
-    from .stream import run_stream
+    """Run blocks and reduce them as they finish (simulator.run.streaming): the summary dict."""
+    from simulator.run.streaming import run_stream
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         _fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
@@ -229,7 +229,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     s = _load(scenario)
     _check_choices(s, municipality, year)
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
-        from .outputs import check_output
+        from simulator.report.writers import check_output
 
         check_output(out, force=force)
     full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
@@ -240,13 +240,13 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         if precision is not None or (scheduler or "threads") != "threads":
             _fail("--precision and --scheduler dask stream a summary; they cannot be combined with a full "
                   ".nc/.xlsx result, --weerstandscapaciteit or --year")
-        from .analysis import risk_of
-        from .runner import run as run_scenario
-        from .summary import summarise_years, summary_frame
+        from simulator.results.analysis import risk_of
+        from simulator.results.summary import summarise_years, summary_frame
+        from simulator.run.dataset import run as run_scenario
 
         findings = None
         if out and out.lower().endswith(".xlsx"):
-            from .analysis import analyse
+            from simulator.results.analysis import analyse
 
             findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year,
                                capacity=capacity)
@@ -270,11 +270,11 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         paths = summary["paths"]
         rows = None
         if out:
-            from .summary import frame_of
+            from simulator.results.summary import frame_of
 
             rows = frame_of(summary)
     if out:
-        from .outputs import write_result
+        from simulator.report.writers import write_result
 
         write_result(ds, out, rows, force=force, findings=findings, lang=lang)
     if as_json:
@@ -367,19 +367,19 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     sensitivity (which assumption to research first), each measure's contribution and the
     waterfall from plan to result, all from the same random numbers.
     """
-    from .analysis import analyse
-    from .paragraph import risk_paragraph
+    from simulator.report.paragraph import risk_paragraph
+    from simulator.results.analysis import analyse
 
     s = _load(scenario)
     _check_choices(s, municipality, year)
     if out:  # before the analysis, not after it
-        from .report import check_report_path
+        from simulator.report.document import check_report_path
 
         check_report_path(out, force=force)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                 aux_paths=aux_paths)
     if out:
-        from .report import write_report
+        from simulator.report.document import write_report
 
         write_report(f, out, lang=lang, force=force)
     if as_json:
@@ -409,8 +409,8 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     taaksim compare S.toml --variant zonder-m7=without:m7 --variant later=later:1 \\
         --variant pessimistisch=@growth=p90 --variant m3-zeker=m3.go_ahead=1
     """
-    from .variants import compare as compare_variants
-    from .variants import parse_variant
+    from simulator.results.variants import compare as compare_variants
+    from simulator.results.variants import parse_variant
 
     s = _load(scenario)
     _check_choices(s, municipality, year)
@@ -421,13 +421,13 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     if len(set(names)) != len(names) or "basis" in names:
         _fail("variant names must be unique and not 'basis'")
     if plot:
-        from .outputs import check_output
+        from simulator.report.writers import check_output
 
         check_output(plot, force=force, suffixes=(".png",), what="plot")
     rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
     if plot:
-        from . import plots
-        from .outputs import atomic_write
+        from simulator.report import plots
+        from simulator.report.writers import atomic_write
 
         data = plots.png(plots.variants_chart(rows, rows[0]["year"], lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
@@ -458,7 +458,7 @@ def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
         return "-"
     if n and p in (0.0, 1.0):
         # no path crossed: the standard error is 0, the honest bound is the rule of three
-        from .text import rule_of_three
+        from simulator.report.text import rule_of_three
 
         bound = 100 * rule_of_three(n)
         return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
@@ -550,7 +550,7 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     bundled scenario (Gooi en Vechtstreek). The run is what `taaksim run` does without
     --out: simulate on threads and reduce to the summary.
     """
-    from .perf import measure
+    from simulator.run.bench import measure
 
     scenario = scenario or _default_bench_scenario()
     if scenario is None:

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import OutputError
+from simulator.errors import OutputError
 
 SUFFIXES = (".nc", ".csv", ".xlsx")
 
@@ -34,7 +34,7 @@ def check_output(path: str | Path, *, force: bool = False, suffixes: tuple[str, 
     return path
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool = False) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], object], *, force: bool = False) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
 
     Whatever stops the write (an error, Ctrl-C, a full disk), the temporary file is removed
@@ -69,7 +69,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool
 def write_result(ds, path: str | Path, summary_rows, *, force: bool = False, findings=None,
                  lang: str = "nl") -> Path:
     """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
-    (needs ``findings``, see :func:`simulator.analysis.analyse`)."""
+    (needs ``findings``, see :func:`simulator.results.analysis.analyse`)."""
     path = check_output(path, force=force)
     suffix = path.suffix.lower()
     if suffix == ".nc":
@@ -77,7 +77,7 @@ def write_result(ds, path: str | Path, summary_rows, *, force: bool = False, fin
     if suffix == ".csv":
         return atomic_write(path, lambda p: summary_rows.to_csv(p), force=force)
     if suffix == ".xlsx":
-        from .exports import write_xlsx
+        from simulator.report.xlsx import write_xlsx
 
         return atomic_write(path, lambda p: write_xlsx(findings, p, lang=lang), force=force)
     raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import math
 
+from simulator.i18n import pick  # noqa: F401  (re-exported: report modules take it from here)
+
 LANGS = ("nl", "en")
-
-
-def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Dutch or English member of an (nl, en) pair, the form every text table here uses."""
-    return pair[0] if lang == "nl" else pair[1]
 
 
 def rule_of_three(n: int) -> float:

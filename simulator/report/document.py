@@ -11,12 +11,12 @@ import base64
 import html
 from pathlib import Path
 
-from . import __version__
-from .analysis import Findings
-from .outputs import atomic_write, check_output
-from .paragraph import risk_paragraph
-from .tables import Table, all_tables, cell, ratio_scale_table
-from .text import pick
+from simulator._version import __version__
+from simulator.report.paragraph import risk_paragraph
+from simulator.report.tables import Table, all_tables, cell, ratio_scale_table
+from simulator.report.text import pick
+from simulator.report.writers import atomic_write, check_output
+from simulator.results.analysis import Findings
 
 _W = {
     "title": ("Risicoanalyse taakstelling", "Risk analysis of the savings target"),
@@ -136,7 +136,7 @@ def _kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
 
 
 def _check_lines(f: Findings, lang: str) -> list[str]:
-    from .figures import check
+    from simulator.results.check import check
 
     result = check(f.study.scenario)
     n_ok = sum(x.ok for x in result.figures)
@@ -155,7 +155,7 @@ def _check_lines(f: Findings, lang: str) -> list[str]:
 
 
 def _images(f: Findings, lang: str) -> dict[str, bytes]:
-    from . import plots
+    from simulator.report import plots
 
     return {name: plots.png(fn(f, lang)) for name, fn in plots.ALL.items()}
 
@@ -290,7 +290,7 @@ REPORT_TYPES = (".html", ".md")
 
 
 def check_report_path(path: str | Path, *, force: bool = False) -> Path:
-    """Refuse a report file that cannot be written (see :func:`simulator.outputs.check_output`)."""
+    """Refuse a report file that cannot be written (see :func:`simulator.report.writers.check_output`)."""
     return check_output(path, force=force, suffixes=REPORT_TYPES, what="report")
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis import Findings
-from .tables import all_tables
+from simulator.report.tables import all_tables
+from simulator.results.analysis import Findings
 
 #: Excel number formats; the spreadsheet shows them in the reader's own locale
 FORMATS = {"eur": "€ #,##0", "pct": "0.0%", "prob": "0%", "se": "0.00%", "num": "0.000", "ratio": "0.00",
