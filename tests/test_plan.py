@@ -117,3 +117,10 @@ def test_plan_values_by_role_are_one_rule():
             assert plan_value(inp) == 0.0
         if inp.role == Role.GROWTH:
             assert plan_value(inp, growth="none") == 0.0
+
+
+def test_built_in_codes_are_the_registry_positions():
+    from simulator.core.levers import CombineCode, KindCode, LeverCode
+
+    for codes, registry in ((KindCode, EFFECT_KINDS), (LeverCode, STOCK_LEVERS), (CombineCode, COMBINE_RULES)):
+        assert [registry.code(c.name.lower()) for c in codes] == [int(c) for c in codes]

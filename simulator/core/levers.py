@@ -16,6 +16,7 @@ in :class:`~simulator.scenario.model.EffectKind` (see docs/architecture.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 
 import numpy as np
 
@@ -36,6 +37,30 @@ STOCK_LEVERS: Registry[StockLeverFn] = Registry("stock lever")
 COMBINE_RULES: Registry[CombineFn] = Registry("combine rule")
 #: the stock lever of an effect that reaches new clients only (on the price or the cost)
 NEW_CLIENTS = "new"
+
+
+class KindCode(IntEnum):
+    """Codes of the built-in effect kinds in the plan (their positions in EFFECT_KINDS)."""
+
+    FRACTION = 0
+    AMOUNT = 1
+
+
+class LeverCode(IntEnum):
+    """Codes of the built-in stock levers in the plan (reach 'new' folded in as NEW)."""
+
+    COST = 0
+    INFLOW = 1
+    DURATION = 2
+    PRICE = 3
+    NEW = 4
+
+
+class CombineCode(IntEnum):
+    """Codes of the built-in combine rules in the plan."""
+
+    MULTIPLICATIVE = 0
+    ADDITIVE = 1
 
 
 # --- effect kinds ------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ The engine never walks the scenario's objects to find out which post an effect a
 which measures share a cost, or what part of a measure a municipality carries: all of that
 is worked out once per scenario by :func:`compile_plan` (cached) and read from plain numpy
 arrays. Integer codes stand for the vocabulary (effect kinds, stock levers, combine rules:
-their positions in the registries of :mod:`simulator.core.levers`), so a compiled kernel
-can consume the plan as arrays and scalars. Quantities (numbers, names, formulas, year
+their positions in the registries of :mod:`simulator.core.levers`; the built-ins are named
+by ``KindCode``, ``LeverCode`` and ``CombineCode`` there), so a compiled kernel can consume
+the plan as arrays and scalars. Quantities (numbers, names, formulas, year
 tables) stay references to the scenario's objects: they are evaluated by
 :mod:`simulator.core.quantities` into (year, path) arrays before any arithmetic.
 

@@ -42,8 +42,9 @@ def run_blocks(
     def one(b: int, n: int) -> Block:
         return simulate_block(scenario, n, seed=seed, block=b, options=opts)
 
-    out = []
+    out: list[Block] = []
     for part in map_blocks(one, blocks(paths), threads=threads or 1):
+        assert isinstance(part, Block)
         out.append(part)
         if progress is not None:
             progress(part.net.shape[-1])
@@ -113,7 +114,7 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         for key in parts[0].inputs:
             if key == "year":
                 continue
-            arr = np.concatenate([p.inputs[key] for p in parts])
+            arr = np.concatenate([p.inputs[key] for p in parts if p.inputs is not None])
             data[f"input_{key}"] = (("path",), arr)
     ds = xr.Dataset(data, coords=coords)
     ds["net_savings"].attrs.update(units="EUR", long_name="net savings against the baseline")
