@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
 from simulator.core.stats import QUANTILES, probability_se
 from simulator.run.meta import budgets_meta, targets_meta
@@ -218,9 +219,10 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   active=None, overrides=None) -> BlockStats:
-    b = simulate_block(scenario, n, seed=seed, block=block, active=active, overrides=overrides,
-                       detail=spec.detail)
+                   options: RunOptions | None = None) -> BlockStats:
+    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it."""
+    opts = (options or RunOptions()).with_(detail=spec.detail)
+    b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
     return block_stats(spec, b, block)
 
 

@@ -26,6 +26,7 @@ from simulator.scenario._goals import _read_published
 from simulator.scenario.model import (
     LAWS,
     Effect,
+    EffectKind,
     Measure,
     PhaseTable,
     PhaseTurnover,
@@ -232,7 +233,7 @@ def _read_effect(ectx: _Ctx, e: Any, b: _Builder, post_map: dict[str, Post], def
     high = 1.0 if kind == "fraction" else 1e12
     low = -10.0 if kind == "fraction" else -1e12
     value = b.quantity(ectx.at(kind), e[kind], key, "effect", low=low, high=high)
-    return [Effect(pid, kind, value, lever, reach) for pid in ids]
+    return [Effect(pid, EffectKind(kind), value, lever, reach) for pid in ids]
 
 
 def _read_phase(ctx: _Ctx, v: Any, b: _Builder, mid: str, start: int) -> PhaseTable | PhaseTurnover | None:
