@@ -196,6 +196,20 @@ class Risk:
         """The goal with this id."""
         return next(g for g in self.goals if g.id == goal_id)
 
+    def to_frame(self) -> Any:
+        """One row per goal and year (index: goal, year): every :class:`RiskYear` figure, the
+        interval split into ``needed_low`` and ``needed_high``, and the goal's kind, scope and basis."""
+        import pandas as pd
+
+        rows = []
+        for g in self.goals:
+            for y, d in g.years.items():
+                row = {"goal": g.id, "year": y, "kind": g.kind, "scope": g.scope, "against": g.against,
+                       **d.to_json()}
+                row["needed_low"], row["needed_high"] = row.pop("needed_capacity_interval")
+                rows.append(row)
+        return pd.DataFrame(rows).set_index(["goal", "year"])
+
     def to_json(self) -> dict[str, Any]:
         """As plain types (int year keys and tuples: :func:`simulator.cli.format.jsonable` finishes)."""
         return {"goals": [g.to_json() for g in self.goals],
