@@ -119,8 +119,8 @@ def test_quantiles_are_ordered_and_probabilities_bounded(doc):
     from simulator.results.summary import summarise_years
 
     summary = summarise_years(run(build(doc), 300, seed=1))
-    for y, v in summary["savings"].items():
-        assert v["p5"] <= v["p10"] <= v["p50"] <= v["p90"] <= v["p95"]
+    for y, v in summary.savings.items():
+        assert v.p5 <= v.p10 <= v.p50 <= v.p90 <= v.p95
         for k in ("p_target_met", "p_within_budget"):
-            p = summary[k][y]
+            p = getattr(summary, k)[y]
             assert p is None or 0.0 <= p <= 1.0

@@ -111,10 +111,11 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         data["measure_savings"] = (("path", "year", "measure"), py(_cat(parts, "measure_gross")))
         data["measure_costs"] = (("path", "year", "measure"), py(_cat(parts, "measure_costs")))
     if parts[0].inputs is not None:
+        kept = [p.inputs for p in parts if p.inputs is not None]  # every block keeps them, or none
         for key in parts[0].inputs:
             if key == "year":
                 continue
-            arr = np.concatenate([p.inputs[key] for p in parts if p.inputs is not None])
+            arr = np.concatenate([k[key] for k in kept])
             data[f"input_{key}"] = (("path",), arr)
     ds = xr.Dataset(data, coords=coords)
     ds["net_savings"].attrs.update(units="EUR", long_name="net savings against the baseline")

@@ -63,7 +63,7 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
-    options = RunOptions(active=active, overrides=overrides)
+    options = RunOptions(active=active, overrides=tuple((overrides or {}).items()))
 
     def one(b: int, n: int) -> BlockStats:
         return simulate_stats(scenario, spec, b, n, seed=seed, options=options)
