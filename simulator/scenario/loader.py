@@ -19,6 +19,7 @@ from simulator.errors import ExpressionError, ScenarioError
 from simulator.scenario import distributions as dist
 from simulator.scenario.expressions import FUNCTIONS, parse
 from simulator.scenario.model import (
+    BASES,
     LAWS,
     Budget,
     ByYear,
@@ -26,6 +27,7 @@ from simulator.scenario.model import (
     Correlation,
     CostGroup,
     Effect,
+    FigureVersion,
     Formula,
     Measure,
     Municipality,
@@ -33,6 +35,7 @@ from simulator.scenario.model import (
     PhaseTurnover,
     Post,
     Published,
+    PublishedGroup,
     PublishedTotals,
     Quantity,
     RandomInput,
@@ -380,7 +383,8 @@ def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scena
                 raise ctx.at(kind).error(f"duplicate id {t.id!r}")
             seen.add(t.id)
 
-    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years)
+    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years,
+                                              frozenset(m.id for m in measures))
 
     correlations = _read_correlations(ctx, data.get("correlation", []), b)
 
@@ -829,34 +833,79 @@ def _read_delay(ctx, v, b: _Builder, mid) -> str | None:
 
 
 def _read_published(ctx, v, years) -> Published:
-    p = _table(ctx, v, {"effect", "cost", "net", "notes", "tolerance"})
+    p = _table(ctx, v, {"effect", "cost", "net", "notes", "tolerance", "basis", "lines", "explain", "versions"})
     out = {}
     for key in ("effect", "cost", "net"):
         if key in p:
             out[key] = _year_numbers(ctx.at(key), p[key], years)
-    notes = {}
-    if "notes" in p:
-        nt = _table(ctx.at("notes"), p["notes"], {"effect", "cost", "net"})
-        for key, t in nt.items():
-            if not _is_year_table(t):
-                raise ctx.at("notes", key).error("notes per year, e.g. {2022 = 'net row says ...'}")
-            for y, text in t.items():
-                yy = _year(ctx.at("notes", key, str(y)), y, years)
-                notes[f"{key} {yy}"] = _text(ctx.at("notes", key, str(y)), text)
+    notes = _published_notes(ctx, p, "notes", years)
+    explain = _published_notes(ctx, p, "explain", years)
     tol = _number(ctx.at("tolerance"), p["tolerance"], low=0.0, high=1e9) if "tolerance" in p else None
+    basis = {}
+    for key, b in _table(ctx.at("basis"), p.get("basis", {}), {"effect", "cost", "net"}).items():
+        if b not in BASES:
+            raise ctx.at("basis", key).error(f"basis is one of {', '.join(BASES)}: 'drivers' (computed from the "
+                                             "document's drivers), 'input' (the printed figure is the scenario's "
+                                             f"input), 'derived' (not printed); got {_shown(b)}")
+        basis[key] = b
+    lines = {key: int(_number(ctx.at("lines", key), n, low=1, high=1e7))
+             for key, n in _table(ctx.at("lines"), p.get("lines", {}), {"effect", "cost", "net"}).items()}
+    versions = []
+    for i, item in enumerate(_list(ctx.at("versions"), p.get("versions", []))):
+        vctx = ctx.at("versions", str(i + 1))
+        t = _table(vctx, item, {"version", "field", "year", "value", "line", "quote", "basis"},
+                   {"version", "field", "year", "value"})
+        if t["field"] not in ("effect", "cost", "net"):
+            raise vctx.at("field").error(f"field is effect, cost or net; got {_shown(t['field'])}")
+        if "basis" in t and t["basis"] not in BASES:
+            raise vctx.at("basis").error(f"basis is one of {', '.join(BASES)}; got {_shown(t['basis'])}")
+        versions.append(FigureVersion(
+            version=_text(vctx.at("version"), t["version"], limit=200), field=t["field"],
+            year=_year(vctx.at("year"), t["year"], years), value=_number(vctx.at("value"), t["value"]),
+            line=int(_number(vctx.at("line"), t["line"], low=1, high=1e7)) if "line" in t else None,
+            quote=_text(vctx.at("quote"), t.get("quote", ""), empty=True), basis=t.get("basis")))
     return Published(_frozen(out.get("effect", {})), _frozen(out.get("cost", {})),
-                     _frozen(out.get("net", {})), _frozen(notes), tol)
+                     _frozen(out.get("net", {})), _frozen(notes), tol, basis=_frozen(basis),
+                     lines=_frozen(lines), explain=_frozen(explain), versions=tuple(versions))
 
 
-def _read_published_totals(ctx, v, years) -> PublishedTotals:
-    p = _table(ctx, v, {"effect", "cost", "net", "notes", "tolerance", "unit", "total_tolerance", *LAWS})
+def _published_notes(ctx, p, key, years) -> dict[str, str]:
+    """``notes`` (excuses) or ``explain`` per row and year, keyed "net 2022"."""
+    out = {}
+    nt = _table(ctx.at(key), p.get(key, {}), {"effect", "cost", "net"})
+    for row, t in nt.items():
+        if not _is_year_table(t):
+            raise ctx.at(key, row).error(f"{key} per year, e.g. {{2022 = 'net row says ...'}}")
+        for y, text in t.items():
+            yy = _year(ctx.at(key, row, str(y)), y, years)
+            out[f"{row} {yy}"] = _text(ctx.at(key, row, str(y)), text)
+    return out
+
+
+PUBLISHED_ROW_KEYS = ("effect", "cost", "net", "notes", "basis", "lines", "explain", "versions")
+
+
+def _read_published_totals(ctx, v, years, measure_ids=frozenset()) -> PublishedTotals:
+    p = _table(ctx, v, {*PUBLISHED_ROW_KEYS, "tolerance", "unit", "total_tolerance", "groups", *LAWS})
     unit = _number(ctx.at("unit"), p.get("unit", 1.0), low=1e-6, high=1e9)
     tol = _number(ctx.at("tolerance"), p.get("tolerance", 1.0 / unit), low=0.0, high=1e9)
     total_tol = _number(ctx.at("total_tolerance"), p.get("total_tolerance", tol), low=0.0, high=1e9)
-    inner = _read_published(ctx, {k: p[k] for k in ("effect", "cost", "net", "notes") if k in p}, years)
+    inner = _read_published(ctx, {k: p[k] for k in PUBLISHED_ROW_KEYS if k in p}, years)
     by_law = {law: _read_published(ctx.at(law), p[law], years) for law in LAWS if law in p}
+    groups = {}
+    for name, g in _table(ctx.at("groups"), p.get("groups", {}), set(p.get("groups", {}))).items():
+        gctx = ctx.at("groups", name)
+        g = _table(gctx, g, {*PUBLISHED_ROW_KEYS, "measures"}, {"measures"})
+        ids = [_text(gctx.at("measures"), m, limit=200) for m in _list(gctx.at("measures"), g["measures"])]
+        unknown = sorted(set(ids) - set(measure_ids))
+        if unknown:
+            raise gctx.at("measures").error(f"unknown measure {_shown(unknown[0])}; a group sums measures of "
+                                            "this scenario by id")
+        groups[name] = PublishedGroup(tuple(ids), _read_published(gctx, {k: g[k] for k in PUBLISHED_ROW_KEYS
+                                                                         if k in g}, years))
     return PublishedTotals(inner.effect, inner.cost, inner.net, inner.notes,
-                           tolerance=total_tol, figure_tolerance=tol, unit=unit, by_law=_frozen(by_law))
+                           tolerance=total_tol, figure_tolerance=tol, unit=unit, by_law=_frozen(by_law),
+                           total=inner, groups=_frozen(groups))
 
 
 def _read_target(ctx, t, years, posts, muni_ids, *, kind) -> Target | Budget:
