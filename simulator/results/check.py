@@ -136,19 +136,20 @@ def _where(line: int | None) -> str:
 
 def _row_contradiction(pub: Published, field: str, y: int, unit: float, tol: float,
                        computed: dict) -> str:
-    """If the printed row contradicts itself (net != effect - cost) and the other two match, say how."""
+    """If the printed row contradicts itself (net != effect - cost), say how.
+
+    The row is flagged on the field that the scenario does not reproduce: a contradiction is
+    never passed, and a reproduced field needs no excuse.
+    """
     try:
         e, k, n = (getattr(pub, f)[y] * unit for f in FIELDS)
     except KeyError:
         return ""
     if abs(n - (e - k)) <= tol:
         return ""
-    others = [f for f in FIELDS if f != field]
-    if all(abs(computed[f][y] - getattr(pub, f)[y] * unit) <= tol for f in others):
-        ln = pub.lines
-        return (f"printed net {n:,.0f}{_where(ln.get('net'))} != printed effect {e:,.0f}{_where(ln.get('effect'))}"
-                f" - printed cost {k:,.0f}{_where(ln.get('cost'))} = {e - k:,.0f}")
-    return ""
+    ln = pub.lines
+    return (f"printed net {n:,.0f}{_where(ln.get('net'))} != printed effect {e:,.0f}{_where(ln.get('effect'))}"
+            f" - printed cost {k:,.0f}{_where(ln.get('cost'))} = {e - k:,.0f}")
 
 
 def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float, default_basis: str,
@@ -164,6 +165,7 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
     contradicts them.
     """
     out: list[Figure] = []
+    table_cls: dict[tuple[str, int], tuple[str, float]] = {}  # (field, year) -> class, printed - computed
     for field in FIELDS:
         years = sorted(set(getattr(pub, field)) | {v.year for v in pub.versions if v.field == field})
         basis = pub.basis.get(field, default_basis)
@@ -184,6 +186,8 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
                 common = dict(version=v.version, line=v.line, explain=explain, excuse=excuse)
                 if abs(c - p) <= tol:
                     out.append(Figure(label, y, p, c, _BY_BASIS[vbasis], **common))
+                    if v.version == "table":
+                        table_cls[(field, y)] = (_BY_BASIS[vbasis], 0.0)
                     continue
                 if vbasis == "derived":
                     out.append(Figure(label, y, p, c, FAILED, f"derived figure differs by {c - p:,.0f}", **common))
@@ -195,8 +199,21 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
                     note = (f"{v.version} {p:,.0f}{_where(v.line)}{quote} contradicts {f0.version} "
                             f"{f0.value * unit:,.0f}{_where(f0.line)}{fquote}, which the scenario follows")
                     out.append(Figure(label, y, p, c, INCONSISTENT, note, **common))
+                    if v.version == "table":
+                        table_cls[(field, y)] = (INCONSISTENT, p - c)
                     continue
                 reason = _row_contradiction(pub, field, y, unit, tol, computed) if v.version == "table" else ""
+                if not reason and v.version == "table" and field == "net":
+                    reason = _net_follows(table_cls, y, p - c, tol)
+                if not reason and v.version != "table" and (field, y) in table_cls:
+                    tcls, tdiff = table_cls[(field, y)]
+                    tp = c + tdiff
+                    if abs(p - tp) > tol:
+                        reason = (f"{v.version} {p:,.0f}{_where(v.line)}" + (f" '{v.quote}'" if v.quote else "")
+                                  + f" contradicts the table {tp:,.0f}{_where(pub.lines.get(field))}")
+                    elif tcls == INCONSISTENT:
+                        reason = (f"{v.version}{_where(v.line)} repeats the table figure, which contradicts "
+                                  "another printed version")
                 if not reason and inherited and v.version == "table" and (field, y) in inherited:
                     part, rows = inherited[(field, y)]
                     if abs((p - c) - part) <= tol:
@@ -207,11 +224,23 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
                     if abs(c - rows_sum) <= tol:
                         reason = (f"the printed total {p:,.0f}{_where(v.line)} differs from the sum of its "
                                   f"printed rows {rows_sum:,.0f}")
-                if reason:
-                    out.append(Figure(label, y, p, c, INCONSISTENT, reason, **common))
-                else:
-                    out.append(Figure(label, y, p, c, FAILED, f"differs by {c - p:,.0f}", **common))
+                cls = INCONSISTENT if reason else FAILED
+                out.append(Figure(label, y, p, c, cls, reason or f"differs by {c - p:,.0f}", **common))
+                if v.version == "table":
+                    table_cls[(field, y)] = (cls, p - c)
     return out
+
+
+def _net_follows(table_cls: dict[tuple[str, int], tuple[str, float]], y: int, diff: float, tol: float) -> str:
+    """The printed net differs exactly by its effect's and cost's contradictions: it follows them."""
+    parts = [table_cls.get((f, y)) for f in ("effect", "cost")]
+    if any(t is None or t[0] == FAILED for t in parts) or all(t is not None and t[1] == 0.0 for t in parts):
+        return ""
+    d_effect, d_cost = (t[1] for t in parts if t is not None)
+    if abs(diff - (d_effect - d_cost)) <= tol:
+        return (
+            "the printed net follows the printed effect and cost of its row, one of which contradicts another version")
+    return ""
 
 
 def _sum_of(rows: dict[str, dict[str, dict[int, float]]], ids, years) -> dict[str, dict[int, float]]:
