@@ -61,6 +61,11 @@ class Figure:
     explain: str = ""  # a note that explains; changes nothing
     excuse: str = ""  # a note that excuses a mismatch; changes nothing
 
+    def __post_init__(self) -> None:
+        # the note of a contradiction says so itself, in the text, the JSON and the report alike
+        if self.cls == INCONSISTENT and not self.note.startswith("document inconsistency"):
+            object.__setattr__(self, "note", f"document inconsistency: {self.note}")
+
     @property
     def ok(self) -> bool:
         return self.cls in (REPRODUCED, CONSTRUCTION, DERIVED)
@@ -113,10 +118,17 @@ class CheckResult:
             "scenario": self.scenario,
             "ok": self.ok,
             "counts": self.counts(),
-            "figures": [asdict(f) for f in self.figures],
+            "figures": [_figure_json(f) for f in self.figures],
             "package_total": {str(y): v for y, v in self.package_total.items()},
             "interaction_loss": {str(y): v for y, v in self.interaction_loss.items()},
         }
+
+
+def _figure_json(f: Figure) -> dict:
+    d = asdict(f)
+    d["class"] = d.pop("cls")
+    d["ok"] = f.ok
+    return d
 
 
 def deterministic(scenario: Scenario, active: frozenset[str] | None = None) -> dict[str, dict[int, float]]:
