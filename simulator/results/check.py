@@ -244,11 +244,14 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
 
 
 def _net_follows(table_cls: dict[tuple[str, int], tuple[str, float]], y: int, diff: float, tol: float) -> str:
-    """The printed net differs exactly by its effect's and cost's contradictions: it follows them."""
-    parts = [table_cls.get((f, y)) for f in ("effect", "cost")]
-    if any(t is None or t[0] == FAILED for t in parts) or all(t is not None and t[1] == 0.0 for t in parts):
+    """The printed net differs exactly by its effect's and cost's contradictions: it follows them.
+
+    A field the row does not print counts as the scenario's own (no difference).
+    """
+    parts = [table_cls.get((f, y), (REPRODUCED, 0.0)) for f in ("effect", "cost")]
+    if any(t[0] == FAILED for t in parts) or not any(t[0] == INCONSISTENT for t in parts):
         return ""
-    d_effect, d_cost = (t[1] for t in parts if t is not None)
+    d_effect, d_cost = (t[1] for t in parts)
     if abs(diff - (d_effect - d_cost)) <= tol:
         return (
             "the printed net follows the printed effect and cost of its row, one of which contradicts another version")
