@@ -6,7 +6,9 @@ line), within a few lines either way because the extraction breaks sentences at 
 * a ``source`` or comment that quotes the document, ``(l.1708): 'reductie bij 40% van cliënten'``
   (Rotterdam and Renkum write ``L387``): every part of the quote between ``...`` is on those lines;
 * a published row's ``lines``: one of its printed figures is on that line;
-* a published figure's ``versions``: its figure, or its quote, is on its line.
+* a published figure's ``versions``: its figure, or its quote (or, for a sum of cells, two of
+  the cells it quotes), is on its line;
+* a parameter whose source is the document and names lines: its value is on one of them.
 
 The seeds are the project's shared source documents (``../shared/seeds`` beside the repository,
 ``/work/shared/seeds`` on a developer's machine); without them the test is skipped.
@@ -15,6 +17,7 @@ The seeds are the project's shared source documents (``../shared/seeds`` beside 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -112,4 +115,28 @@ def test_published_lines_and_versions_point_at_their_figures(stem):
             if not (by_value or by_quote):
                 wrong.append(f"{what} {v.field} {v.year} [{v.version}]: l.{v.line} holds neither "
                              f"{v.value:g} nor '{v.quote[:50]}'")
+    assert not wrong, f"{stem}:\n" + "\n".join(wrong)
+
+
+RANGE = re.compile(r"\b[lL]\.?(\d{1,5})(?:\s*-\s*[lL]?\.?(\d{1,5}))?")
+
+
+@pytest.mark.parametrize("stem", sorted(SEEDS))
+def test_a_printed_parameter_stands_on_one_of_its_lines(stem):
+    # a parameter whose source is the document (not "assumption: ...") and names lines: its value,
+    # as printed (in euro, or in the document's unit such as x 1.000), is on one of them
+    seed = _seed(stem)
+    data = tomllib.loads((ROOT / "scenarios" / f"{stem}.toml").read_text(encoding="utf-8"))
+    unit = data.get("published", {}).get("unit", 1)
+    wrong = []
+    for name, p in data.get("parameters", {}).items():
+        if not isinstance(p, dict) or isinstance(p.get("value"), bool) or not isinstance(p.get("value"), int | float):
+            continue
+        source = p.get("source", "")
+        refs = [(int(a), max(int(a), int(b or a))) for a, b in RANGE.findall(source)]
+        if source.startswith("assumption") or not refs:
+            continue
+        shown = {_norm(s) for v in {p["value"], p["value"] / unit} for s in _printed(v)}
+        if not any(s in _window(seed, a, b) for a, b in refs for s in shown):
+            wrong.append(f"{name} = {p['value']:g}: not on l.{', l.'.join(f'{a}-{b}' for a, b in refs)}")
     assert not wrong, f"{stem}:\n" + "\n".join(wrong)
