@@ -115,8 +115,8 @@ class Post:
     law: str
     base: float
     clients: float | None
-    volume_growth: str | None  # random-input key (yearly rate) or None
-    price_growth: str | None
+    volume_growth: Quantity | None  # yearly rate, or None: no growth
+    price_growth: Quantity | None
     combine: Literal["multiplicative", "additive"]
     stock: Stock | None
     source: str
