@@ -42,6 +42,8 @@ def test_deterministic_figures_are_pinned(case):
     assert result.ok == det["check_ok"]
     assert sum(f.inconsistency for f in result.figures) == det["inconsistencies"], \
         f"{spec['name']} > document inconsistencies changed"
+    if "counts" in det:
+        assert result.counts() == det["counts"], f"{spec['name']} > check class counts changed: {result.counts()}"
     for key, got_map in (("package_net", result.package_total), ("standalone_net", result.standalone_total)):
         for y, want in det[key].items():
             got = got_map[int(y)]

@@ -139,14 +139,13 @@ def _check_lines(f: Findings, lang: str) -> list[str]:
     from simulator.results.check import check
 
     result = check(f.study.scenario)
-    n_ok = sum(x.ok for x in result.figures)
-    n_doc = sum(x.inconsistency for x in result.figures)
-    n_fail = len(result.figures) - n_ok - n_doc
+    c = result.counts()
+    n_ok, n_in, n_doc, n_fail = c["reproduced"], c["by construction"], c["document inconsistency"], c["failed"]
     nl = lang == "nl"
-    lines = [(f"{n_ok} cijfers van het document gereproduceerd, {n_doc} inconsistenties in het document, "
-              f"{n_fail} afwijkingen." if nl else
-              f"{n_ok} document figures reproduced, {n_doc} inconsistencies within the document, {n_fail} "
-              "differences.")]
+    lines = [(f"{n_ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, {n_in} gelijk doordat "
+              f"het scenario ze overneemt, {n_doc} inconsistenties in het document, {n_fail} afwijkingen." if nl else
+              f"{n_ok} document figures reproduced from its own drivers, {n_in} equal by construction, {n_doc} "
+              f"inconsistencies within the document, {n_fail} differences.")]
     for x in result.figures:
         if not x.ok:
             lines.append(f"{x.what} {x.year}: {cell(x.published, 'eur', lang)} / "

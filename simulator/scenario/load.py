@@ -101,7 +101,8 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
 
     targets, budgets = _read_goals(ctx, data, years, posts, muni_ids)
 
-    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years)
+    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years,
+                                              frozenset(m.id for m in measures))
 
     correlations = _read_correlations(ctx, data.get("correlation", []), b)
 

@@ -222,15 +222,55 @@ class Substitution:
     post: str | None
 
 
+BASES = ("drivers", "input", "derived")  # how a scenario arrives at a published row
+
+
+@dataclass(frozen=True, slots=True)
+class FigureVersion:
+    """Another printed version of one published figure: a text driver, a summary list, a sum per municipality.
+
+    ``value`` is in the [published] unit and in taaksim's sign convention (effect saving > 0,
+    cost > 0, net = effect - cost), however the document prints it.
+    """
+
+    version: str  # what prints it, e.g. "text driver", "raadsvoorstel summary list"
+    field: str  # effect | cost | net
+    year: int
+    value: float
+    line: int | None  # line in the seed text
+    quote: str = ""  # the printed words or cells, as printed
+    basis: str | None = None  # None: the row's basis
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
-    """Figures as printed in the source document [EUR]; ``notes`` marks known contradictions."""
+    """Figures as printed in the source document [EUR].
+
+    ``basis`` says per row (effect, cost, net) how the scenario arrives at it: ``drivers``
+    (computed from the document's own drivers), ``input`` (the scenario's input is the printed
+    figure) or ``derived`` (not printed; filled in by the scenario). ``lines`` gives the seed line
+    of each printed row. ``explain`` notes explain a figure and change nothing; ``notes`` are
+    excuses for a mismatch and never turn a failure into a pass. ``versions`` are the figure's
+    other printed versions, each checked.
+    """
 
     effect: dict[int, float] = field(default_factory=dict)
     cost: dict[int, float] = field(default_factory=dict)
     net: dict[int, float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     tolerance: float | None = None  # None: the [published] tolerance
+    basis: dict[str, str] = field(default_factory=dict)  # row -> one of BASES; absent: the default
+    lines: dict[str, int] = field(default_factory=dict)  # row -> line in the seed text
+    explain: dict[str, str] = field(default_factory=dict)  # "net 2022" -> note
+    versions: tuple[FigureVersion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedGroup:
+    """A printed subtotal of some measures (the new measures of a letter, one chapter)."""
+
+    measures: tuple[str, ...]
+    published: Published
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +382,8 @@ class PublishedTotals:
     figure_tolerance: float
     unit: float
     by_law: dict[str, Published] = field(default_factory=dict)  # totals per law, if printed
+    total: Published = field(default_factory=Published)  # the totals' basis, lines, explain, versions
+    groups: dict[str, PublishedGroup] = field(default_factory=dict)  # printed subtotals, by name
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def case_text(path: Path) -> str:
         "[deterministic]  # EUR, to the euro",
         f"check_ok = {str(c.ok).lower()}",
         f"inconsistencies = {sum(f.inconsistency for f in c.figures)}",
+        "counts = {" + ", ".join(f'"{k}" = {v}' for k, v in c.counts().items()) + "}  # distinct printed figures",
         "package_net = {" + ", ".join(f"{y} = {_fmt(v)}" for y, v in c.package_total.items()) + "}",
         "standalone_net = {" + ", ".join(f"{y} = {_fmt(v)}" for y, v in c.standalone_total.items()) + "}",
         "",
