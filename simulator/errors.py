@@ -81,4 +81,32 @@ class UnknownMunicipalityError(TaaksimError):
         self.municipality = municipality
         self.known = tuple(str(k) for k in known)
         super().__init__(f"unknown municipality {municipality!r}; "
-                         f"known: {', '.join(self.known) or 'none in this scenario'}")
+                         f"known: {', '.join(self.known) or 'none in this scenario'}"
+                         f"{did_you_mean(str(municipality), self.known)}")
+
+
+class SchedulerError(TaaksimError):
+    """``--scheduler`` names a dask scheduler that cannot be reached or is malformed."""
+
+
+def did_you_mean(value: str, known) -> str:
+    """"; did you mean 'x'?" for the known id closest to ``value`` (ignoring case), or "".
+
+    >>> did_you_mean("hilversm", ["hilversum", "huizen"])
+    "; did you mean 'hilversum'?"
+    """
+    import difflib
+
+    known = [str(k) for k in known]
+    lowered = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
+
+
+def resolve_id(value: str, known) -> str | None:
+    """The known id that ``value`` names, ignoring case (``Hilversum`` -> ``hilversum``), or None."""
+    known = [str(k) for k in known]
+    if value in known:
+        return value
+    hits = [k for k in known if k.casefold() == value.casefold()]
+    return hits[0] if len(hits) == 1 else None

@@ -7,6 +7,7 @@ import json
 import click
 
 from simulator.cli.options import fail, load_scenario, seed_option
+from simulator.cli.progress import Progress, wanted
 
 
 def default_bench_scenario() -> str | None:
@@ -40,8 +41,10 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     scenario = scenario or default_bench_scenario()
     if scenario is None:
         fail("give a SCENARIO: the bundled scenarios are not next to this installation")
-    r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat,
-                summarise=Summary.from_merged)
+    # the line's thread wakes five times a second: far below the run's own noise
+    with Progress(None, enabled=wanted(as_json), lang="en"):
+        r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat,
+                    summarise=Summary.from_merged)
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb")

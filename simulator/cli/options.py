@@ -45,38 +45,123 @@ def municipality_option(f):
                         help="Show one participant of a regional programme against its own targets.")(f)
 
 
-def year_option(f):
-    return click.option("--year", type=int, default=None,
-                        help="The year the risk figures, sensitivity and contributions are for (default: the last).")(f)
+YEAR_HELP = "The year the risk figures, sensitivity and contributions are for (default: the last)."
 
 
-def study_options(f):
-    """SCENARIO, --paths, --seed, --municipality and --year: what every analysing command takes."""
-    for option in (year_option, municipality_option, seed_option, paths_option, scenario_arg):
-        f = option(f)
-    return f
+def year_option(f, help: str = YEAR_HELP):
+    return click.option("--year", type=int, default=None, help=help)(f)
+
+
+def study_options(f=None, *, year_help: str = YEAR_HELP):
+    """SCENARIO, --paths, --seed, --municipality and --year: what every analysing command takes.
+    ``@study_options`` or ``@study_options(year_help=...)`` where a command does less with the year."""
+    def decorate(f):
+        f = year_option(f, year_help)
+        for option in (municipality_option, seed_option, paths_option, scenario_arg):
+            f = option(f)
+        return f
+    return decorate if f is None else decorate(f)
+
+
+_SCALES = {"": 1.0, "k": 1e3, "duizend": 1e3, "mln": 1e6, "miljoen": 1e6, "m": 1e6, "mio": 1e6,
+           "mrd": 1e9, "miljard": 1e9}
+
+
+def parse_amount(text: str) -> float:
+    """An amount in euros as a Dutch or an English reader writes it.
+
+    Accepted: plain digits (``2500000``), Dutch grouping (``2.500.000``, ``2.500.000,50``),
+    English grouping (``2,500,000``, ``2,500,000.50``), a decimal with a scale word
+    (``2,5 mln``, ``2.5 mln``, ``750k``, ``1 mrd``), with or without ``€``/``EUR``. A single
+    separator followed by exactly three digits (``2.500``, ``2,500``) means 2500 to one reader
+    and 2,5 to another: it is refused, as is anything else that is not an amount.
+
+    >>> [parse_amount(x) for x in ("2500000", "2.500.000", "2,500,000", "2,5 mln", "€ 750k", "1.234,5")]
+    [2500000.0, 2500000.0, 2500000.0, 2500000.0, 750000.0, 1234.5]
+    """
+    import re
+
+    raw = text
+    t = text.strip().lower().replace("€", "").replace("eur", "").replace("\u00a0", " ").strip()
+    m = re.fullmatch(r"([0-9][0-9., _]*?)\s*([a-z]*)", t)
+    if not m or m.group(2) not in _SCALES:
+        raise ValueError(f"{raw!r} is not an amount: write e.g. 2500000, 2.500.000 or 2,5 mln")
+    digits, scale = m.group(1).replace(" ", "").replace("_", ""), _SCALES[m.group(2)]
+    dots, commas = digits.count("."), digits.count(",")
+    if dots and commas:  # the later one is the decimal mark, the other groups by three
+        decimal, group = (",", ".") if digits.rindex(",") > digits.rindex(".") else (".", ",")
+    elif dots > 1 or commas > 1:  # only grouping repeats
+        decimal, group = ("," if dots else "."), ("." if dots else ",")
+    elif dots or commas:
+        mark = "." if dots else ","
+        if len(digits.split(mark)[1]) == 3:
+            whole = digits.replace(mark, "")
+            small = f"{whole[:-3]},{whole[-3:].rstrip('0') or '0'}"
+            raise ValueError(f"{raw!r} is ambiguous (is it {whole} or {small}?): write the "
+                             f"amount without separators ({whole}) or with a scale word (2,5 mln)")
+        decimal, group = mark, ""
+    else:
+        decimal, group = ".", ""
+    whole, _, frac = digits.partition(decimal)
+    if group and not re.fullmatch(r"[0-9]{1,3}(" + re.escape(group) + r"[0-9]{3})*", whole):
+        raise ValueError(f"{raw!r}: thousands are grouped by three digits (2.500.000 or 2,500,000)")
+    if not whole or not whole.replace(group, "").isdigit() or (frac and not frac.isdigit()) or decimal in frac:
+        raise ValueError(f"{raw!r} is not an amount: write e.g. 2500000, 2.500.000 or 2,5 mln")
+    return float(whole.replace(group, "") + ("." + frac if frac else "")) * scale
+
+
+class Amount(click.ParamType):
+    """A click type for euros in Dutch or plain form (see :func:`parse_amount`), 0 to 1e12."""
+
+    name = "amount"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)):
+            return float(value)
+        try:
+            x = parse_amount(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if not 0 <= x <= 1e12:
+            self.fail(f"{value!r} is outside 0 to 1e12 euros", param, ctx)
+        return x
 
 
 def capacity_option(f):
-    return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
-                        metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
+    return click.option("--weerstandscapaciteit", "capacity", type=Amount(), default=None,
+                        metavar="EUR", help="Available risk capacity (2500000, 2.500.000 or 2,5 mln): gives the "
+                                            "weerstandsratio and its class.")(f)
 
 
-def lang_option(f):
-    return click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
-                        help="Language of the paragraph, report and spreadsheet headers.")(f)
+LANG_HELP = "Language of the terminal text, paragraph, report and spreadsheet headers."
 
 
-def check_choices(s, municipality, year):
-    from simulator.core.goals import check_municipality
-    from simulator.errors import UnknownMunicipalityError
+def lang_option(f=None, *, help: str = LANG_HELP):
+    def decorate(f):
+        return click.option("--lang", type=click.Choice(["nl", "en"], case_sensitive=False), default="nl",
+                            show_default=True, callback=lambda ctx, param, v: v.lower(), help=help)(f)
+    return decorate if f is None else decorate(f)
 
-    try:
-        check_municipality(municipality, (m.id for m in s.municipalities))
-    except UnknownMunicipalityError as exc:
-        fail(str(exc), exc.exit_code)
+
+def check_choices(s, municipality, year) -> str | None:
+    """Refuse an unknown --municipality or --year (exit 2, with "did you mean"); return the
+    municipality's id as the scenario spells it: ids and names are matched ignoring case
+    (``--municipality Hilversum`` is ``hilversum``)."""
+    from simulator.errors import UnknownMunicipalityError, resolve_id
+
+    if municipality is not None:
+        ids = [m.id for m in s.municipalities]
+        by_name = {m.name: m.id for m in s.municipalities}
+        found = resolve_id(municipality, ids)
+        if found is None and (name := resolve_id(municipality, by_name)) is not None:
+            found = by_name[name]
+        if found is None:
+            exc = UnknownMunicipalityError(municipality, ids)
+            fail(str(exc), exc.exit_code)
+        municipality = found
     if year is not None and year not in s.years:
         fail(f"--year {year} is not a year of the scenario ({s.years[0]}-{s.years[-1]})")
+    return municipality
 
 
 def load_scenario(path):
@@ -103,11 +188,11 @@ def scale_options(f):
                         help="Worker threads (default: one per core). The numbers do not depend on it.")(f)
 
 
-def progress(paths: int, enabled: bool):
-    """A progress bar on stderr for long runs, or None."""
-    if not enabled or paths < 1_000_000:
-        return None, None
-    bar = click.progressbar(length=paths, label="simulating", file=sys.stderr)
-    return bar, bar.update
+def progress(total: int | None, enabled: bool, lang: str = "nl"):
+    """A progress line on stderr once a command has run for a second (see simulator.cli.progress):
+    a context manager whose ``update(n)`` counts paths done."""
+    from simulator.cli.progress import Progress
+
+    return Progress(total, "simuleert" if lang == "nl" else "simulating", enabled=enabled, lang=lang)
 
 

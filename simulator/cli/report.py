@@ -8,6 +8,7 @@ import click
 
 from simulator.cli.format import jsonable
 from simulator.cli.options import capacity_option, check_choices, lang_option, load_scenario, study_options
+from simulator.cli.progress import Progress, wanted
 
 
 @click.command()
@@ -31,13 +32,14 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     from simulator.results.analysis import analyse
 
     s = load_scenario(scenario)
-    check_choices(s, municipality, year)
+    municipality = check_choices(s, municipality, year)
     if out:  # before the analysis, not after it
         from simulator.report.document import check_report_path
 
         check_report_path(out, force=force)
-    f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
-                aux_paths=aux_paths)
+    with Progress(None, enabled=wanted(as_json), lang=lang):
+        f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
+                    aux_paths=aux_paths)
     if out:
         from simulator.report.document import write_report
 

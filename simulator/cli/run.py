@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -19,6 +18,7 @@ from simulator.cli.options import (
     scale_options,
     study_options,
 )
+from simulator.cli.progress import wanted
 
 if TYPE_CHECKING:
     from simulator.results.risk import Risk
@@ -34,15 +34,11 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
     total = max_paths if precision is not None else paths
-    bar, update = progress(total, show_progress and precision is None)
-    kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
-                  scheduler=None if scheduler == "threads" else scheduler, precision=precision,
-                  max_paths=max_paths, progress=update)
-    if bar is not None:
-        with bar:
-            merged = run_stream(s, paths, **kwargs)
-    else:
-        merged = run_stream(s, paths, **kwargs)
+    # with --precision the number of paths is not known beforehand: the elapsed time only
+    with progress(None if precision is not None else total, show_progress) as bar:
+        merged = run_stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
+                            scheduler=None if scheduler == "threads" else scheduler, precision=precision,
+                            max_paths=max_paths, progress=bar.update)
     return Summary.from_merged(merged)
 
 
@@ -64,7 +60,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
     """
     s = load_scenario(scenario)
-    check_choices(s, municipality, year)
+    municipality = check_choices(s, municipality, year)
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
         from simulator.report.writers import check_output
 
@@ -79,12 +75,12 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
                                                       capacity=capacity, detail=detail, threads=threads,
                                                       xlsx=bool(out and out.lower().endswith(".xlsx")),
-                                                      show_progress=not as_json and sys.stderr.isatty())
+                                                      show_progress=wanted(as_json))
     else:
         # the summary alone: blocks are reduced as they finish, memory stays bounded
         summary = stream_summary(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                  scheduler=scheduler, precision=precision, max_paths=max_paths,
-                                 show_progress=not as_json and sys.stderr.isatty())
+                                 show_progress=wanted(as_json))
         paths = summary.paths
         if out:
             rows = summary.to_frame()
@@ -109,15 +105,12 @@ def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, 
     if xlsx:
         from simulator.results.analysis import analyse
 
-        findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
+        with progress(None, show_progress):
+            findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
         ds = findings.study.dataset
     else:
-        bar, update = progress(paths, show_progress)
-        if bar is not None:
-            with bar:
-                ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update, threads=threads)
-        else:
-            ds = run_scenario(s, paths, seed=seed, detail=detail, threads=threads)
+        with progress(paths, show_progress) as bar:
+            ds = run_scenario(s, paths, seed=seed, detail=detail, progress=bar.update, threads=threads)
     summary = Summary.from_dataset(ds, municipality=municipality)
     risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
     return summary, risk, summary.to_frame(), ds, findings

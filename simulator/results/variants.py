@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.errors import VariantError
+from simulator.errors import VariantError, did_you_mean, resolve_id
 from simulator.scenario.model import Scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,59}$")
@@ -61,8 +61,8 @@ def _value(inp, text: str, where: str) -> float:
     m = re.fullmatch(r"p(\d{1,3}(?:\.\d+)?)", t)
     if m:
         q = float(m.group(1)) / 100
-        if not 0 < q < 1:
-            raise VariantError(f"{where}: percentile must be between p1 and p99")
+        if not 0.01 <= q <= 0.99:
+            raise VariantError(f"{where}: percentile must be between p1 and p99, not {t}")
         return float(inp.distribution.ppf(np.array([[q]]))[0, 0])
     try:
         v = float(t)
@@ -70,7 +70,25 @@ def _value(inp, text: str, where: str) -> float:
         raise VariantError(f"{where}: value {text!r} is not a number, pNN, plan or mean") from None
     if not math.isfinite(v):
         raise VariantError(f"{where}: value must be finite")
+    _check_domain(inp, v, where)
     return v
+
+
+def _check_domain(inp, v: float, where: str) -> None:
+    """Refuse a value the input can never take: a go-ahead other than 0 or 1, a delay below 0, a
+    value outside the range its distribution allows (``go_ahead=2`` would double a measure)."""
+    from simulator.scenario.distributions import Bernoulli
+
+    dist = inp.distribution
+    if isinstance(dist, Bernoulli):
+        if v not in (0.0, 1.0):
+            raise VariantError(f"{where}: {inp.key} is yes or no: 1 (goes ahead) or 0 (does not), not {v:g}")
+        return
+    low, high = dist.support
+    if not low <= v <= high:
+        span = f"{low:g} to {high:g}" if math.isfinite(low) and math.isfinite(high) else (
+            f"at least {low:g}" if math.isfinite(low) else f"at most {high:g}")
+        raise VariantError(f"{where}: {inp.key} takes {span}, not {v:g}")
 
 
 def parse_variant(text: str, scenario: Scenario) -> Variant:
@@ -90,11 +108,13 @@ def parse_variant(text: str, scenario: Scenario) -> Variant:
         if not clause:
             continue
         if clause.startswith(("without:", "zonder:")):
-            ids = [x.strip() for x in clause.split(":", 1)[1].split(",") if x.strip()]
+            given = [x.strip() for x in clause.split(":", 1)[1].split(",") if x.strip()]
+            ids = [resolve_id(x, measures) or x for x in given]  # ids ignore case: M7 is m7
             unknown = [x for x in ids if x not in measures]
             if unknown or not ids:
-                raise VariantError(f"{where}: unknown measure {unknown[0] if unknown else '(none)'!r}; "
-                                   f"known: {', '.join(sorted(measures))}")
+                first = unknown[0] if unknown else "(none)"
+                raise VariantError(f"{where}: unknown measure {first!r}; known: {', '.join(sorted(measures))}"
+                                   f"{did_you_mean(first, measures)}")
             drop.update(ids)
         elif clause.startswith(("later:", "later")) and "=" not in clause:
             _, _, n = clause.partition(":")
@@ -108,14 +128,20 @@ def parse_variant(text: str, scenario: Scenario) -> Variant:
         elif "=" in clause:
             pattern, _, value = clause.partition("=")
             pattern = pattern.strip()
+            # keys and roles ignore case (M3.Go_Ahead is m3.go_ahead): ids are lower-case by convention
             if pattern.startswith("@"):
-                hits = [i for i in scenario.inputs if i.role == pattern[1:]]
+                hits = [i for i in scenario.inputs if i.role.lower() == pattern[1:].lower()]
             else:
-                hits = [i for i in scenario.inputs if fnmatch.fnmatchcase(i.key, pattern)]
+                hits = [i for i in scenario.inputs if fnmatch.fnmatchcase(i.key.lower(), pattern.lower())]
             if not hits:
                 roles = sorted({i.role for i in scenario.inputs})
+                if pattern.startswith("@"):
+                    hint = did_you_mean(pattern[1:], roles).replace(" '", " '@", 1)
+                else:
+                    hint = did_you_mean(pattern, [i.key for i in scenario.inputs])
                 raise VariantError(f"{where}: no uncertain input matches {pattern!r}; roles: "
-                                   f"{', '.join('@' + r for r in roles)}; list keys with taaksim validate --inputs")
+                                   f"{', '.join('@' + r for r in roles)}; list keys with taaksim validate --inputs"
+                                   f"{hint}")
             for inp in hits:
                 overrides[inp.key] = _value(inp, value, where)
         else:

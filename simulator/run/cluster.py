@@ -38,6 +38,58 @@ def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, a
     return simulate_stats(scenario, spec, block, n, seed=seed, options=RunOptions(active=active, overrides=overrides))
 
 
+#: seconds to wait for an existing scheduler before giving up with a one-line error
+CONNECT_TIMEOUT = 5.0
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT):
+    """A dask Client on the scheduler at ``address``, or :class:`~simulator.errors.SchedulerError`
+    in one line: a refused port fails at once (a plain socket is tried first, since dask retries a
+    refused connection until its timeout), an unanswered one after ``timeout`` seconds."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from dask.distributed import Client
+
+    from simulator.errors import SchedulerError
+
+    url = urlsplit(address if "://" in address else "tcp://" + address)
+    try:
+        host, port = url.hostname, url.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise SchedulerError(f"--scheduler {address!r}: write dask://HOST:PORT, e.g. dask://10.0.0.5:8786")
+    if url.scheme in ("tcp", "dask"):
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc)).lower()
+            raise SchedulerError(f"cannot reach the dask scheduler at {host}:{port} ({why}); start it with "
+                                 f"'dask scheduler' or use --scheduler dask for a local cluster") from None
+        address = f"tcp://{host}:{port}"
+    # a port that accepts but never speaks dask can hold Client() far beyond its own timeout: wait
+    # in a daemon thread, which the process does not join at exit
+    import threading
+
+    box: dict = {}
+
+    def attempt():
+        try:
+            box["client"] = Client(address, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - reported below in one line, whatever dask raised
+            box["error"] = exc
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout + 2)
+    if "client" in box:
+        return box["client"]
+    why = f"no dask answer within {timeout:g} s" if "error" not in box else type(box["error"]).__name__
+    raise SchedulerError(f"cannot connect to the dask scheduler at {address} ({why}); is it a dask scheduler "
+                         f"of the same version?")
+
+
 def dask_stats(
     scenario: Scenario,
     spec: ReportSpec,
@@ -67,7 +119,7 @@ def dask_stats(
                                processes=True, dashboard_address=":0", silence_logs=40)
         client = Client(cluster)
     else:
-        client = Client(address)
+        client = connect(address)
     futures = []
     try:
         slots = max(2 * sum(client.nthreads().values()), 2)
