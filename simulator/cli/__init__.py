@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from simulator.cli import bench, check, compare, report, run, validate
+from simulator.cli import bench, check, compare, register, report, run, validate
 from simulator.cli.options import fail, usage
 from simulator.errors import TaaksimError
 
@@ -56,9 +56,11 @@ def main(ctx, debug):
     taaksim run SCENARIO           Monte Carlo ranges, P(target met), P(within budget)
     taaksim report SCENARIO        risk paragraph; --out report.html for the full report
     taaksim compare SCENARIO       what-if variants side by side (--variant NAME=CHANGE)
+    taaksim register SCENARIO      each goal's risk as risk-register lines (csv, xlsx)
     """
     ctx.obj = {"debug": debug}
 
 
-for _command in (validate.validate, check.check_cmd, run.run, report.report, compare.compare, bench.bench):
+for _command in (validate.validate, check.check_cmd, run.run, report.report, compare.compare, register.register,
+                 bench.bench):
     main.add_command(_command)
