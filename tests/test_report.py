@@ -128,14 +128,18 @@ def test_unknown_report_type_is_refused(renkum, tmp_path):
 def test_xlsx_has_one_sheet_per_table(tmp_path):
     from openpyxl import load_workbook
 
+    from simulator.report.xlsx import sheet_name
+
     out = tmp_path / "r.xlsx"
     r = CliRunner().invoke(main, ["run", str(SCENARIOS / "huizen-2022.toml"), "--paths", "1500", "--out", str(out)])
     assert r.exit_code == 0, r.output
     wb = load_workbook(out)
-    assert {"summary", "contributions", "sensitivity", "inputs"} <= set(wb.sheetnames)
-    ws = wb["summary"]
+    # sheets are named in the report's language (issue 17): look them up by their key
+    sheets = {k: sheet_name(k, "nl") for k in ("summary", "contributions", "sensitivity", "inputs")}
+    assert set(sheets.values()) <= set(wb.sheetnames)
+    ws = wb[sheets["summary"]]
     assert ws["A2"].value == "jaar" and isinstance(ws["C3"].value, (int, float))  # numbers stay numbers
-    assert wb["contributions"].max_row > 3 and wb["sensitivity"].max_row > 3
+    assert wb[sheets["contributions"]].max_row > 3 and wb[sheets["sensitivity"]].max_row > 3
 
 
 def test_nc_reopens_with_xarray(tmp_path):

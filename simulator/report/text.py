@@ -66,19 +66,47 @@ def money(x: float, lang: str = "nl") -> str:
 def pct(p: float, lang: str = "nl", n: int | None = None) -> str:
     """A probability as a whole percentage; never 0% or 100% from a finite sample.
 
-    >>> pct(0.834), pct(0.0, n=10_000), pct(1.0, "en", n=10_000), pct(0.003)
-    ('83%', '< 0,03%', '> 99.97%', '< 1%')
+    >>> pct(0.834), pct(0.0, n=10_000), pct(1.0, "en", n=10_000), pct(0.003), pct(0.0, n=2_000)
+    ('83%', '< 0,03%', '> 99.97%', '< 1%', '< 0,15%')
     """
     if n and p in (0.0, 1.0):
-        bound = 100 * rule_of_three(n)
-        digits = max(0, -math.floor(math.log10(bound)))
-        b = number(bound, digits, lang)
-        return f"< {b}%" if p == 0 else f"> {number(100 - bound, digits, lang)}%"
+        return bound_pct(p, n, lang)
     if 0 < p < 0.005:
         return "< 1%"
     if 0.995 < p < 1:
         return "> 99%"
     return f"{round(100 * p):d}%"
+
+
+def bound_pct(p: float, n: int, lang: str = "nl") -> str:
+    """The 95% bound where none of ``n`` paths crossed (``p`` is 0 or 1): "< 0,15%" (an upper
+    bound) or "> 99,85%" (a lower bound), with two significant digits, rounded away from the
+    estimate so the bound is never understated; at most "< 100%" / "> 0%" for tiny ``n``.
+
+    >>> bound_pct(0.0, 2_000), bound_pct(1.0, 2_000), bound_pct(0.0, 1_000_000, "en"), bound_pct(1.0, 1)
+    ('< 0,15%', '> 99,85%', '< 0.0003%', '> 0%')
+    >>> bound_pct(0.0, 4_000), bound_pct(0.0, 100_000), bound_pct(1.0, 100_000)
+    ('< 0,08%', '< 0,0030%', '> 99,9970%')
+    """
+    bound = 100 * rule_of_three(n)
+    if bound >= 100:
+        return "< 100%" if p == 0 else "> 0%"
+    digits = max(0, 1 - math.floor(math.log10(bound)))
+    if digits == 3:
+        # "0,075" reads as seventy-five to an English eye: round up to two decimals, or, below
+        # 0,01%, write four
+        digits = 2 if bound >= 0.01 else 4
+    scale = 10**digits
+    up = math.ceil(round(bound * scale, 6)) / scale  # round() first: 0.15 * 100 is 15.000000000000002
+    point = "," if lang == "nl" else "."
+
+    def short(x: float) -> str:  # 0,030 -> 0,03: a trailing zero adds no information...
+        text = number(x, digits, lang)
+        stripped = text.rstrip("0").rstrip(point) if point in text else text
+        # ...unless dropping it leaves three decimals (see above)
+        return text if len(stripped.partition(point)[2]) == 3 else stripped
+
+    return f"< {short(up)}%" if p == 0 else f"> {short(100 - up)}%"
 
 
 def pct_points(se: float, lang: str = "nl") -> str:
