@@ -65,8 +65,8 @@ def test_run_json_has_exactly_the_documented_keys(cli, minimal_path):
 
 
 def test_run_text_is_reproducible(cli, minimal_path):
-    a = cli.invoke(main, ["run", str(minimal_path), "--paths", "500", "--seed", "9"]).output
-    b = cli.invoke(main, ["run", str(minimal_path), "--paths", "500", "--seed", "9"]).output
+    a = cli.invoke(main, ["run", str(minimal_path), "--paths", "500", "--seed", "9", "--lang", "en"]).output
+    b = cli.invoke(main, ["run", str(minimal_path), "--paths", "500", "--seed", "9", "--lang", "en"]).output
     assert a == b and "P(target met)" in a
 
 

@@ -184,7 +184,7 @@ def test_report_refuses_bad_options_with_exit_2(args, message, tmp_path):
 
 def test_run_shows_the_reserve_and_the_class():
     r = CliRunner().invoke(main, ["run", str(SCENARIOS / "huizen-2022.toml"), "--paths", "2000",
-                                  "--weerstandscapaciteit", "150000"])
+                                  "--weerstandscapaciteit", "150000", "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "needed reserve, 90% certain" in r.output and re.search(r"class [A-F] \(", r.output)
 

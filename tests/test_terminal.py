@@ -155,3 +155,36 @@ def test_an_unreachable_dask_scheduler_is_one_line_and_exit_2_quickly():
     assert p.returncode == 2, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and "cannot reach the dask scheduler" in p.stderr
     assert time.monotonic() - start < 20  # dask alone retries a refused port for 30 s
+
+
+def test_the_terminal_is_dutch_by_default_and_english_on_request():
+    cli = CliRunner()
+    nl = cli.invoke(main, ["run", GOOI, "--paths", "2000", "--municipality", "hilversum",
+                           "--weerstandscapaciteit", "2500000"]).output
+    en = cli.invoke(main, ["run", GOOI, "--paths", "2000", "--municipality", "hilversum",
+                           "--weerstandscapaciteit", "2500000", "--lang", "en"]).output
+    assert "2.000 paden, startgetal 0" in nl and "kans gehaald" in nl and "benodigde reserve" in nl
+    assert "2,000 paths, seed 0" in en and "P(target met)" in en and "needed reserve" in en
+    import re
+
+    assert not re.search(r"\d,\d{3}\b", nl.replace("pp", ""))  # no English thousands in the Dutch screen
+    assert re.search(r"\d+,\d% ±\d+,\d+ pp", nl)  # the error has its unit
+    # one set of percentiles per quantity: the goal block refers to the table instead of repeating it
+    assert nl.count("P50") == 1
+
+
+def test_the_register_line_on_the_terminal_multiplies_the_shown_figures():
+    out = CliRunner().invoke(main, ["run", GOOI, "--paths", "10000", "--municipality", "hilversum",
+                                    "--year", "2024"]).output
+    line = next(x for x in out.splitlines() if "realisatierisico" in x)
+    import re
+
+    shown = re.search(r"kans op tekort ([\d,]+)% x maximaal gevolg ([\d.]+)", line)
+    product = int(line.split()[2].replace(".", ""))
+    p, worst = float(shown.group(1).replace(",", ".")) / 100, int(shown.group(2).replace(".", ""))
+    assert product == round(p * worst)
+
+
+def test_compare_is_dutch_by_default():
+    out = CliRunner().invoke(main, ["compare", RENKUM, "--paths", "300", "--variant", "a=later:1"]).output
+    assert "300 paden, startgetal 0" in out and "kans gehaald" in out

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from simulator.cli.format import eur, jsonable, pct
+from simulator.cli.format import amount, chance, jsonable, w
 from simulator.cli.options import check_choices, fail, lang_option, load_scenario, study_options
 from simulator.cli.progress import Progress, wanted
 
@@ -58,15 +58,15 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
                                         "variants": [r.to_json() for r in rows]})))
         return
     y = rows[0].year
-    click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
-               f"net savings {y} [EUR]")
+    click.echo(w("compare_head", lang).format(name=s.name, paths=amount(paths, lang), seed=seed, year=y))
     click.echo("")
-    click.echo(f"{'variant':<22}{'P5':>14}{'P50':>14}{'P95':>14}{'P(target met)':>17}{'change of mean':>24}")
+    click.echo(f"{w('variant', lang):<22}{'P5':>14}{'P50':>14}{'P95':>14}{w('p_met', lang):>18}"
+               f"{w('change', lang):>26}")
     for r in rows:
-        delta = "" if r.name == "basis" else f"{eur(r.delta_mean)} ±{eur(r.delta_mean_se)}"
-        click.echo(f"{r.name:<22}{eur(r.p5):>14}{eur(r.p50):>14}{eur(r.p95):>14}"
-                   f"{pct(r.p_target_met, r.p_target_met_se, paths):>17}{delta:>24}")
+        delta = "" if r.name == "basis" else f"{amount(r.delta_mean, lang)} ±{amount(r.delta_mean_se, lang)}"
+        click.echo(f"{r.name:<22}{amount(r.p5, lang):>14}{amount(r.p50, lang):>14}{amount(r.p95, lang):>14}"
+                   f"{chance(r.p_target_met, r.p_target_met_se, paths, lang):>18}{delta:>26}")
     for r in rows[1:]:
         click.echo(f"  {r.name}: {r.spec}")
     if plot:
-        click.echo(f"saved {plot}")
+        click.echo(f"{'opgeslagen' if lang == 'nl' else 'saved'}: {plot}")

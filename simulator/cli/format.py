@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,24 +21,129 @@ def jsonable(x):
     return x
 
 
-def format_risk(head: Headline | None, paths: int) -> str:
+#: the terminal's words, (nl, en) as every text table in taaksim (simulator.i18n.pick)
+WORDS = {
+    "no_goal": ("geen taakstelling of budget in dit jaar: geen tekort om reserve voor aan te houden",
+                "no target or budget in this year: no shortfall to reserve for"),
+    "risk_of": ("risico, {what} {goal} in {year}:", "risk, {what} {goal} in {year}:"),
+    "target": ("taakstelling", "target"), "budget": ("budget", "budget"),
+    "expected": ("verwacht tekort", "expected shortfall"),
+    "needed": ("benodigde reserve, 90% zeker", "needed reserve, 90% certain"),
+    "interval": ("95%-interval", "95% interval"),
+    "register": ("realisatierisico (register)", "realisation risk (register)"),
+    "register_is": ("= kans op tekort {p} x maximaal gevolg {worst}",
+                    "= P(shortfall) {p} x maximum consequence {worst}"),
+    "ratio": ("weerstandsratio", "weerstandsratio"),
+    "ratio_is": ("klasse {cls} ({word}), beschikbaar {cap}", "class {cls} ({word}), available {cap}"),
+    "header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de basislijn (uitgaven "
+               "zonder de maatregelen) [EUR]",
+               "{paths} paths, seed {seed}; net savings of all posts against the baseline (spending without the "
+               "measures) [EUR]"),
+    "year": ("jaar", "year"), "mean": ("gemiddeld", "mean"), "goal_col": ("taakstelling", "target"),
+    "p_met": ("kans gehaald", "P(target met)"), "p_within": ("kans binnen budget", "P(within budget)"),
+    "each_goal": ("elke taakstelling en elk budget, op de eigen posten:",
+                  "each target and budget, judged on its own scope:"),
+    "target_line": ("taakstelling {id} [{scope}], {basis}:", "target {id} [{scope}], {basis}:"),
+    "basis_base_year": ("besparing t.o.v. de uitgaven in het basisjaar", "savings against base-year spending"),
+    "basis_net": ("netto besparing", "net savings"),
+    "budget_line": ("budget {id} [{scope}], uitgaven met maatregelen en groei:",
+                    "budget {id} [{scope}], spending with measures and growth:"),
+    "met": ("kans gehaald", "P(met)"), "within": ("kans binnen", "P(within)"),
+    "as_above": ("bandbreedte: zie de tabel hierboven", "range: see the table above"),
+    "all_years": ("alle jaren samen: {p}", "every year together: {p}"),
+    "legend": ("± is de Monte Carlo-standaardfout in procentpunten (pp); < x% of > x%: geen enkel pad kwam "
+               "erover of eronder, x is de 95%-grens; P5-P95 is de 90%-bandbreedte.",
+               "± is the Monte Carlo standard error in percentage points (pp); < x% or > x%: no path crossed, "
+               "x is the 95% bound; P5-P95 is the 90% range."),
+    "mean_error": ("Monte Carlo-fout van de gemiddelde besparing: hoogstens {e} (standaardfout).",
+                   "Monte Carlo error of the mean savings: at most {e} (standard error)."),
+    "detail": ("per maatregel, gemiddelde over de paden [EUR]: bruto besparing / kosten",
+               "per measure, mean over paths [EUR]: gross savings / costs"),
+    "measure": ("maatregel", "measure"),
+    "unbounded": ("onbegrensd", "unbounded"),
+    "compare_head": ("{name}: {paths} paden, startgetal {seed}, dezelfde toevalsgetallen voor elke variant; "
+                     "netto besparing {year} [EUR]",
+                     "{name}: {paths} paths, seed {seed}, the same random numbers for every variant; net savings "
+                     "{year} [EUR]"),
+    "variant": ("variant", "variant"), "change": ("verschil gemiddelde", "change of mean"),
+    "base": ("basis", "basis"),
+}
+
+
+def w(key: str, lang: str) -> str:
+    from simulator.i18n import pick
+
+    return pick(WORDS[key], lang)
+
+
+def amount(x: float | None, lang: str = "nl") -> str:
+    """Euros in a terminal table: grouped thousands in the language's format, "-" when missing
+    (report/text.py's :func:`~simulator.report.text.number`)."""
+    from simulator.report.text import number
+
+    return "-" if x is None else number(x, 0, lang)
+
+
+def chance(p: float | None, se: float | None, n: int | None = None, lang: str = "nl") -> str:
+    """A probability with its Monte Carlo error in percentage points, or its 95% bound where no
+    path crossed (report/text.py's :func:`~simulator.report.text.bound_pct`): "55,5% ±0,5 pp"."""
+    from simulator.report.text import bound_pct, number
+
+    if p is None:
+        return "-"
+    if n and p in (0.0, 1.0):
+        return bound_pct(p, n, lang)
+    e = 100 * (se or 0)
+    if e >= 0.05 or e == 0:
+        return f"{number(100 * p, 1, lang)}% ±{number(e, 1, lang)} pp"
+    digits = max(2, 1 - math.floor(math.log10(e)))
+    return f"{number(100 * p, 2, lang)}% ±{number(e, digits, lang)} pp"
+
+
+def share(p: float, n: int, lang: str = "nl") -> str:
+    """A probability without its error (one decimal), or its bound where no path crossed."""
+    from simulator.report.text import bound_pct, number
+
+    return bound_pct(p, n, lang) if p in (0.0, 1.0) else f"{number(100 * p, 1, lang)}%"
+
+
+def format_risk(head: Headline | None, paths: int, lang: str = "nl") -> str:
     if head is None:
-        return "\nno target or budget in this year: no shortfall to reserve for"
-    what = "target" if head.kind == "target" else "budget"
+        return "\n" + w("no_goal", lang)
+    from simulator.report.text import bound_pct, number
+
     lo, hi = head.needed_capacity_interval
-    lines = ["", f"risk, {what} {head.goal} in {head.year}:",
-             f"  expected shortfall            {eur(head.expected_shortfall):>14}",
-             f"  needed reserve, 90% certain   {eur(head.needed_capacity):>14}   "
-             f"(95% interval {eur(lo)} .. {eur(hi)})",
-             f"  realisation risk (register)   {eur(head.realisatierisico):>14}   "
-             f"= P(shortfall) {pct(1 - head.p_met, None, paths).split(' ')[0]} x maximum consequence "
-             f"{eur(head.max_consequence)}"]
+    missed = 1 - head.p_met
+    if head.p_met in (0.0, 1.0):
+        p_text, p_value = bound_pct(missed, paths, lang), missed
+    else:
+        p_text, p_value = _shown(missed, lang)
+    # the product of the figures shown, so the line can be checked by hand
+    product = p_value * round(head.max_consequence)
+    width = 32
+    lines = ["", w("risk_of", lang).format(what=w(head.kind, lang), goal=head.goal, year=head.year),
+             f"  {w('expected', lang):<{width}}{amount(head.expected_shortfall, lang):>14}",
+             f"  {w('needed', lang):<{width}}{amount(head.needed_capacity, lang):>14}   "
+             f"({w('interval', lang)} {amount(lo, lang)} .. {amount(hi, lang)})",
+             f"  {w('register', lang):<{width}}{amount(product, lang):>14}   "
+             + w("register_is", lang).format(p=p_text, worst=amount(head.max_consequence, lang))]
     if head.capacity is not None and head.ratio is not None:
         r = head.ratio
-        lines.append(f"  weerstandsratio               {('inf' if r == float('inf') else f'{r:.2f}'):>14}   "
-                     f"class {head.ratio_class} ({head.ratio_nl} / {head.ratio_en}), available "
-                     f"{eur(head.capacity)}")
+        word = head.ratio_nl if lang == "nl" else head.ratio_en
+        text = w("unbounded", lang) if r == float("inf") else number(r, 2, lang)
+        lines.append(f"  {w('ratio', lang):<{width}}{text:>14}   "
+                     + w("ratio_is", lang).format(cls=head.ratio_class, word=word, cap=amount(head.capacity, lang)))
     return "\n".join(lines)
+
+
+def _shown(p: float, lang: str) -> tuple[str, float]:
+    """A chance with two significant digits and the value shown: "0,53%", 0.0053."""
+    from simulator.report.text import number
+
+    small = min(p, 1 - p)
+    digits = max(0, 1 - math.floor(math.log10(100 * small))) if small > 0 else 0
+    value = round(round(100 * p, digits) / 100, digits + 2)
+    return number(100 * value, digits, lang) + "%", value
 
 
 def eur(x: float | None) -> str:
@@ -57,57 +163,62 @@ def pct(p: float | None, se: float | None, n: int | None = None) -> str:
     return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
 
 
-def format_detail(s, summary: Summary) -> str:
+def format_detail(s, summary: Summary, lang: str = "nl") -> str:
     """Mean savings and costs per measure and year (--detail of a streamed run)."""
     d = summary.detail or {}
     years = summary.years
-    lines = ["", "per measure, mean over paths [EUR]: gross savings / costs"]
-    lines.append(f"{'measure':<34}" + "".join(f"{y:>24}" for y in years))
+    lines = ["", w("detail", lang)]
+    lines.append(f"{w('measure', lang):<34}" + "".join(f"{y:>24}" for y in years))
     for i, m in enumerate(s.measures):
-        cells = "".join(f"{eur(g) + ' / ' + eur(c):>24}"
+        cells = "".join(f"{amount(g, lang) + ' / ' + amount(c, lang):>24}"
                         for g, c in zip(d["measure_savings"][i], d["measure_costs"][i], strict=True))
         lines.append(f"{m.id[:33]:<34}{cells}")
     return "\n".join(lines)
 
 
-def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str | None) -> str:
+def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str | None, lang: str = "nl") -> str:
+    from simulator.report.text import number
+
     who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
-    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings of all posts against the "
-             "baseline (spending without the measures) [EUR]", ""]
-    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}{'target':>14}{'P(target met)':>17}"
+    lines = [f"{s.name}: {who}", w("header", lang).format(paths=number(paths, 0, lang), seed=seed), ""]
+    head = (f"{w('year', lang):<6}{w('mean', lang):>14}{'P5':>14}{'P50':>14}{'P95':>14}{w('goal_col', lang):>14}"
+            f"{w('p_met', lang):>18}")
     has_budget = any(v is not None for v in summary.p_within_budget.values())
     if has_budget:
-        head += f"{'P(within budget)':>19}"
+        head += f"{w('p_within', lang):>21}"
     lines.append(head)
     for y in summary.years:
         v = summary.savings[y]
-        row = (f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
-               f"{eur(summary.target[y]):>14}"
-               f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
+        row = (f"{y:<6}{amount(v.mean, lang):>14}{amount(v.p5, lang):>14}{amount(v.p50, lang):>14}"
+               f"{amount(v.p95, lang):>14}{amount(summary.target[y], lang):>14}"
+               f"{chance(summary.p_target_met[y], summary.p_target_met_se[y], paths, lang):>18}")
         if has_budget:
-            row += f"{pct(summary.p_within_budget[y], summary.p_within_budget_se[y], paths):>19}"
+            row += f"{chance(summary.p_within_budget[y], summary.p_within_budget_se[y], paths, lang):>21}"
         lines.append(row)
     if summary.goals:
         lines.append("")
-        lines.append("each target and budget, judged on its own scope:")
+        lines.append(w("each_goal", lang))
+        headline_scope = "all" + (f"@{municipality}" if municipality else "")
         for g in summary.goals:
             if g.kind == "target":
-                basis = "savings against base-year spending" if g.against == "base_year" else "net savings"
-                lines.append(f"  target {g.id} [{g.scope}], {basis}:")
+                basis = w("basis_base_year" if g.against == "base_year" else "basis_net", lang)
+                lines.append("  " + w("target_line", lang).format(id=g.id, scope=g.scope, basis=basis))
             else:
-                lines.append(f"  budget {g.id} [{g.scope}], spending with measures and growth:")
+                lines.append("  " + w("budget_line", lang).format(id=g.id, scope=g.scope))
+            # the table above already shows this quantity's range: one set of percentiles per screen
+            same = g.kind == "target" and g.against != "base_year" and g.scope == headline_scope
             for gy, d in g.years.items():
-                verb = "P(met)" if g.kind == "target" else "P(within)"
-                lines.append(f"    {gy}: {eur(d.amount):>13}   P50 {eur(d.p50):>13}   "
-                             f"P5-P95 {eur(d.p5)} .. {eur(d.p95)}   "
-                             f"{verb} {pct(d.p, d.se, paths)}")
+                verb = w("met" if g.kind == "target" else "within", lang)
+                spread = (w("as_above", lang) if same else
+                          f"P50 {amount(d.p50, lang):>13}   P5-P95 {amount(d.p5, lang)} .. {amount(d.p95, lang)}")
+                lines.append(f"    {gy}: {amount(d.amount, lang):>13}   {spread}   "
+                             f"{verb} {chance(d.p, d.se, paths, lang)}")
             if g.p_all_years is not None and len(g.years) > 1:
-                lines.append(f"    every year together: {100 * g.p_all_years:.1f}%")
+                lines.append("    " + w("all_years", lang).format(p=share(g.p_all_years, paths, lang)))
     lines.append("")
     worst = max(v.mean_se for v in summary.savings.values())
-    lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "
-                 "P5-P95 is the 90% range.")
-    lines.append(f"Monte Carlo error of the mean savings: at most {eur(worst)} (standard error).")
+    import textwrap
+
+    lines.append(textwrap.fill(w("legend", lang), 110))
+    lines.append(w("mean_error", lang).format(e=amount(worst, lang)))
     return "\n".join(lines)
-
-

@@ -92,7 +92,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         click.echo(json.dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
                                        precision=precision)))
         return
-    _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)
+    _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out,
+                lang=lang)
 
 
 def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, xlsx, show_progress):
@@ -147,17 +148,24 @@ def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipalit
     return payload
 
 
-def _print_text(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision, out) -> None:
-    click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
+def _print_text(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision, out,
+                lang="nl") -> None:
+    from simulator.report.text import number
+
+    nl = lang == "nl"
+    click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality, lang=lang))
     if precision is not None:
-        click.echo(f"--precision {precision:g}: {paths:,} paths until every probability's standard error "
-                   f"was below it")
+        click.echo(f"--precision {number(precision, 4, lang).rstrip('0')}: {number(paths, 0, lang)} "
+                   + ("paden, tot de standaardfout van elke kans eronder lag" if nl else
+                      "paths until every probability's standard error was below it"))
     if summary.detail is not None:
-        click.echo(format_detail(s, summary))
+        click.echo(format_detail(s, summary, lang))
     if risk is not None:
-        click.echo(format_risk(risk.headline, paths))
+        click.echo(format_risk(risk.headline, paths, lang))
     else:
-        click.echo("\nshortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
-                   "taaksim report)")
+        click.echo("\n" + ("tekort, reserve bij 90% zekerheid en weerstandsratio: geef --weerstandscapaciteit EUR "
+                           "(of zie taaksim report)" if nl else
+                           "shortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
+                           "taaksim report)"))
     if out:
-        click.echo(f"saved {out}")
+        click.echo(f"{'opgeslagen' if nl else 'saved'}: {out}")
