@@ -219,13 +219,23 @@ def _progress(paths: int, enabled: bool):
 @_lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_scale_options
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
-        precision, max_paths):
+        precision, max_paths, realised_file):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
     or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
     """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+
+        if out or capacity is not None or precision is not None:
+            _fail("--realised prints the conditioned forecast; it does not combine with --out, "
+                  "--weerstandscapaciteit or --precision")
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json, threads=threads)
     s = _load(scenario)
     _check_choices(s, municipality, year)
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
@@ -360,13 +370,20 @@ def format_risk(head: dict | None, paths: int) -> str:
 @click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
               help="Paths of each extra run (sensitivity, contributions); at most --paths.")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
-def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json):
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition on realised figures: the conditioned forecast and goal seek (docs/monitoring.md).")
+def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json, realised_file):
     """Council answers for SCENARIO: the risk paragraph, or with --out the full report.
 
     Risk figures (shortfall, the reserve needed at 90% certainty, weerstandsratio),
     sensitivity (which assumption to research first), each measure's contribution and the
     waterfall from plan to result, all from the same random numbers.
     """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json)
     from simulator.report.paragraph import risk_paragraph
     from simulator.results.analysis import analyse
 
@@ -568,3 +585,11 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
                f"{r['generator']} alone")
     click.echo(f"  floor ratio  {r['floor_ratio']:9.2f}     (run / floor; the goal is 2 or less)")
     click.echo(f"  peak memory  {r['peak_memory_mb']:9.0f} MB  (resident, whole process)")
+
+
+# commands in modules of their own (imported last: they use the helpers above)
+from simulator.cli.monitor import monitor, seek  # noqa: E402
+from simulator.cli.optimise import optimise  # noqa: E402
+
+for _command, _name in ((monitor, "monitor"), (seek, "seek"), (optimise, "optimise"), (optimise, "choose")):
+    main.add_command(_command, _name)
