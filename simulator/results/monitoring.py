@@ -42,7 +42,9 @@ def _describe(f: Decision | Observation) -> str:
     if isinstance(f, Decision):
         start = f" from {f.start}" if f.start else ""
         return f"decision {f.measure}: {'yes' if f.go_ahead else 'no'}{start}"
-    period = "" if f.year is None else f" {f.year}" + ("" if f.share == 1 else f" ({f.share:.0%} of the year)")
+    if f.kind == "input":
+        return f"input {f.target}: {f.value:g} ±{f.sd:.2g}"
+    period = f" {f.year}" + ("" if f.share == 1 else f" ({f.share:.0%} of the year)")
     return f"{f.kind} {f.target}{period}: {f.value:,.0f} ±{f.sd:,.0f}"
 
 

@@ -242,8 +242,11 @@ def _date(text: str, what: str, err) -> dt.date:
 
 def _number(text: str, what: str, err) -> float:
     t = text.strip().replace("_", "").replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", t):  # Dutch thousands: 1.234.567,50
+    # Dutch notation: 1.234.567 or 1.234,50 (one dot group alone, 0.025 or 1.234, stays a decimal point)
+    if re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3}){2,}(,\d+)?|-?[1-9]\d{0,2}(\.\d{3})+,\d+", t):
         t = t.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d+", t):  # a decimal comma: 0,025
+        t = t.replace(",", ".")
     try:
         v = float(t)
     except ValueError:
