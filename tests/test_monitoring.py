@@ -324,8 +324,9 @@ def test_run_and_report_with_realised(tmp_path, minimal_path):
 
 
 def test_optimise_command_with_candidates_and_plot(tmp_path):
+    cands = ROOT / "scenarios" / "monitoring" / "gooi-en-vechtstreek-2021.candidates.toml"
     res = CliRunner().invoke(main, ["optimise", str(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"),
-                                    "--candidates", str(ROOT / "scenarios" / "monitoring" / "gooi-en-vechtstreek-2021.candidates.toml"),
+                                    "--candidates", str(cands),
                                     "--paths", "200", "--json", "--plot", str(tmp_path / "p.png")])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from simulator.cli import _eur, _fail, _jsonable, _pct, _seed_option
+from simulator.cli.monitor import _eur, _fail, _jsonable, _pct, _seed_option
 
 
 @click.command()

@@ -21,6 +21,7 @@ that go-ahead keep their planned distribution. This is noted in the result when 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -149,7 +150,7 @@ def quantile_with_interval(x: np.ndarray, w: np.ndarray, q: float, ess: float) -
 class Conditioned:
     """A run given realised figures: the paths, their weights, and what was done."""
 
-    dataset: object  # xarray.Dataset (detail and inputs kept)
+    dataset: Any  # xarray.Dataset (detail and inputs kept)
     weights: np.ndarray  # (path,), sum 1
     ess: float
     plan: Plan

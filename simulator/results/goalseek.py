@@ -22,7 +22,7 @@ import numpy as np
 
 from simulator.results.conditioning import CERTAINTY, Conditioned, level_interval, quantile_with_interval
 from simulator.results.summary import Goal, goals
-from simulator.scenario.model import Measure, Scenario, Scope, scope_label
+from simulator.scenario.model import Budget, Measure, Scenario, Scope, Target, scope_label
 
 
 def find_goal(c: Conditioned, goal_id: str | None, year: int | None, municipality: str | None) -> tuple[Goal, int]:
@@ -34,10 +34,11 @@ def find_goal(c: Conditioned, goal_id: str | None, year: int | None, municipalit
             raise KeyError(f"unknown goal {goal_id!r}; goals: {', '.join(g.id for g in gs) or 'none'}")
         goal = match[0]
     else:
-        goal = next((g for g in gs if g.kind == "target" and (year is None or year in g.amounts)),
-                    next((g for g in gs if year is None or year in g.amounts), None))
-        if goal is None:
+        found = next((g for g in gs if g.kind == "target" and (year is None or year in g.amounts)),
+                     next((g for g in gs if year is None or year in g.amounts), None))
+        if found is None:
             raise KeyError("the scenario has no target or budget" + (f" in {year}" if year else ""))
+        goal = found
     if year is None:
         year = max(goal.amounts)
     if year not in goal.amounts:
@@ -97,8 +98,8 @@ def measure_weight(scenario: Scenario, m: Measure, scope: Scope) -> float:
 
 
 def scope_of(scenario: Scenario, goal: Goal) -> Scope:
-    return next(t.scope for t in (*scenario.targets, *scenario.budgets)
-                if t.id == goal.id and scope_label(t.scope) == goal.scope)
+    items: list[Target | Budget] = [*scenario.targets, *scenario.budgets]
+    return next(t.scope for t in items if t.id == goal.id and scope_label(t.scope) == goal.scope)
 
 
 def seek(c: Conditioned, scenario: Scenario, *, goal_id: str | None = None, year: int | None = None,

@@ -64,7 +64,7 @@ def track(scenario: Scenario, moments: list[Realised], *, paths: int, seed: int,
     for r in moments:
         c = run_conditioned(scenario, r, paths=paths, seed=seed, threads=threads)
         h = headline(c, municipality=municipality, year=year)
-        facts = [*r.decisions, *r.observations]
+        facts: list[Decision | Observation] = [*r.decisions, *r.observations]
         new = [f for f in facts if previous.get(_fact_key(f)) != _fact_value(f)]
         influence = []
         for f in new:

@@ -37,8 +37,14 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.results.conditioning import CERTAINTY, Conditioned, run_conditioned, weighted_probability
-from simulator.results.conditioning import quantile_with_interval, weighted_quantile
+from simulator.results.conditioning import (
+    CERTAINTY,
+    Conditioned,
+    quantile_with_interval,
+    run_conditioned,
+    weighted_probability,
+    weighted_quantile,
+)
 from simulator.results.summary import Goal, goals
 from simulator.scenario.model import Scenario
 from simulator.scenario.realised import Realised
@@ -46,10 +52,6 @@ from simulator.scenario.realised import Realised
 MILP_LIMIT = 60_000  # paths x measures: HiGHS proves optimality in seconds up to about this
 MILP_SECONDS = 60.0
 OBJECTIVES = ("chance", "reserve")
-
-
-class CandidatesError(Exception):
-    pass
 
 
 def with_candidates(scenario_path: str, candidates_path: str | None) -> tuple[Scenario, tuple[str, ...],
@@ -267,7 +269,8 @@ def solve_heuristic(pb: Problem, *, budget: float, objective: str = "chance", ce
             k = max((j for j in range(J) if s[j] and free[j]), key=lambda j: pb.costs[j])
             s[k] = False
         starts.append(s)
-    best_x, best_v = None, None
+    best_x: np.ndarray | None = None
+    best_v: tuple[float, float] | None = None
     for x in starts:
         if not ok(x):
             continue
@@ -282,14 +285,14 @@ def solve_heuristic(pb: Problem, *, budget: float, objective: str = "chance", ce
                 break
             x, v = my, mv
         for _ in range(max_rounds):  # local search
-            moves = []
+            candidates: list[np.ndarray] = []
             on = [j for j in range(J) if free[j] and x[j]]
             off = [j for j in range(J) if free[j] and not x[j]]
             for j in on + off:
-                moves.append(_flip(x, j))
+                candidates.append(_flip(x, j))
             for i, j in itertools.product(on, off):
-                moves.append(_flip(_flip(x, i), j))
-            scored = [(val(y), y) for y in moves if ok(y)]
+                candidates.append(_flip(_flip(x, i), j))
+            scored = [(val(y), y) for y in candidates if ok(y)]
             if not scored:
                 break
             mv, my = max(scored, key=lambda t: t[0])
@@ -317,7 +320,7 @@ def evaluate(scenario: Scenario, package: frozenset[str], realised: Realised | N
     c = run_conditioned(scenario, decisions_only(realised), paths=paths, seed=seed, threads=threads, active=package)
     m, labels = margins(c.dataset)
     ess = float(1.0 / np.sum(weights * weights))
-    p, se = weighted_probability((m >= 0).all(axis=0), weights)
+    p, se = weighted_probability(np.asarray((m >= 0).all(axis=0)), weights)
     short = np.maximum(-m[labels.index(head)], 0.0)
     r, lo, hi = quantile_with_interval(short, weights, certainty, ess)
     return {"p_every_goal": p, "p_every_goal_se": se, "reserve": r, "reserve_interval": (lo, hi)}
@@ -350,7 +353,7 @@ def choose(scenario: Scenario, plan: tuple[str, ...], candidates: tuple[str, ...
     if budget is None:
         budget = pb.cost(plan_x)
     use_milp = exact if exact is not None else len(pool) * paths <= MILP_LIMIT
-    found: dict[str, np.ndarray] = {}
+    found: dict[str, np.ndarray] = {}  # package name -> x (bool per pool measure)
     proved = False
     if use_milp:
         x, proved = solve_milp(pb, budget=budget, objective=objective, certainty=certainty)

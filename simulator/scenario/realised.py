@@ -162,7 +162,7 @@ def _csv_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
     for i, cells in enumerate(table[1:], start=2):
         if len(cells) > len(header):
             raise RealisedError(f"{len(cells)} cells but {len(header)} columns", file=file, row=f"row {i}")
-        out.append((f"row {i}", {h: c.strip() for h, c in zip(header, cells) if h}))
+        out.append((f"row {i}", {h: c.strip() for h, c in zip(header, cells, strict=False) if h}))
     return out
 
 
@@ -184,7 +184,7 @@ def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
     for i, cells in enumerate(rows[1:], start=2):
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
-        values = {h: _cell_text(c) for h, c in zip(header, cells) if h}
+        values = {h: _cell_text(c) for h, c in zip(header, cells, strict=False) if h}
         out.append((f"{ws.title}!row {i}", values))
     return out
 
@@ -362,7 +362,8 @@ def parse(path: str | Path, scenario: Scenario) -> Realised:
                     raise err(f"spending {value:g} cannot be negative")
                 if as_of is not None and dt.date(year, 1, 1) > as_of:
                     raise err(f"period {values['period']} starts after as_of {as_of}: not realised yet")
-                target, obs_kind = ident, kind
+                target = ident
+                obs_kind: Kind = "effect" if kind == "effect" else "spending"
                 key = (kind, ident, year)
             else:
                 if kind == "inflow":
