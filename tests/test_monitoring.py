@@ -335,3 +335,25 @@ def test_optimise_command_with_candidates_and_plot(tmp_path):
     res = CliRunner().invoke(main, ["choose", str(ROOT / "tests" / "scenarios" / "minimal.toml"), "--paths", "300"])
     assert res.exit_code == 0, res.output
     assert "Pareto front" in res.output
+
+
+def test_a_candidate_measure_in_the_scenario_changes_no_plain_run(tmp_path, minimal_path):
+    from simulator.results.optimise import with_candidates
+    from simulator.run.dataset import run
+
+    text = minimal_path.read_text(encoding="utf-8")
+    extra = ('\n[[measure]]\nid = "extra"\ncandidate = true\npost = "hh"\neffect = { fraction = 0.05 }\n'
+             'costs = { 2025 = 10_000 }\ngo_ahead = 0.5\nsource = "assumption: test"\n')
+    p = _write(tmp_path, text + extra, "with-candidate.toml")
+    plain, with_cand = load(minimal_path), load(p)
+    assert [m.id for m in with_cand.measures] == [m.id for m in plain.measures]
+    a, b = run(plain, 3000, seed=4), run(with_cand, 3000, seed=4)
+    np.testing.assert_array_equal(a["scope_net_savings"].values, b["scope_net_savings"].values)
+    s, plan, cands = with_candidates(str(p), None)
+    assert cands == ("extra",) and plan == tuple(m.id for m in plain.measures)
+    # the plan inside the pool scenario gives the plain run's numbers (keyed random streams)
+    c = run(s, 3000, seed=4, active=frozenset(plan))
+    np.testing.assert_array_equal(a["scope_net_savings"].values, c["scope_net_savings"].values)
+    bad = _write(tmp_path, text + extra.replace("candidate = true", 'candidate = "yes"'), "bad.toml")
+    res = CliRunner().invoke(main, ["validate", str(bad)])
+    assert res.exit_code == 2 and "candidate must be true or false" in res.output

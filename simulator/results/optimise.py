@@ -58,9 +58,10 @@ def with_candidates(scenario_path: str, candidates_path: str | None) -> tuple[Sc
                                                                                tuple[str, ...]]:
     """The scenario with its candidate measures added, the plan's ids and the candidates' ids.
 
-    A candidates file is TOML with ``[parameters]`` (new names only), ``[sources]`` and
-    ``[[measure]]`` tables in the scenario format (``candidate = true`` may be written for
-    clarity). Candidate measures are never part of a plain run: only the optimiser activates
+    Candidates are measures marked ``candidate = true`` in the scenario, and those of a
+    candidates file: TOML with ``[parameters]`` (new names only), ``[sources]`` and
+    ``[[measure]]`` tables in the scenario format (``candidate = true`` optional there).
+    Candidate measures are never part of a plain run: only the optimiser activates
     them, and their inputs are keyed by their own ids, so adding them changes no other number.
     """
     from simulator.errors import ScenarioError
@@ -68,9 +69,12 @@ def with_candidates(scenario_path: str, candidates_path: str | None) -> tuple[Sc
 
     base = load(scenario_path)
     plan = tuple(m.id for m in base.measures)
-    if candidates_path is None:
-        return base, plan, ()
     raw = tomllib.loads(Path(scenario_path).read_text("utf-8"))
+    if candidates_path is None:
+        if not any(isinstance(m, dict) and m.get("candidate") is True for m in raw.get("measure", [])):
+            return base, plan, ()
+        s = build(raw, file=scenario_path, digest=base.digest, candidates=True)  # candidate = true in the scenario
+        return s, plan, tuple(m.id for m in s.measures if m.id not in plan)
     try:
         extra = tomllib.loads(Path(candidates_path).read_text("utf-8"))
     except FileNotFoundError:
@@ -96,7 +100,7 @@ def with_candidates(scenario_path: str, candidates_path: str | None) -> tuple[Sc
     params.update(extra.get("parameters", {}))
     merged = {**raw, "parameters": params, "measure": [*raw.get("measure", []), *measures],
               "sources": {**raw.get("sources", {}), **extra.get("sources", {})}}
-    s = build(merged, file=candidates_path, digest=base.digest)
+    s = build(merged, file=candidates_path, digest=base.digest, candidates=True)
     cands = tuple(m.id for m in s.measures if m.id not in plan)
     return s, plan, cands
 

@@ -310,8 +310,11 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
         raise ScenarioError("tables nested too deeply", file=file) from None
 
 
-def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scenario:
-    """Validate an already parsed document (used by ``loads`` and by variants)."""
+def build(data: Mapping, *, file: str = "<scenario>", digest: str = "", candidates: bool = False) -> Scenario:
+    """Validate an already parsed document (used by ``loads`` and by variants).
+
+    ``candidates``: keep measures marked ``candidate = true`` (only ``taaksim optimise`` does).
+    """
     ctx = _Ctx(file)
     data = _table(ctx, data, TOP_KEYS, {"scenario", "post"})
     b = _Builder(file)
@@ -363,8 +366,8 @@ def build(data: Mapping, *, file: str = "<scenario>", digest: str = "") -> Scena
     cost_groups = _read_cost_groups(ctx, data.get("cost_group", []), b, known_names)
     group_ids = {g.id for g in cost_groups}
 
-    measures = _read_measures(ctx, data.get("measure", []), b, posts, known_names, defaults,
-                              group_ids, muni_ids)
+    measures = _read_measures(ctx, _plan_measures(ctx, data.get("measure", []), candidates), b, posts,
+                              known_names, defaults, group_ids, muni_ids)
     for m in measures:
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
@@ -606,8 +609,18 @@ def _read_cost_groups(ctx, v, b: _Builder, known) -> tuple[CostGroup, ...]:
 MEASURE_KEYS = {"id", "name", "law", "post", "effect", "start", "phase_in", "effect_factor",
                 "go_ahead", "delay", "costs", "committed_costs", "cost_factor",
                 "delay_shifts_costs", "cost_group",
-                "substitution", "municipalities", "published", "source", "comment"}
+                "substitution", "municipalities", "published", "source", "comment", "candidate"}
 EFFECT_KEYS = {"post", "posts", "scope", "fraction", "amount", "lever", "reach"}
+
+
+def _plan_measures(ctx: _Ctx, v, keep_candidates: bool):
+    """Measures marked ``candidate = true`` are options for ``taaksim optimise``, not part of the plan."""
+    if not isinstance(v, list):
+        return v
+    for i, m in enumerate(v):
+        if isinstance(m, Mapping) and "candidate" in m and not isinstance(m["candidate"], bool):
+            raise ctx.at(f"measure[{i}]", "candidate").error("candidate must be true or false")
+    return v if keep_candidates else [m for m in v if not (isinstance(m, Mapping) and m.get("candidate") is True)]
 
 
 def _read_measures(ctx, v, b: _Builder, posts, known, defaults, group_ids, muni_ids) -> tuple[Measure, ...]:
