@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from simulator.cli import main
@@ -357,3 +360,37 @@ def test_a_candidate_measure_in_the_scenario_changes_no_plain_run(tmp_path, mini
     bad = _write(tmp_path, text + extra.replace("candidate = true", 'candidate = "yes"'), "bad.toml")
     res = CliRunner().invoke(main, ["validate", str(bad)])
     assert res.exit_code == 2 and "candidate must be true or false" in res.output
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+_values = arrays(np.float64, st.integers(2, 40), elements=st.floats(-1e6, 1e6, allow_nan=False))
+
+
+@given(_values, st.floats(0.01, 0.99), st.integers(0, 2**32 - 1))
+def test_weighted_quantile_is_the_smallest_value_reaching_the_level(x, q, seed):
+    w = np.random.default_rng(seed).random(x.size) + 1e-3
+    w /= w.sum()
+    v = float(weighted_quantile(x, w, q))
+    assert np.sum(w[x <= v]) >= q - 1e-9
+    assert np.sum(w[x < v]) < q + 1e-9
+
+
+@given(st.integers(5, 60), st.floats(0.05, 0.95), st.integers(0, 2**32 - 1))
+def test_minimal_factor_is_the_smallest_sufficient_factor(n, c, seed):
+    rng = np.random.default_rng(seed)
+    d, g = rng.normal(0, 1, n), rng.normal(0.3, 1, n)
+    g[rng.random(n) < 0.2] = 0.0
+    w = rng.random(n) + 1e-3
+    w /= w.sum()
+    k = minimal_factor(d, g, w, c)
+
+    def p(k):
+        return np.dot(w, (k - 1) * g >= d - 1e-9 * np.abs(d))
+
+    if np.isfinite(k):
+        assert k >= 0 and p(k) >= c - 1e-9
+        below = np.linspace(0, k, 200)[:-1]
+        assert all(p(b) < c + 1e-9 for b in below[below < k - 1e-9 * max(1, k)])
+    else:
+        assert all(p(b) < c for b in np.concatenate([[0.0], 1 + d[g > 0] / g[g > 0]]) if b >= 0)
