@@ -93,6 +93,13 @@ def format_choice(s, r: dict) -> str:
     lines.append(f"  against the plan: add {', '.join(added) or 'nothing'}; drop {', '.join(dropped) or 'nothing'}")
     lines.append(f"  linear model said P {100 * ch['linear_p']:.1f}%, re-simulation {100 * ch['p_every_goal']:.1f}% "
                  "(measures on the same post do not simply add up)")
+    fr = r.get("fresh_paths", {})
+    if "chosen" in fr:
+        plan_text = (f", the plan {_pct(fr['plan']['p_every_goal'], fr['plan']['p_every_goal_se'], n)}"
+                     if "plan" in fr else "")
+        lines.append(f"  on fresh paths (seed {fr['seed']}): P(every goal met) "
+                     f"{_pct(fr['chosen']['p_every_goal'], fr['chosen']['p_every_goal_se'], n)}{plan_text} "
+                     "(free of the selection on the paths above)")
     lines += ["", f"{'package':<44}{'cost':>13}{'P(every goal)':>17}{'reserve':>13}{'linear P':>10}"]
     order = sorted(r["alternatives"], key=lambda a: (-a["p_every_goal"], a["reserve"]) if r["objective"] == "chance"
                    else (a["reserve"], -a["p_every_goal"]))

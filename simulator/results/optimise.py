@@ -399,13 +399,23 @@ def choose(scenario: Scenario, plan: tuple[str, ...], candidates: tuple[str, ...
                       else (-r["reserve"], r["p_every_goal"]), default=None)
     front = pareto(pb, scenario, realised, pool, objective=objective, certainty=certainty, levels=pareto_levels,
                    use_milp=use_milp, judge=judge, plan_x=plan_x)
+    # the package was chosen on these paths, which flatters it a little: judge it, and the plan,
+    # once more on fresh paths (the next seed) for an estimate free of that selection
+    fresh_seed = seed + 1
+    fresh = run_conditioned(scenario, realised, paths=paths, seed=fresh_seed, threads=threads,
+                            active=frozenset(plan))
+    fresh_head = {name: evaluate(scenario, frozenset(r["measures"]), realised, fresh.weights, paths=paths,
+                                 seed=fresh_seed, head=head, certainty=certainty, threads=threads)
+                  for name, r in (("chosen", chosen), ("plan", next((a for a in rows if a["name"] == "plan"), None)))
+                  if r is not None}
     return {"objective": objective, "certainty": certainty, "budget": budget, "paths": paths, "seed": seed,
             "ess": full.ess, "pool": list(pool), "plan": list(plan), "candidates": list(candidates),
             "costs": dict(zip(pool, pb.costs.tolist(), strict=True)), "head": list(head),
             "method": ("milp (proved optimal on the linear model)" if proved else
                        "milp (time limit: best found) and heuristic" if use_milp else "heuristic"),
             "chosen": chosen, "alternatives": rows, "best_single_change": best_single, "pareto": front,
-            "linear_gap": {"p": chosen["linear_p"] - chosen["p_every_goal"]}}
+            "linear_gap": {"p": chosen["linear_p"] - chosen["p_every_goal"]},
+            "fresh_paths": {"seed": fresh_seed, **fresh_head}}
 
 
 def pareto(pb: Problem, scenario: Scenario, realised: Realised | None, pool: tuple[str, ...], *, objective: str,
