@@ -57,7 +57,8 @@ def test_monte_carlo_summary_within_its_standard_error(case):
     errors = []
     for output, table in spec["monte_carlo"].items():
         for y, exp in table.items():
-            got = summary["savings"][y][output] if output in ("mean", "p50") else summary[output][y]
+            got = (getattr(summary.savings[int(y)], output) if output in ("mean", "p50")
+                   else getattr(summary, output)[int(y)])
             if abs(got - exp["value"]) > exp["margin"]:
                 errors.append(f"{spec['name']} > {output}@{y}: expected {exp['value']:,.4f} "
                               f"+- {exp['margin']:,.4f}, got {got:,.4f}")

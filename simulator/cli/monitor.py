@@ -3,80 +3,27 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-# Small helpers of the command line, kept here so that this module does not import
-# simulator.cli (which imports this one to register the commands: no cycle). The same rules
-# as the other commands: one-line errors with exit 2, euros grouped, probabilities with their se.
-
-
-def _fail(message: str, code: int = 2):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def _eur(x: float | None) -> str:
-    return "-" if x is None or x != x else f"{x:,.0f}"
-
-
-def _pct(p: float | None, se: float | None, n: int | None = None) -> str:
-    if p is None:
-        return "-"
-    if n and p in (0.0, 1.0):
-        from simulator.report.text import rule_of_three
-
-        bound = 100 * rule_of_three(n)
-        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
-    se = 100 * (se or 0)
-    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
+from simulator.cli.format import eur as _eur
+from simulator.cli.format import jsonable
+from simulator.cli.format import pct as _pct
+from simulator.cli.options import check_choices as _check_choices
+from simulator.cli.options import fail as _fail
+from simulator.cli.options import load_scenario as _load
+from simulator.cli.options import study_options as _study_options
 
 
 def _jsonable(x):
-    """Tuples to lists, numpy scalars to numbers, infinities and NaN to None: JSON has none of them."""
+    """As :func:`simulator.cli.format.jsonable`, numpy scalars made plain numbers first."""
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_jsonable(v) for v in x]
     if hasattr(x, "item") and not isinstance(x, (str, bytes)):
         x = x.item()
-    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
-        return None
-    return x
-
-
-def _load(path):
-    from simulator.run.blocks import tune_allocator
-    from simulator.scenario.loader import load
-
-    tune_allocator()
-    return load(path)
-
-
-def _check_choices(s, municipality, year):
-    if municipality is not None and municipality not in {m.id for m in s.municipalities}:
-        known = ", ".join(m.id for m in s.municipalities) or "none in this scenario"
-        _fail(f"unknown municipality {municipality!r}; known: {known}")
-    if year is not None and year not in s.years:
-        _fail(f"--year {year} is not a year of the scenario ({s.years[0]}-{s.years[-1]})")
-
-
-def _seed_option(f):
-    return click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
-                        help="Random seed; the same seed gives the same numbers.")(f)
-
-
-def _study_options(f):
-    """SCENARIO, --paths, --seed, --municipality and --year, as the other analysing commands."""
-    f = click.option("--year", type=int, default=None,
-                     help="The year the headline figures are for (default: the last).")(f)
-    f = click.option("--municipality", default=None,
-                     help="Show one participant of a regional programme against its own targets.")(f)
-    f = _seed_option(f)
-    f = click.option("--paths", type=click.IntRange(1, 100_000_000), default=10_000, show_default=True,
-                     help="Number of simulated year-paths.")(f)
-    return click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))(f)
+    return jsonable(x)
 
 
 def _realised_option(f):

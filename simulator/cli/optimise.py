@@ -6,7 +6,8 @@ import json
 
 import click
 
-from simulator.cli.monitor import _eur, _fail, _jsonable, _pct, _seed_option
+from simulator.cli.monitor import _eur, _fail, _jsonable, _pct
+from simulator.cli.options import seed_option as _seed_option
 
 
 @click.command()

@@ -58,7 +58,7 @@ def case_text(path: Path) -> str:
     ]
     for j, y in enumerate(s.years):
         sd = float(net[:, j].std())
-        lines.append(f"{y} = {{value = {_fmt(summary['savings'][str(y)]['mean'])}, "
+        lines.append(f"{y} = {{value = {_fmt(summary.savings[y].mean)}, "
                      f"margin = {_fmt(Z * sd * inflate + 0.5)}}}")
     lines.append("[monte_carlo.p50]")
     for j, y in enumerate(s.years):
@@ -67,9 +67,9 @@ def case_text(path: Path) -> str:
         lo, hi = np.quantile(col, [0.45, 0.55])
         density = 0.10 / max(hi - lo, 1e-9)
         se_scale = math.sqrt(0.25) / density
-        lines.append(f"{y} = {{value = {_fmt(summary['savings'][str(y)]['p50'])}, "
+        lines.append(f"{y} = {{value = {_fmt(summary.savings[y].p50)}, "
                      f"margin = {_fmt(Z * se_scale * inflate + 0.5)}}}")
-    targets = {y: p for y, p in summary["p_target_met"].items() if p is not None}
+    targets = {y: p for y, p in summary.p_target_met.items() if p is not None}
     if targets:
         lines.append("[monte_carlo.p_target_met]")
         for y, p in targets.items():
