@@ -1,7 +1,7 @@
 """The command line: parse arguments, call the library, format the answer. Nothing else.
 
-One module per command (validate, check, run, report, compare, bench; monitor and seek, optimise); their shared options in
-``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
+One module per command (validate, check, run, report, compare, bench, monitor + seek, optimise); their
+shared options in ``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
 the commands, so ``taaksim --help`` answers at once.
 """
 
