@@ -6,6 +6,18 @@ the file, the key path inside it and what would be valid.
 
 from __future__ import annotations
 
+import re
+
+#: characters that change how text is shown rather than what it says: C0 and C1 controls
+#: (tab and line ends excepted), DEL, and the Unicode bidi marks, embeddings, overrides and
+#: isolates, which can make a terminal or report show text in another order than it is read
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` safe for a terminal: every hidden character shown as its escape (``\\u202e``)."""
+    return HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class TaaksimError(Exception):
     """Base class of every error taaksim reports to a user (exit code 2)."""
@@ -45,6 +57,7 @@ class ScenarioError(TaaksimError):
 
 
 def _short(text: str, limit: int) -> str:
+    text = inert(text)  # a message quotes the user's keys and values: never let them steer the terminal
     text = " ".join(text.split()) if "\n" in text or "\r" in text else text
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

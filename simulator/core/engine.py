@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.core.invariants import check_block, check_domain, floating_point_errors_named
 from simulator.core.sampling import point_inputs, sample_inputs
 from simulator.errors import ExpressionError, SimulationError
+from simulator.scenario.domains import DOMAINS
 from simulator.scenario.model import (
     ByYear,
     Const,
@@ -40,9 +42,8 @@ from simulator.scenario.model import (
 MONEY = np.float64
 #: a measure may raise a post's cost (negative fraction) but not by more than this factor
 MIN_FRACTION = -10.0
-#: largest magnitude of an evaluated quantity and of a result [EUR]: far above any municipal
-#: figure, far enough below float64 overflow that sums and squares over 1e8 paths stay finite
-MAX_VALUE, MAX_RESULT = 1e15, 1e18
+#: largest magnitude of an evaluated quantity [EUR]; of a result: invariants.MAX_RESULT
+MAX_VALUE = 1e15
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,9 @@ class _Env:
                 return out
         raise TypeError(q)  # pragma: no cover
 
-    def full(self, q: Quantity, *, what: str) -> np.ndarray:
-        """Evaluate and check: finite, and shaped (year, path) or broadcastable to it."""
+    def full(self, q: Quantity, *, what: str, domain: str | None = None) -> np.ndarray:
+        """Evaluate and check: finite, inside its ``domain`` (a key of DOMAINS), and shaped
+        (year, path) or broadcastable to it."""
         try:
             v = np.asarray(self.eval(q), dtype=MONEY)
         except ExpressionError as exc:  # e.g. an exponent too large for some draws: say where
@@ -142,9 +144,12 @@ class _Env:
         if not (np.abs(v) <= MAX_VALUE).all():  # also False for NaN
             raise SimulationError(f"{self.file}: {what} is not a finite number of at most {MAX_VALUE:g} "
                                   "for some draws (division by zero, log of a negative, or overflow?)")
+        if domain is not None:
+            check_domain(v, DOMAINS[domain], file=self.file, what=what, years=self.years)
         return v
 
 
+@floating_point_errors_named
 def simulate_block(
     scenario: Scenario,
     n: int,
@@ -291,7 +296,7 @@ def simulate_block(
     for mi, m in enumerate(measures):
         if m.substitution is None:
             continue
-        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share')
+        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share', domain="substitution")
         extra = sh * _measure_total(gross_by[mi], n_years, n)
         costs[mi] += extra
         if m.substitution.post is not None:
@@ -350,10 +355,7 @@ def simulate_block(
         inputs=({k: np.broadcast_to(v.mean(axis=0), (n,)).copy() for k, v in values.items()}
                 if keep_inputs else None),
     )
-    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
-        raise SimulationError(f"{scenario.file}: the simulation produced a number that is not finite or "
-                              f"beyond {MAX_RESULT:g} EUR; check the scenario's expressions, amounts and "
-                              "growth for extreme values")
+    check_block(scenario, result, measures=measures, post_baseline=base_h, costs=costs_h)
     return result
 
 
@@ -417,7 +419,7 @@ def _growth_factors(env: _Env, p: Post, *, none: bool = False) -> tuple[np.ndarr
         if q is None or none:
             out.append(np.ones((env.n_years, 1)))
             continue
-        g = env.full(q, what=f'post "{p.id}" {what}')
+        g = env.full(q, what=f'post "{p.id}" {what}', domain="growth")
         # the cumulative product year by year: cumprod along the short year axis of a
         # (year, path) array is a strided reduction, several times slower than rows
         f = np.empty((env.n_years, g.shape[1]))
@@ -439,7 +441,7 @@ def _phase(env: _Env, m: Measure, years: np.ndarray) -> np.ndarray:
             vals = np.where(idx >= 0, np.array(shares)[np.maximum(idx, 0)], 0.0)
             return vals[:, None] * started
         case PhaseTurnover(rate):
-            r = env.full(rate, what=f'measure "{m.id}" turnover')
+            r = env.full(rate, what=f'measure "{m.id}" turnover', domain="turnover")
             k = np.maximum(years - m.start + 0.5, 0.0)[:, None]
             return (1.0 - (1.0 - r) ** k) * started
     raise TypeError(m.phase)  # pragma: no cover
@@ -474,9 +476,9 @@ def _stock_cost(env: _Env, p: Post, vol, price, levers) -> np.ndarray:
     on the outflow rate), price_all (multiplier), price_new (list of (fraction, reach share)).
     """
     s = p.stock
-    rate = np.clip(env.full(s.outflow_rate, what=f'post "{p.id}" outflow rate') * np.ones((env.n_years, 1)),
-                   0.0, 1.0)
-    inflow = (env.full(s.inflow, what=f'post "{p.id}" inflow') * np.ones((env.n_years, 1))
+    rate = np.clip(env.full(s.outflow_rate, what=f'post "{p.id}" outflow rate', domain="outflow_rate")
+                   * np.ones((env.n_years, 1)), 0.0, 1.0)
+    inflow = (env.full(s.inflow, what=f'post "{p.id}" inflow', domain="inflow") * np.ones((env.n_years, 1))
               if s.inflow is not None else s.clients * rate[:1] * np.ones((env.n_years, 1)))
     inflow = inflow * vol
     per_client = (p.base / s.clients) * price
