@@ -7,18 +7,46 @@ answers at once.
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import click
 
-from simulator.errors import TaaksimError
+from simulator.errors import TaaksimError, inert
 
 DEFAULT_PATHS = 10_000
 
 
 def _fail(message: str, code: int = 2):
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {inert(message)}", err=True)
     sys.exit(code)
+
+
+class _Finite(click.FloatRange):
+    """A float option in a range, refusing nan and inf (which compare False with any bound)."""
+
+    def convert(self, value, param, ctx):
+        v = super().convert(value, param, ctx)
+        if not math.isfinite(v):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return v
+
+
+def _dumps(obj, **kwargs) -> str:
+    """JSON as the standard has it: infinities and NaN (which it lacks) become null."""
+    return json.dumps(_jsonable(obj), allow_nan=False, **kwargs)
+
+
+def _interrupted():
+    from simulator.report.writers import WRITTEN
+
+    if WRITTEN:
+        done = ", ".join(str(p) for p in dict.fromkeys(WRITTEN))
+        click.echo(f"interrupted: {done} written completely before the interrupt; nothing else was changed",
+                   err=True)
+    else:
+        click.echo("interrupted: no output was written", err=True)
+    sys.exit(130)
 
 
 def _usage(exc: click.UsageError):
@@ -38,6 +66,9 @@ class _Group(click.Group):
             _usage(exc)
 
     def invoke(self, ctx):
+        from simulator.report.writers import WRITTEN
+
+        WRITTEN.clear()  # what this command writes; an interrupt message owns up to exactly that
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -47,8 +78,7 @@ class _Group(click.Group):
                 raise
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: no output was written", err=True)
-            sys.exit(130)
+            _interrupted()
         except MemoryError:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -87,13 +117,21 @@ def _study_options(f):
 
 
 def _capacity_option(f):
-    return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
+    return click.option("--weerstandscapaciteit", "capacity", type=_Finite(0, 1e12), default=None,
                         metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
 
 
 def _lang_option(f):
     return click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
                         help="Language of the paragraph, report and spreadsheet headers.")(f)
+
+
+def _check_memory(s, paths, *, threads=None, full=True, detail=False):
+    """Refuse before the run what would not fit in memory (simulator.core.limits)."""
+    from simulator.core.limits import check_memory
+    from simulator.run.blocks import default_threads
+
+    check_memory(s, paths, threads=threads or default_threads(), full=full, detail=detail)
 
 
 def _check_choices(s, municipality, year):
@@ -161,7 +199,7 @@ def check_cmd(scenario, as_json):
 
     result = check(_load(scenario))
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=1))
+        click.echo(_dumps(result.to_json(), indent=1))
     else:
         click.echo(format_text(result))
     sys.exit(0 if result.ok else 1)
@@ -171,7 +209,7 @@ def _scale_options(f):
     f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000,
                      show_default=True,
                      help="With --precision: stop here even if the precision is not reached.")(f)
-    f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None,
+    f = click.option("--precision", type=_Finite(min=0.0, max=0.5, min_open=True), default=None,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
                           "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
     f = click.option("--scheduler", default=None, metavar="threads|dask|dask://HOST:PORT",
@@ -188,17 +226,38 @@ def _stream(s, paths, *, seed, municipality, detail, threads, scheduler, precisi
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         _fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    if str(scheduler).startswith("dask://"):
+        _reachable(scheduler)
     total = max_paths if precision is not None else paths
     bar, update = _progress(total, show_progress and precision is None)
     kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
                   scheduler=None if scheduler == "threads" else scheduler, precision=precision,
                   max_paths=max_paths, progress=update)
-    if bar is not None:
-        with bar:
+    try:
+        if bar is not None:
+            with bar:
+                merged = run_stream(s, paths, **kwargs)
+        else:
             merged = run_stream(s, paths, **kwargs)
-    else:
-        merged = run_stream(s, paths, **kwargs)
+    except (OSError, TimeoutError) as exc:  # the cluster went away, or never answered
+        if scheduler in (None, "threads"):
+            raise
+        _fail(f"the dask scheduler {scheduler} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     return merged.summary()
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in one line, within ``timeout`` seconds, if no dask scheduler listens at ``address``
+    (dask's own client would retry for 30 s and end in a traceback)."""
+    import socket
+
+    host, _, port = address.removeprefix("dask://").rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        _fail(f"--scheduler {address!r}: write dask://HOST:PORT with a port from 1 to 65535")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        _fail(f"cannot reach the dask scheduler at {host}:{port}: {exc.strerror or exc}")
 
 
 def _progress(paths: int, enabled: bool):
@@ -233,6 +292,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         check_output(out, force=force)
     full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    _check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk = None
     if full:
@@ -302,7 +362,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
             payload["precision"] = precision
         if "detail" in summary:
             payload["detail"] = summary["detail"]
-        click.echo(json.dumps(payload))
+        click.echo(_dumps(payload))
         return
     click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
     if precision is not None:
@@ -376,6 +436,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
         from simulator.report.document import check_report_path
 
         check_report_path(out, force=force)
+    _check_memory(s, paths)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                 aux_paths=aux_paths)
     if out:
@@ -383,10 +444,10 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
 
         write_report(f, out, lang=lang, force=force)
     if as_json:
-        click.echo(json.dumps(_jsonable({
+        click.echo(_dumps({
             "scenario": s.name, "paths": paths, "seed": seed, "year": f.study.year, "municipality": municipality,
             "risk": f.risk, "sensitivity": f.sensitivity, "contributions": f.contributions,
-            "waterfall": f.waterfall, "plan": f.plan, "paragraph": risk_paragraph(f, lang)})))
+            "waterfall": f.waterfall, "plan": f.plan, "paragraph": risk_paragraph(f, lang)}))
         return
     click.echo(risk_paragraph(f, lang), nl=False)
     if out:
@@ -424,6 +485,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         from simulator.report.writers import check_output
 
         check_output(plot, force=force, suffixes=(".png",), what="plot")
+    _check_memory(s, paths)
     rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
     if plot:
         from simulator.report import plots
@@ -432,7 +494,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         data = plots.png(plots.variants_chart(rows, rows[0]["year"], lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
     if as_json:
-        click.echo(json.dumps(_jsonable({"scenario": s.name, "paths": paths, "seed": seed, "variants": rows})))
+        click.echo(_dumps({"scenario": s.name, "paths": paths, "seed": seed, "variants": rows}))
         return
     y = rows[0]["year"]
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
@@ -559,7 +621,7 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb")
-        click.echo(json.dumps({k: r[k] for k in keys}))
+        click.echo(_dumps({k: r[k] for k in keys}))
         return
     click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['threads']} thread(s), median of {repeat}")
     click.echo(f"  run          {r['seconds']:9.3f} s   {r['paths_per_second']:>12,.0f} paths/s   "

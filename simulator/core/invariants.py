@@ -57,7 +57,7 @@ def check_domain(v: np.ndarray, domain: tuple[float, float], *, file: str, what:
     row, col = np.argwhere(bad)[0]
     year = years[row] if v.shape[0] == len(years) else years[0]
     raise SimulationError(f"{file}: {what}: {float(v[row, col]):g} in {int(year)} is outside its domain "
-                          f"[{low:g}, {high:g}] for {int(bad.sum()):,} of {bad.size:,} draws; "
+                          f"[{low:g}, {high:g}] in {int(bad.sum()):,} of {bad.size:,} values (year x path); "
                           "check the expression (see docs/validation.md, domains)")
 
 
