@@ -343,6 +343,8 @@ def test_a_read_only_folder_is_one_line_and_exit_2(cli, tmp_path, monkeypatch):
     # temporary folder: the tests may run as root, for whom no folder is read-only)
     import tempfile
 
+    import matplotlib.pyplot  # noqa: F401 - its cache folder is made on import, before the patch
+
     def denied(*a, **k):
         raise PermissionError(13, "Permission denied")
 
