@@ -49,11 +49,15 @@ class ScenarioError(TaaksimError):
         """One line: file, key path, problem; a user's long value is shortened, never echoed whole."""
         where = self.file or "<scenario>"
         if self.path:
-            where += ": " + " > ".join(_short(str(p), 80) for p in self.path)
+            # a key as written, line breaks shown as \\n: 'm\\n' is not the id 'm '
+            where += ": " + " > ".join(_short(str(p).translate(_BREAKS), 80) for p in self.path)
         return f"{where}: {_short(self.problem, 400)}"
 
     def __str__(self) -> str:
         return self.message
+
+
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def _short(text: str, limit: int) -> str:

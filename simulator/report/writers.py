@@ -190,13 +190,15 @@ def _move_in(stage: Path, path: Path, folder: Path, new_folder: Path) -> None:
     with _signals_deferred():
         if folder.exists():
             os.replace(folder, old)
+        moved = False
         try:
             os.replace(new_folder, folder)
+            moved = True
             os.replace(stage / path.name, path)
         except OSError:
+            if moved:  # the new pictures without their report: take them out again
+                os.replace(folder, new_folder)
             if old.exists():
-                if folder.exists():
-                    shutil.rmtree(folder, ignore_errors=True)
                 os.replace(old, folder)
             raise
         WRITTEN.extend([path, folder])
