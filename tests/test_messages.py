@@ -252,7 +252,7 @@ def test_the_dask_scheduler_not_answering_is_one_line_within_seconds(cli):
 def test_json_output_is_always_standard():
     import json
 
-    from simulator.cli import _dumps
+    from simulator.cli.format import dumps as _dumps
 
     def strict(text):
         return json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))

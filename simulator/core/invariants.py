@@ -8,9 +8,9 @@ file and the place (``post "wmo-hh" > stock > inflow``), never a silently wrong 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -23,16 +23,20 @@ if TYPE_CHECKING:
 #: float64 overflow that sums and squares over 1e8 paths stay finite
 MAX_RESULT = 1e18
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
 class Totals(Protocol):
     """What the checks read of an engine Block: totals over the horizon, dims (year, path) [EUR]."""
 
-    baseline: np.ndarray
-    gross: np.ndarray
-    net: np.ndarray
-    scope_spending: np.ndarray
+    @property
+    def baseline(self) -> np.ndarray: ...
+
+    @property
+    def gross(self) -> np.ndarray: ...
+
+    @property
+    def net(self) -> np.ndarray: ...
+
+    @property
+    def scope_spending(self) -> np.ndarray: ...
 
 
 def check_domain(v: np.ndarray, domain: tuple[float, float], *, file: str, what: str,
@@ -101,19 +105,15 @@ def check_block(scenario: Scenario, block: Totals, *, measures: Sequence[Measure
                               "EUR; this is a bug in taaksim, please report it with the scenario")
 
 
-def floating_point_errors_named(fn: F) -> F:
-    """Run ``fn(scenario, ...)`` with numpy's floating-point warnings raised as errors, and turn
-    them into a :class:`SimulationError` naming the scenario file, instead of warnings that
-    leak to stderr with taaksim's source paths. Expressions name their own key path (the
+@contextlib.contextmanager
+def floating_point_errors_named(file: str) -> Iterator[None]:
+    """Run the block inside with numpy's floating-point warnings raised as errors, and turn
+    them into a :class:`SimulationError` naming the scenario ``file``, instead of warnings
+    that leak to stderr with taaksim's source paths. Expressions name their own key path (the
     engine checks each evaluated quantity); this catches what is left."""
-
-    @functools.wraps(fn)
-    def wrapper(scenario: Scenario, *args: Any, **kwargs: Any) -> Any:
-        try:
-            with np.errstate(over="raise", invalid="raise", divide="raise"):
-                return fn(scenario, *args, **kwargs)
-        except FloatingPointError as exc:
-            raise SimulationError(f"{scenario.file}: a number overflowed or became undefined ({exc}) while "
-                                  "combining posts and measures; check the scenario for extreme values") from None
-
-    return wrapper  # type: ignore[return-value]
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+    except FloatingPointError as exc:
+        raise SimulationError(f"{file}: a number overflowed or became undefined ({exc}) while "
+                              "combining posts and measures; check the scenario for extreme values") from None

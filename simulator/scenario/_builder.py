@@ -9,7 +9,7 @@ from simulator.errors import ExpressionError
 from simulator.scenario import distributions as dist
 from simulator.scenario._context import _Ctx, _is_year_table, _kind, _number, _reach, _year
 from simulator.scenario.expressions import parse
-from simulator.scenario.model import ByYear, Const, Formula, Quantity, RandomInput, Ref, quantity_names
+from simulator.scenario.model import ByYear, Const, Formula, Quantity, RandomInput, Ref, Role, quantity_names
 
 
 class _Builder:
@@ -26,7 +26,7 @@ class _Builder:
                   per_year: bool = False, deterministic: Literal["point", "mean"] = "point", label: str = "") -> Ref:
         if key in self.inputs:
             raise ctx.error(f"the name {key!r} is used twice")
-        self.inputs[key] = RandomInput(key, spec, role, per_year, deterministic, label or key)
+        self.inputs[key] = RandomInput(key, spec, Role(role), per_year, deterministic, label or key)
         return Ref(key)
 
     def distribution(self, ctx: _Ctx, v: Mapping[str, Any]) -> tuple[dist.Distribution, bool]:

@@ -28,6 +28,7 @@ from simulator.scenario.domains import DOMAINS
 from simulator.scenario.model import (
     LAWS,
     Effect,
+    EffectKind,
     Measure,
     PhaseTable,
     PhaseTurnover,
@@ -39,8 +40,18 @@ from simulator.scenario.model import (
 MEASURE_KEYS = {"id", "name", "law", "post", "effect", "start", "phase_in", "effect_factor",
                 "go_ahead", "delay", "costs", "committed_costs", "cost_factor",
                 "delay_shifts_costs", "cost_group",
-                "substitution", "municipalities", "published", "source", "comment"}
+                "substitution", "municipalities", "published", "source", "comment", "candidate"}
 EFFECT_KEYS = {"post", "posts", "scope", "fraction", "amount", "lever", "reach"}
+
+
+def _plan_measures(ctx: _Ctx, v: Any, keep_candidates: bool) -> Any:
+    """Measures marked ``candidate = true`` are options for ``taaksim optimise``, not part of the plan."""
+    if not isinstance(v, list):
+        return v
+    for i, m in enumerate(v):
+        if isinstance(m, Mapping) and "candidate" in m and not isinstance(m["candidate"], bool):
+            raise ctx.at(f"measure[{i}]", "candidate").error("candidate must be true or false")
+    return v if keep_candidates else [m for m in v if not (isinstance(m, Mapping) and m.get("candidate") is True)]
 
 
 def _read_measures(ctx: _Ctx, v: Any, b: _Builder, posts: tuple[Post, ...], known: set[str],
@@ -238,7 +249,7 @@ def _read_effect(ectx: _Ctx, e: Any, b: _Builder, post_map: dict[str, Post], def
     high = 1.0 if kind == "fraction" else 1e12
     low = -10.0 if kind == "fraction" else -1e12
     value = b.quantity(ectx.at(kind), e[kind], key, "effect", low=low, high=high)
-    return [Effect(pid, kind, value, lever, reach) for pid in ids]
+    return [Effect(pid, EffectKind(kind), value, lever, reach) for pid in ids]
 
 
 def _read_phase(ctx: _Ctx, v: Any, b: _Builder, mid: str, start: int) -> PhaseTable | PhaseTurnover | None:

@@ -19,7 +19,7 @@ from simulator.scenario._builder import _Builder
 from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _visible, _year
 from simulator.scenario._correlations import _read_correlations
 from simulator.scenario._goals import _read_budget, _read_published_totals, _read_target
-from simulator.scenario._measures import _read_measures
+from simulator.scenario._measures import _plan_measures, _read_measures
 from simulator.scenario._parameters import _check_names, _read_defaults, _read_parameters
 from simulator.scenario._posts import _read_cost_groups, _read_municipalities, _read_posts
 from simulator.scenario.model import Budget, Post, Scenario, Target
@@ -71,8 +71,12 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
         raise ScenarioError("tables nested too deeply", file=file) from None
 
 
-def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "") -> Scenario:
-    """Validate an already parsed document (used by ``loads`` and by variants)."""
+def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "",
+          candidates: bool = False) -> Scenario:
+    """Validate an already parsed document (used by ``loads`` and by variants).
+
+    ``candidates``: keep measures marked ``candidate = true`` (only ``taaksim optimise`` does).
+    """
     ctx = _Ctx(file)
     data = _table(ctx, data, TOP_KEYS, {"scenario", "post"})
     b = _Builder(file)
@@ -93,15 +97,16 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
     cost_groups = _read_cost_groups(ctx, data.get("cost_group", []), b, known_names)
     group_ids = {g.id for g in cost_groups}
 
-    measures = _read_measures(ctx, data.get("measure", []), b, posts, known_names, defaults,
-                              group_ids, muni_ids)
+    measures = _read_measures(ctx, _plan_measures(ctx, data.get("measure", []), candidates), b, posts,
+                              known_names, defaults, group_ids, muni_ids)
     for m in measures:
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
 
     targets, budgets = _read_goals(ctx, data, years, posts, muni_ids)
 
-    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years)
+    published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years,
+                                              frozenset(m.id for m in measures))
 
     correlations = _read_correlations(ctx, data.get("correlation", []), b)
 
