@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from simulator.cli.format import jsonable
+from simulator.cli.format import dumps
 from simulator.cli.options import check_choices, lang_option, load_scenario, study_options
 from simulator.cli.progress import Progress, wanted
 
@@ -62,8 +60,8 @@ def register(scenario, paths, seed, municipality, year, out, force, csv_dialect,
         atomic_write(out, lambda p: write_register(p, lines, lang=lang, dialect=csv_dialect, scenario_name=s.name,
                                                    scope_name=scope_name, meta=meta), force=force)
     if as_json:
-        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed,
-                                        "municipality": municipality, "lines": [x.to_json() for x in lines]})))
+        click.echo(dumps({"scenario": s.name, "paths": paths, "seed": seed, "municipality": municipality,
+                          "lines": [x.to_json() for x in lines]}))
         return
     click.echo(format_lines(lines, lang, scenario_name=s.name, scope_name=scope_name))
     if out:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import format_detail, format_risk, format_run, jsonable
+from simulator.cli.format import dumps, format_detail, format_risk, format_run, jsonable
 from simulator.cli.options import (
     capacity_option,
     check_choices,
+    check_memory,
     fail,
     lang_option,
     load_scenario,
     progress,
+    reachable,
     scale_options,
     study_options,
 )
@@ -33,12 +34,19 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    if str(scheduler).startswith("dask://"):
+        reachable(scheduler)
     total = max_paths if precision is not None else paths
     # with --precision the number of paths is not known beforehand: the elapsed time only
-    with progress(None if precision is not None else total, show_progress) as bar:
-        merged = run_stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
-                            scheduler=None if scheduler == "threads" else scheduler, precision=precision,
-                            max_paths=max_paths, progress=bar.update)
+    try:
+        with progress(None if precision is not None else total, show_progress) as bar:
+            merged = run_stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
+                                scheduler=None if scheduler == "threads" else scheduler, precision=precision,
+                                max_paths=max_paths, progress=bar.update)
+    except (OSError, TimeoutError) as exc:  # the cluster went away, or never answered
+        if scheduler in (None, "threads"):
+            raise
+        fail(f"the dask scheduler {scheduler} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     return Summary.from_merged(merged)
 
 
@@ -77,6 +85,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         check_output(out, force=force)
     full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
     if full:
@@ -100,7 +109,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         write_result(ds, out, rows, force=force, findings=findings, lang=lang)
     if as_json:
-        click.echo(json.dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
+        click.echo(dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
                                        precision=precision)))
         return
     _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out,

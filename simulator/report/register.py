@@ -270,10 +270,12 @@ def write_register(path: str | Path, lines: list[RegisterLine], *, lang: str, di
                "risk_amount": "€ #,##0", "class_amount": "€ #,##0", "expected_shortfall": "€ #,##0",
                "expected_shortfall_se": "€ #,##0", "needed_capacity": "€ #,##0", "amount": "€ #,##0",
                "paths": "#,##0"}
-    from simulator.report.xlsx import safe_text
+    from simulator.report.xlsx import inert
 
+    inert(ws[1])
     for row in rows:
-        ws.append([safe_text(v) for v in row])
+        ws.append(row)
+        inert(ws[ws.max_row])
     for j, (key, _, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, j).column_letter].width = 60 if key in ("description", "cause", "effect") \
             else 16

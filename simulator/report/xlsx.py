@@ -32,11 +32,22 @@ def sheet_name(key: str, lang: str) -> str:
     return (nl if lang == "nl" else en)[:31]
 
 
-def safe_text(value: Any) -> Any:
-    """A text cell Excel must not run as a formula (a leading =, +, - or @): prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+#: first characters with which a spreadsheet program reads a cell as a formula (or a DDE call)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(row) -> None:
+    """Keep text text: a cell from scenario text that starts like a formula (a measure named
+    ``=HYPERLINK(...)``) is stored as a string, and quote-prefixed so that editing the cell
+    does not turn it into a formula either."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+#: the public name: report/register.py uses it too
+inert = _inert
 
 
 def metadata(f: Findings, lang: str) -> dict[str, object]:
@@ -80,7 +91,8 @@ def add_metadata(wb, meta: dict[str, object], lang: str) -> None:
 
     ws = wb.create_sheet(sheet_name("about", lang), 0)
     for k, v in meta.items():
-        ws.append([k, safe_text(v)])
+        ws.append([k, v])
+        _inert(ws[ws.max_row])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if isinstance(v, float):
@@ -110,6 +122,7 @@ def write_xlsx(f: Findings, path: str | Path, *, lang: str = "nl") -> None:
     for name, table in all_tables(f, lang).items():
         ws = wb.create_sheet(sheet_name(name, lang))
         ws.append([table.title(lang)])
+        _inert(ws[1])
         ws["A1"].font = Font(bold=True)
         # a probability column with a 0 or 1 gets a numeric bound column right after it
         cols: list[tuple[Any, str]] = []
@@ -118,11 +131,13 @@ def write_xlsx(f: Findings, path: str | Path, *, lang: str = "nl") -> None:
             if c.kind == "pct" and any(_bound(r.get(c.key), n) is not None for r in table.rows):
                 cols.append((c, "bound"))
         ws.append([c.title(lang) if part == "value" else f"{c.title(lang)}, {bound_word}" for c, part in cols])
+        _inert(ws[2])
         for cell in ws[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r in table.rows:
-            ws.append([safe_text(r.get(c.key)) if part == "value" else _bound(r.get(c.key), n) for c, part in cols])
+            ws.append([r.get(c.key) if part == "value" else _bound(r.get(c.key), n) for c, part in cols])
+            _inert(ws[ws.max_row])
         for j, (c, part) in enumerate(cols, start=1):
             letter = get_column_letter(j)
             ws.column_dimensions[letter].width = 40 if c.kind == "text" and c.key in ("name", "label") else 15
@@ -133,6 +148,7 @@ def write_xlsx(f: Findings, path: str | Path, *, lang: str = "nl") -> None:
         if table.note(lang):
             ws.append([])
             ws.append([table.note(lang)])
+            _inert(ws[ws.max_row])
         ws.freeze_panes = "A3"
     add_metadata(wb, metadata(f, lang), lang)
     wb.save(path)

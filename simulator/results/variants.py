@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import VariantError, did_you_mean, resolve_id
+from simulator.scenario.domains import input_domain
 from simulator.scenario.model import Scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,59}$")
@@ -70,25 +71,20 @@ def _value(inp, text: str, where: str) -> float:
         raise VariantError(f"{where}: value {text!r} is not a number, pNN, plan or mean") from None
     if not math.isfinite(v):
         raise VariantError(f"{where}: value must be finite")
+    low, high = input_domain(inp)
+    if not low <= v <= high:  # the same domain the loader holds the scenario's own value to
+        raise VariantError(f"{where}: {v:g} is outside the domain of {inp.key} ({inp.role}): [{low:g}, {high:g}]")
     _check_domain(inp, v, where)
     return v
 
 
 def _check_domain(inp, v: float, where: str) -> None:
-    """Refuse a value the input can never take: a go-ahead other than 0 or 1, a delay below 0, a
-    value outside the range its distribution allows (``go_ahead=2`` would double a measure)."""
+    """Refuse a go-ahead other than 0 or 1: inside its domain [0, 1], but a measure either goes
+    ahead or does not (0.5 would halve every path's measure, an outcome no path can have)."""
     from simulator.scenario.distributions import Bernoulli
 
-    dist = inp.distribution
-    if isinstance(dist, Bernoulli):
-        if v not in (0.0, 1.0):
-            raise VariantError(f"{where}: {inp.key} is yes or no: 1 (goes ahead) or 0 (does not), not {v:g}")
-        return
-    low, high = dist.support
-    if not low <= v <= high:
-        span = f"{low:g} to {high:g}" if math.isfinite(low) and math.isfinite(high) else (
-            f"at least {low:g}" if math.isfinite(low) else f"at most {high:g}")
-        raise VariantError(f"{where}: {inp.key} takes {span}, not {v:g}")
+    if isinstance(inp.distribution, Bernoulli) and v not in (0.0, 1.0):
+        raise VariantError(f"{where}: {inp.key} is yes or no: 1 (goes ahead) or 0 (does not), not {v:g}")
 
 
 def parse_variant(text: str, scenario: Scenario) -> Variant:
