@@ -6,96 +6,26 @@ Dutch by default, English with ``lang="en"``. Every figure in the text comes fro
 
 from __future__ import annotations
 
-from simulator.report.text import eur, money, number, pct, pct_points, pick, ratio
+from simulator.i18n import TEXT, pick, t
+from simulator.report.text import eur, money, number, pct, pct_points, ratio
 from simulator.results.analysis import WATERFALL_LABELS, Findings
-
-_T = {
-    "title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
-    "who_mun": ("het aandeel van {name} in {region}", "the share of {name} in {region}"),
-    "target": ("Voor {year} is voor {scope} een taakstelling opgenomen van {amount}, {basis}.",
-               "For {year} the savings target for {scope} is {amount}, {basis}."),
-    "basis_baseline": ("als netto besparing ten opzichte van de uitgaven zonder maatregelen",
-                       "as net savings against spending without the measures"),
-    "basis_base_year": ("als lagere uitgaven dan in {base_year}", "as lower spending than in {base_year}"),
-    "measured": ("Gemeten zoals de taakstelling is geformuleerd, ligt de uitkomst in {year} tussen {p5} en "
-                 "{p95} (P50 {p50}).",
-                 "Measured as the target is defined, the result in {year} lies between {p5} and {p95} "
-                 "(P50 {p50})."),
-    "diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
-    "diff_scope": ("het feit dat de taakstelling alleen {scope} omvat", "the fact that the target covers only {scope}"),
-    "diff": (" Het verschil met de netto besparing komt door {why}.",
-             " The difference from the net savings is due to {why}."),
-    "budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
-               "For {year} the budget for {scope} is {amount}."),
-    "range": ("Op basis van {paths} doorgerekende scenario's (Monte Carlo-simulatie, seed {seed}) ligt de "
-              "netto besparing van het maatregelenpakket in {year} met 90% zekerheid tussen {p5} en {p95}, "
-              "met als middelste uitkomst (P50) {p50}. Het plan telt de maatregelen op tot {plan}.",
-              "Based on {paths} simulated scenarios (Monte Carlo, seed {seed}), the net savings of the package "
-              "in {year} lie between {p5} and {p95} with 90% certainty, with a median (P50) of {p50}. The plan "
-              "adds the measures up to {plan}."),
-    "p_target": ("De kans dat de taakstelling in {year} wordt gehaald is {p} ({se}).",
-                 "The probability of meeting the target in {year} is {p} ({se})."),
-    "p_all": ("De kans dat dit in alle jaren {years} lukt is {p}.",
-              "The probability of meeting it in every year {years} is {p}."),
-    "hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
-                "{p}{need}.",
-                "The hardest year is {year}: the probability of meeting the target of {amount} then is {p}{need}."),
-    "hardest_need": (", en om het tekort in dat jaar met 90% zekerheid op te vangen is {need} "
-                     "weerstandscapaciteit nodig",
-                     ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
-    "need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
-                 "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
-    "p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
-                 "The probability that spending stays within budget in {year} is {p} ({se})."),
-    "shortfall": ("Het verwachte tekort bedraagt {es}. Om het tekort met 90% zekerheid op te vangen is een "
-                  "weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
-                  "The expected shortfall is {es}. Covering the shortfall with 90% certainty needs a reserve of "
-                  "{need} (required risk capacity)."),
-    "no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
-                     "met 90% zekerheid geen weerstandscapaciteit nodig (verwacht tekort {es}).",
-                     "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
-                     "needed for this risk (expected shortfall {es})."),
-    "ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
-              "klasse {cls} ({word}).",
-              "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
-    "register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
-                 "For the risk register: probability {p} × maximum consequence {max} = {line}."),
-    "drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
-                "Nader onderzoek naar deze aannames verkleint de onzekerheid het meest.",
-                "The result depends most on three assumptions: (1) {a}; (2) {b}; and (3) {c}. "
-                "Researching these first reduces the uncertainty most."),
-    "at_risk": ("De maatregelen met het grootste risico zijn {items}.",
-                "The measures most at risk are {items}."),
-    "at_risk_item": ("{name}: naar verwachting {short} minder dan gepland, kans op doorgang {p}",
-                     "{name}: expected {short} below plan, probability of going ahead {p}"),
-    "interaction": ("De maatregelen grijpen deels in op dezelfde kostenposten (communicerende vaten): samen "
-                    "besparen zij naar verwachting {loss} minder dan de som van de afzonderlijke maatregelen.",
-                    "The measures partly act on the same cost posts: together they are expected to save {loss} "
-                    "less than the sum of the measures on their own."),
-    "and": (" en ", " and "),
-    "scope_all": ("het sociaal domein (alle kostenposten in het scenario)", "the social domain (all cost posts)"),
-    "scope_wmo": ("de Wmo", "the Wmo"),
-    "scope_jeugdwet": ("de Jeugdwet", "youth care (Jeugdwet)"),
-    "scope_other": ("de overige posten", "the other posts"),
-}
 
 
 def scope_words(label: str, lang: str = "nl", scenario=None) -> str:
     """A scope label ("wmo", "all@ermelo", "begeleiding+dagbesteding") for prose: a set of
     posts by their names when the scenario is given ("de posten Begeleiding en Dagbesteding")."""
     base = label.split("@", 1)[0]
-    key = f"scope_{base}"
-    if key in _T:
-        return _t(key, lang)
+    key = f"para.scope_{base}"
+    if key in TEXT:
+        return t(key, lang)
     names = {p.id: p.name for p in scenario.posts} if scenario is not None else {}
     posts = [names.get(pid, pid) for pid in base.split("+")]
     one = len(posts) == 1
-    word = ("de post " if one else "de posten ") if lang == "nl" else ("the post " if one else "the posts ")
-    return word + _join(posts, lang)
+    return t("para.post" if one else "para.posts", lang) + _join(posts, lang)
 
 
 def _t(key: str, lang: str) -> str:
-    return pick(_T[key], lang)
+    return t(f"para.{key}", lang)
 
 
 def _join(items: list[str], lang: str, sep: str = ", ") -> str:
@@ -105,8 +35,8 @@ def _join(items: list[str], lang: str, sep: str = ", ") -> str:
 def _se(p: float, se: float, lang: str) -> str:
     """The Monte Carlo error in words; at 0 or 1 the printed bound already says it."""
     if p in (0.0, 1.0):
-        return "Monte Carlo-bovengrens" if lang == "nl" else "Monte Carlo bound"
-    return ("Monte Carlo-fout " if lang == "nl" else "Monte Carlo error ") + pct_points(se, lang)
+        return _t("mc_bound", lang)
+    return _t("mc_error", lang) + pct_points(se, lang)
 
 
 def _other_years(goal: dict, year: int, years: list[int], n: int, lang: str) -> list[str]:
@@ -127,41 +57,56 @@ def _other_years(goal: dict, year: int, years: list[int], n: int, lang: str) -> 
 
 
 def risk_paragraph(f: Findings, lang: str = "nl") -> str:
-    """The paragraph as plain text: a title line, then sentences grouped in short blocks."""
-    st, s, n = f.study, f.study.scenario, f.study.paths
-    y = st.year
+    """The paragraph as plain text: a title line, then sentences grouped in short blocks
+    (the range, the chances, the reserve, the causes)."""
+    st, s = f.study, f.study.scenario
     if st.municipality:
         region = _t("who_mun", lang).format(name=s.municipality(st.municipality).name, region=s.region)
     else:
         region = s.region
     lines = [f"{_t('title', lang)}: {region}", ""]
+    head = f.risk["headline"]
+    goal = next((g for g in f.risk["goals"] if head and g["id"] == head["goal"]), None)
+    for block in (_range(f, head, goal, lang), _chances(f, head, goal, lang), _reserve(f, head, lang),
+                  _causes(f, lang)):
+        if block:
+            lines += [" ".join(block), ""]
+    return "\n".join(lines).rstrip() + "\n"
 
+
+def _range(f: Findings, head: dict | None, goal: dict | None, lang: str) -> list[str]:
+    """The target, and the range of net savings against the plan (and of the target's own measure)."""
+    st, s, n = f.study, f.study.scenario, f.study.paths
+    y = st.year
     sav = f.summary["savings"][str(y)]
     plan = f.waterfall[0]["value"]
     first = []
-    head = f.risk["headline"]
-    goal = next((g for g in f.risk["goals"] if head and g["id"] == head["goal"]), None)
-    if head and head["kind"] == "target":
-        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal["against"] == "base_year"
+    target = goal if head is not None and head["kind"] == "target" else None
+    if head is not None and target is not None:
+        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if target["against"] == "base_year"
                  else _t("basis_baseline", lang))
-        first.append(_t("target", lang).format(year=y, scope=scope_words(goal["scope"], lang, s),
+        first.append(_t("target", lang).format(year=y, scope=scope_words(target["scope"], lang, s),
                                                amount=money(head["amount"], lang), basis=basis))
     first.append(_t("range", lang).format(
         paths=number(n, 0, lang), seed=st.seed, year=y,
         p5=money(sav["p5"], lang), p95=money(sav["p95"], lang), p50=money(sav["p50"], lang),
         plan=money(plan, lang)))
     why = []
-    if head and head["kind"] == "target" and goal["against"] == "base_year":
+    if target is not None and target["against"] == "base_year":
         why.append(_t("diff_growth", lang))
-    if head and head["kind"] == "target" and goal["scope"].split("@")[0] != "all":
-        why.append(_t("diff_scope", lang).format(scope=scope_words(goal["scope"], lang, s)))
-    if why:
+    if target is not None and target["scope"].split("@")[0] != "all":
+        why.append(_t("diff_scope", lang).format(scope=scope_words(target["scope"], lang, s)))
+    if why and head is not None:
         first.append(_t("measured", lang).format(year=y, p5=money(head["p5"], lang),
                                                  p95=money(head["p95"], lang), p50=money(head["p50"], lang))
                      + _t("diff", lang).format(why=_join(why, lang)))
-    lines.append(" ".join(first))
-    lines.append("")
+    return first
 
+
+def _chances(f: Findings, head: dict | None, goal: dict | None, lang: str) -> list[str]:
+    """The chance of meeting the target (this year, every year, the hardest year) and the budget."""
+    y, n = f.study.year, f.study.paths
+    assert y is not None  # Study fills in the last horizon year
     second = []
     if head and head["kind"] == "target":
         second.append(_t("p_target", lang).format(year=y, p=pct(head["p_met"], lang, n),
@@ -175,28 +120,34 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     if pb is not None:
         second.append(_t("p_budget", lang).format(year=y, p=pct(pb, lang, n),
                                                   se=_se(pb, f.summary["p_within_budget_se"][str(y)], lang)))
-    if second:
-        lines.append(" ".join(second))
-        lines.append("")
+    return second
 
-    if head:
-        third = []
-        if head["needed_capacity"] > 0:
-            third.append(_t("shortfall", lang).format(es=money(head["expected_shortfall"], lang),
-                                                      need=money(head["needed_capacity"], lang)))
-        else:
-            third.append(_t("no_shortfall", lang).format(es=money(head["expected_shortfall"], lang)))
-        if f.capacity is not None:
-            third.append(_t("ratio", lang).format(
-                cap=money(f.capacity, lang), r=ratio(head["ratio"], lang), cls=head["ratio_class"],
-                word=head["ratio_nl"] if lang == "nl" else head["ratio_en"]))
-        if head["realisatierisico"] > 0:
-            third.append(_t("register", lang).format(p=pct(1 - head["p_met"], lang, n),
-                                                     max=money(head["max_consequence"], lang),
-                                                     line=money(head["realisatierisico"], lang)))
-        lines.append(" ".join(third))
-        lines.append("")
 
+def _reserve(f: Findings, head: dict | None, lang: str) -> list[str]:
+    """Shortfall, the reserve needed, the weerstandsratio and the risk register's line."""
+    n = f.study.paths
+    third: list[str] = []
+    if not head:
+        return third
+    if head["needed_capacity"] > 0:
+        third.append(_t("shortfall", lang).format(es=money(head["expected_shortfall"], lang),
+                                                  need=money(head["needed_capacity"], lang)))
+    else:
+        third.append(_t("no_shortfall", lang).format(es=money(head["expected_shortfall"], lang)))
+    if f.capacity is not None:
+        third.append(_t("ratio", lang).format(
+            cap=money(f.capacity, lang), r=ratio(head["ratio"], lang), cls=head["ratio_class"],
+            word=head["ratio_nl"] if lang == "nl" else head["ratio_en"]))
+    if head["realisatierisico"] > 0:
+        third.append(_t("register", lang).format(p=pct(1 - head["p_met"], lang, n),
+                                                 max=money(head["max_consequence"], lang),
+                                                 line=money(head["realisatierisico"], lang)))
+    return third
+
+
+def _causes(f: Findings, lang: str) -> list[str]:
+    """The assumptions that matter most, the measures most at risk, and the interaction loss."""
+    plan = f.waterfall[0]["value"]
     fourth = []
     drivers = [r for r in f.sensitivity if r["swing"] != 0 or r["spearman"] != 0][:3]
     label = "label" if lang == "nl" else "label_en"
@@ -213,9 +164,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     loss = f.contributions["interaction_loss"]["mean"]
     if abs(loss) >= 500:
         fourth.append(_t("interaction", lang).format(loss=money(loss, lang)))
-    if fourth:
-        lines.append(" ".join(fourth))
-    return "\n".join(lines).rstrip() + "\n"
+    return fourth
 
 
 def waterfall_label(step: str, lang: str = "nl") -> str:

@@ -29,7 +29,7 @@ from functools import cached_property
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
-from simulator.i18n import pick
+from simulator.i18n import TEXT, pair, t
 from simulator.results.summary import all_years, goal_year, goals, probability_se
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
@@ -41,12 +41,12 @@ AUX_PATHS = 10_000
 CERTAINTY = 0.90
 #: (class, lower bound inclusive, Dutch, English), best first; A needs more than 2.0
 RATIO_CLASSES = (
-    ("A", None, "uitstekend", "excellent"),
-    ("B", 1.4, "ruim voldoende", "more than sufficient"),
-    ("C", 1.0, "voldoende", "sufficient"),
-    ("D", 0.8, "matig", "moderate"),
-    ("E", 0.6, "onvoldoende", "insufficient"),
-    ("F", -np.inf, "ruim onvoldoende", "far from sufficient"),
+    ("A", None, *pair("ratio.A")),
+    ("B", 1.4, *pair("ratio.B")),
+    ("C", 1.0, *pair("ratio.C")),
+    ("D", 0.8, *pair("ratio.D")),
+    ("E", 0.6, *pair("ratio.E")),
+    ("F", -np.inf, *pair("ratio.F")),
 )
 #: roles whose inputs are switched to their plan value step by step in the waterfall
 GO, DELAY, COST, GROWTH = "go_ahead", "delay", ("cost", "cost_factor"), "growth"
@@ -134,28 +134,16 @@ def measure_of(scenario: Scenario, key: str) -> str | None:
 def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> str:
     """A reader's name for an input: the parameter's label, or what it does to a measure."""
     mid = measure_of(scenario, inp.key)
-    nl = lang == "nl"
     if mid is not None:
-        what = inp.key.split(".", 1)[1]
+        what = inp.key.split(".", 1)[1].split(".")[0]
         name = scenario.measure(mid).name
-        words = {
-            "go_ahead": ("doorgang van", "go-ahead of"),
-            "delay": ("vertraging van", "delay of"),
-            "costs": ("kosten van", "costs of"),
-            "cost_factor": ("kostenoverschrijding van", "cost overrun of"),
-            "committed_costs": ("reeds gemaakte kosten van", "committed costs of"),
-            "effect_factor": ("effect van", "effect of"),
-            "substitution": ("weglek (substitutie) van", "substitution of"),
-            "turnover": ("doorstroom bij", "turnover under"),
-        }.get(what.split(".")[0], ("effect van", "effect of"))
-        return f"{pick(words, lang)} {name}"
+        words = f"input.{what}" if f"input.{what}" in TEXT else "input.effect_factor"
+        return f"{t(words, lang)} {name}"
     if inp.role == "growth":
         post_id, kind = inp.key.rsplit(".", 1)
         post = next((p for p in scenario.posts if p.id == post_id), None)
         name = post.name if post else post_id
-        if kind == "price_growth":
-            return f"prijsgroei {name}" if nl else f"price growth of {name}"
-        return f"volumegroei {name}" if nl else f"volume growth of {name}"
+        return t("growth.price" if kind == "price_growth" else "growth.volume", lang).format(name=name)
     return inp.label or inp.key
 
 
@@ -467,18 +455,10 @@ def waterfall(study: Study) -> list[dict]:
     return [{"step": k, "value": float(v), "kind": kind} for k, v, kind in steps]
 
 
-WATERFALL_LABELS = {
-    "plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
-    "model_vs_document": ("model t.o.v. document", "model vs document"),
-    "interaction_loss": ("communicerende vaten", "interaction loss"),
-    "effect_ranges": ("bandbreedte effecten", "effect ranges"),
-    "no_go": ("maatregelen gaan niet door", "measures not going ahead"),
-    "delay": ("vertraging", "delay"),
-    "cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "autonomous_growth": ("autonome groei", "autonomous growth"),
-    "mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
-    "p50": ("resultaat (P50)", "result (P50)"),
-}
+#: the waterfall's steps in order, each with its (Dutch, English) label
+WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
+    "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
+    "autonomous_growth", "mean_to_median", "p50")}
 
 
 # --- everything at once -------------------------------------------------------------------
