@@ -59,7 +59,7 @@ def cell(value, kind: str, lang: str = "nl", n: int | None = None) -> str:
     if kind == "prob":  # a probability the scenario states, not an estimate: print it as given
         return f"{number(100 * value, 0 if float(100 * value).is_integer() else 1, lang)}%"
     if kind == "se":
-        return "±" + number(100 * value, 1, lang) + ("\u202fpp" if lang == "nl" else "\u202fpp")
+        return "±" + number(100 * value, 1, lang) + "\u202fpp"  # "pp" in both languages
     if kind == "num":
         return number(value, 2, lang)
     if kind == "ratio":

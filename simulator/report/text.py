@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.i18n import LANGS, pick, t  # noqa: F401  (re-exported: report modules take them from here)
+from simulator.i18n import t
 
 
 def rule_of_three(n: int) -> float:
