@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from simulator.report.text import plain_eur as eur
-from simulator.report.text import plain_pct as pct
-
 __all__ = ["eur", "format_detail", "format_risk", "format_run", "jsonable", "pct"]
+
+
+# the formats live in report/text.py (one place for every number format); imported on first
+# use so that `taaksim --help` does not load the text catalogue
+def eur(x: float | None) -> str:
+    from simulator.report.text import plain_eur
+
+    return plain_eur(x)
+
+
+def pct(p: float | None, se: float | None, n: int | None = None) -> str:
+    from simulator.report.text import plain_pct
+
+    return plain_pct(p, se, n)
 
 
 def jsonable(x):
