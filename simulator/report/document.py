@@ -6,7 +6,7 @@ method notes and the pictures. :mod:`simulator.report.sections` lays them out on
 from __future__ import annotations
 
 from simulator.i18n import t
-from simulator.report.tables import cell
+from simulator.report.text import cell
 from simulator.results.analysis import Findings
 
 #: the method notes, in order (catalogue keys method.1 ...)

@@ -26,7 +26,8 @@ from simulator.report.sections import (
     TableBlock,
     render_blocks,
 )
-from simulator.report.tables import Table, cell
+from simulator.report.tables import Table
+from simulator.report.text import cell
 from simulator.results.analysis import Findings
 
 _CSS = """

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from simulator._version import __version__
 from simulator.i18n import t
 from simulator.report.document import check_lines, images, method_lines
 from simulator.report.tables import Table, all_tables, ratio_scale_table
+from simulator.report.text import cell
 from simulator.results.analysis import Findings
 
 #: the contributions table is wide: the HTML report shows it as two tables that fit a page
@@ -125,9 +127,6 @@ class Content:
 
     def meta(self, file: str) -> str:
         """The line under the title: paths, seed, year, version and the scenario file (``file``)."""
-        from simulator._version import __version__
-        from simulator.report.tables import cell
-
         st, s = self.findings.study, self.findings.study.scenario
         return t("report.meta", self.lang).format(
             paths=cell(st.paths, "int", self.lang), seed=st.seed, year=st.year,

@@ -8,12 +8,11 @@ xlsx export writes the numbers with a number format so a spreadsheet can compute
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
 from simulator.i18n import TEXT, t
 from simulator.report.paragraph import scope_words, waterfall_label
-from simulator.report.text import eur, number, pct
+from simulator.report.text import cell
 from simulator.results.analysis import Findings, describe_input, ratio_class
 
 
@@ -46,27 +45,6 @@ class Table:
     def note(self, lang: str) -> str:
         key = f"table.{self.sheet}.note"
         return t(key, lang) if key in TEXT else ""
-
-
-def cell(value, kind: str, lang: str = "nl", n: int | None = None) -> str:
-    """One value as a reader sees it."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if kind == "eur":
-        return eur(value, lang)
-    if kind == "pct":
-        return pct(value, lang, n)
-    if kind == "prob":  # a probability the scenario states, not an estimate: print it as given
-        return f"{number(100 * value, 0 if float(100 * value).is_integer() else 1, lang)}%"
-    if kind == "se":
-        return "±" + number(100 * value, 1, lang) + "\u202fpp"  # "pp" in both languages
-    if kind == "num":
-        return number(value, 2, lang)
-    if kind == "ratio":
-        return number(value, 2, lang) if math.isfinite(value) else "∞"
-    if kind == "int":
-        return number(value, 0, lang)
-    return str(value)
 
 
 def describe_distribution(d) -> str:

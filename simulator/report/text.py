@@ -93,6 +93,33 @@ def ratio(r: float, lang: str = "nl") -> str:
     return t("unit.unbounded", lang) if math.isinf(r) else number(r, 2, lang)
 
 
+def cell(value, kind: str, lang: str = "nl", n: int | None = None) -> str:
+    """One value of a table as a reader sees it, by the column's kind: "eur", "pct" (an estimated
+    probability), "prob" (a probability the scenario states), "se" (a standard error), "num",
+    "ratio", "int" or "text"; "-" for a missing value.
+
+    >>> cell(0.25, "prob"), cell(0.0042, "se", "en"), cell(float("inf"), "ratio"), cell(None, "eur")
+    ('25%', '±0.4\u202fpp', '∞', '-')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if kind == "eur":
+        return eur(value, lang)
+    if kind == "pct":
+        return pct(value, lang, n)
+    if kind == "prob":  # a probability the scenario states, not an estimate: print it as given
+        return f"{number(100 * value, 0 if float(100 * value).is_integer() else 1, lang)}%"
+    if kind == "se":
+        return "±" + number(100 * value, 1, lang) + "\u202fpp"  # "pp" in both languages
+    if kind == "num":
+        return number(value, 2, lang)
+    if kind == "ratio":
+        return number(value, 2, lang) if math.isfinite(value) else "∞"
+    if kind == "int":
+        return number(value, 0, lang)
+    return str(value)
+
+
 # --- terminal text (cli/format.py): English, plain numbers, Monte Carlo errors shown ------------
 # Kept apart from :func:`number` on purpose: Python's own grouping prints a negative amount that
 # rounds to zero as "-0", where :func:`number` prints "0"; the terminal tables keep their format.
