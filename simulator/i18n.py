@@ -133,10 +133,11 @@ TEXT: dict[str, tuple[str, str]] = {
              "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
     "report.risk_split": ("Tekort en benodigde weerstandscapaciteit", "Shortfall and reserve"),
     "report.in_package": ("In het pakket", "In the package"),
-    "report.check_count": ("{ok} cijfers van het document gereproduceerd, {doc} inconsistenties in het document, "
-                           "{fail} afwijkingen.",
-                           "{ok} document figures reproduced, {doc} inconsistencies within the document, {fail} "
-                           "differences."),
+    "report.check_count": ("{ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, "
+                           "{by_construction} gelijk doordat het scenario ze overneemt, {doc} inconsistenties in het "
+                           "document, {fail} afwijkingen.",
+                           "{ok} document figures reproduced from its own drivers, {by_construction} equal by "
+                           "construction, {doc} inconsistencies within the document, {fail} differences."),
     "method.1": ("Elke onzekere aanname (effect, doorgang, vertraging, kosten, autonome groei) is een kansverdeling. "
                  "Het model rekent duizenden mogelijke jaarpaden door; de uitkomsten zijn bandbreedtes, geen "
                  "puntschattingen.",

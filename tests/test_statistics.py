@@ -42,7 +42,7 @@ def test_independent_go_aheads_give_a_binomial_chance_of_meeting_the_target():
     s = scenario(posts, measures, years=(2025,),
                  targets=[{"scope": "all", "amounts": {"2025": 300_000}}])
     p_expected = stats.binom.sf(2, 5, 0.6)  # P(X >= 3) = 0.68256
-    p = summarise_years(run(s, N, seed=5))["p_target_met"]["2025"]
+    p = summarise_years(run(s, N, seed=5)).p_target_met[2025]
     assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
 
 
@@ -62,7 +62,7 @@ def test_budget_probability_of_a_normal_growth():
     s = scenario([{"id": "p", "base": 1_000_000, "growth": {"normal": [0.03, 0.02]}}], [], years=(2025,),
                  budgets=[{"scope": "all", "amounts": {"2025": 1_040_000}}])
     p_expected = stats.norm.cdf(0.5)
-    p = summarise_years(run(s, N, seed=8))["p_within_budget"]["2025"]
+    p = summarise_years(run(s, N, seed=8)).p_within_budget[2025]
     assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
 
 
@@ -95,8 +95,8 @@ def test_a_single_bernoulli_go_ahead():
     se = math.sqrt(p0 * (1 - p0) / N)
     assert abs(x.mean() - p0 * a) < 4 * a * se
     summary = summarise_years(ds)
-    assert abs(summary["p_target_met"]["2025"] - p0) < 4 * se
-    assert summary["savings"]["2025"]["p5"] == 0.0 and summary["savings"]["2025"]["p95"] == a
+    assert abs(summary.p_target_met[2025] - p0) < 4 * se
+    assert summary.savings[2025].p5 == 0.0 and summary.savings[2025].p95 == a
 
 
 def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
@@ -107,11 +107,11 @@ def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
                  [{"id": "x", "post": "p", "effect": {"amount": {"pert": [a, m, b]}}}], years=(2025,))
     ds = run(s, N, seed=21)
     beta = stats.beta(1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a), loc=a, scale=b - a)
-    got = summarise_years(ds)["savings"]["2025"]
+    got = summarise_years(ds).savings[2025]
     for key, p in (("p5", 0.05), ("p50", 0.5), ("p95", 0.95)):
         q = beta.ppf(p)
         se = math.sqrt(p * (1 - p) / N) / beta.pdf(q)
-        assert abs(got[key] - q) < 4 * se, (key, got[key], q)
+        assert abs(getattr(got, key) - q) < 4 * se, (key, getattr(got, key), q)
     x = ds["net_savings"].values[:, 0]
     var = beta.var()  # = (mean - a)(b - mean) / 7 for lambda 4
     assert abs(var - (beta.mean() - a) * (b - beta.mean()) / 7) < 1e-6 * var

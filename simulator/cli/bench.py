@@ -34,12 +34,14 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     bundled scenario (Gooi en Vechtstreek). The run is what `taaksim run` does without
     --out: simulate on threads and reduce to the summary.
     """
+    from simulator.results.summary import Summary
     from simulator.run.bench import measure
 
     scenario = scenario or default_bench_scenario()
     if scenario is None:
         fail("give a SCENARIO: the bundled scenarios are not next to this installation")
-    r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat)
+    r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat,
+                summarise=Summary.from_merged)
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb")

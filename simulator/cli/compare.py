@@ -46,21 +46,22 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         from simulator.report import plots
         from simulator.report.writers import atomic_write
 
-        data = plots.png(plots.variants_chart(rows, rows[0]["year"], lang))
+        data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
     if as_json:
-        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed, "variants": rows})))
+        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed,
+                                        "variants": [r.to_json() for r in rows]})))
         return
-    y = rows[0]["year"]
+    y = rows[0].year
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
                f"net savings {y} [EUR]")
     click.echo("")
     click.echo(f"{'variant':<22}{'P5':>14}{'P50':>14}{'P95':>14}{'P(target met)':>17}{'change of mean':>24}")
     for r in rows:
-        delta = "" if r["name"] == "basis" else f"{eur(r['delta_mean'])} ±{eur(r['delta_mean_se'])}"
-        click.echo(f"{r['name']:<22}{eur(r['p5']):>14}{eur(r['p50']):>14}{eur(r['p95']):>14}"
-                   f"{pct(r['p_target_met'], r['p_target_met_se'], paths):>17}{delta:>24}")
+        delta = "" if r.name == "basis" else f"{eur(r.delta_mean)} ±{eur(r.delta_mean_se)}"
+        click.echo(f"{r.name:<22}{eur(r.p5):>14}{eur(r.p50):>14}{eur(r.p95):>14}"
+                   f"{pct(r.p_target_met, r.p_target_met_se, paths):>17}{delta:>24}")
     for r in rows[1:]:
-        click.echo(f"  {r['name']}: {r['spec']}")
+        click.echo(f"  {r.name}: {r.spec}")
     if plot:
         click.echo(f"saved {plot}")

@@ -68,9 +68,13 @@ def lang_option(f):
 
 
 def check_choices(s, municipality, year):
-    if municipality is not None and municipality not in {m.id for m in s.municipalities}:
-        known = ", ".join(m.id for m in s.municipalities) or "none in this scenario"
-        fail(f"unknown municipality {municipality!r}; known: {known}")
+    from simulator.core.goals import check_municipality
+    from simulator.errors import UnknownMunicipalityError
+
+    try:
+        check_municipality(municipality, (m.id for m in s.municipalities))
+    except UnknownMunicipalityError as exc:
+        fail(str(exc), exc.exit_code)
     if year is not None and year not in s.years:
         fail(f"--year {year} is not a year of the scenario ({s.years[0]}-{s.years[-1]})")
 

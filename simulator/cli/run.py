@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,10 +20,15 @@ from simulator.cli.options import (
     study_options,
 )
 
+if TYPE_CHECKING:
+    from simulator.results.risk import Risk
+    from simulator.results.summary import Summary
+
 
 def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
-            show_progress) -> dict:
-    """Run blocks and reduce them as they finish (simulator.run.streaming): the summary dict."""
+            show_progress) -> Summary:
+    """Run blocks and reduce them as they finish (simulator.run.streaming): the summary."""
+    from simulator.results.summary import Summary
     from simulator.run.streaming import run_stream
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
@@ -37,7 +43,7 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
             merged = run_stream(s, paths, **kwargs)
     else:
         merged = run_stream(s, paths, **kwargs)
-    return merged.summary()
+    return Summary.from_merged(merged)
 
 
 @click.command()
@@ -81,11 +87,9 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         summary = stream_summary(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                  scheduler=scheduler, precision=precision, max_paths=max_paths,
                                  show_progress=not as_json and sys.stderr.isatty())
-        paths = summary["paths"]
+        paths = summary.paths
         if out:
-            from simulator.results.summary import frame_of
-
-            rows = frame_of(summary)
+            rows = summary.to_frame()
     if out:
         from simulator.report.writers import write_result
 
@@ -100,8 +104,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress):
     """Keep every path (the xarray Dataset): needed for a file of every path or of the findings, and for
     shortfall quantiles; ``analysis``: run the whole analysis (a writer needs the findings)."""
-    from simulator.results.analysis import risk_of
-    from simulator.results.summary import summarise_years, summary_frame
+    from simulator.results.risk import risk_of
+    from simulator.results.summary import Summary
     from simulator.run.dataset import run as run_scenario
 
     findings = None
@@ -117,49 +121,51 @@ def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, 
                 ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update, threads=threads)
         else:
             ds = run_scenario(s, paths, seed=seed, detail=detail, threads=threads)
-    summary = summarise_years(ds, municipality=municipality)
+    summary = Summary.from_dataset(ds, municipality=municipality)
     risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
-    return summary, risk, summary_frame(ds, municipality=municipality), ds, findings
+    return summary, risk, summary.to_frame(), ds, findings
 
 
-def _payload(s, summary: dict, risk, *, paths, seed, municipality, precision) -> dict:
-    """The --json object (its keys are part of the command line's contract)."""
+def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision) -> dict:
+    """The --json object (its keys are part of the command line's contract), from the summary's
+    own JSON (:meth:`~simulator.results.summary.Summary.to_json`)."""
+    j = summary.to_json()
     payload = {
         "scenario": s.name,
         "paths": paths,
         "seed": seed,
-        "years": summary["years"],
+        "years": j["years"],
         "savings": {y: {k: v[k] for k in ("mean", "p5", "p10", "p50", "p90", "p95")}
-                    for y, v in summary["savings"].items()},
-        "target": summary["target"],
-        "p_target_met": summary["p_target_met"],
-        "p_target_met_se": summary["p_target_met_se"],
-        "p_within_budget": summary["p_within_budget"],
-        "p_within_budget_se": summary["p_within_budget_se"],
-        "mc_error": {"savings_mean": {y: v["mean_se"] for y, v in summary["savings"].items()},
-                     "p_target_met": summary["p_target_met_se"],
-                     "p_within_budget": summary["p_within_budget_se"]},
+                    for y, v in j["savings"].items()},
+        "target": j["target"],
+        "p_target_met": j["p_target_met"],
+        "p_target_met_se": j["p_target_met_se"],
+        "p_within_budget": j["p_within_budget"],
+        "p_within_budget_se": j["p_within_budget_se"],
+        "mc_error": {"savings_mean": {y: v["mean_se"] for y, v in j["savings"].items()},
+                     "p_target_met": j["p_target_met_se"],
+                     "p_within_budget": j["p_within_budget_se"]},
     }
     if risk is not None:
-        payload["risk"] = jsonable(risk["headline"])
+        payload["risk"] = jsonable(None if risk.headline is None else risk.headline.to_json())
     if municipality:
         payload["municipality"] = municipality
     if precision is not None:
         payload["precision"] = precision
-    if "detail" in summary:
-        payload["detail"] = summary["detail"]
+    if "detail" in j:
+        payload["detail"] = j["detail"]
     return payload
 
 
-def _print_text(s, summary: dict, risk, *, paths, seed, municipality, precision, out) -> None:
+def _print_text(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision, out) -> None:
     click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
     if precision is not None:
         click.echo(f"--precision {precision:g}: {paths:,} paths until every probability's standard error "
                    f"was below it")
-    if "detail" in summary:
+    if summary.detail is not None:
         click.echo(format_detail(s, summary))
     if risk is not None:
-        click.echo(format_risk(risk["headline"], paths))
+        click.echo(format_risk(risk.headline, paths))
     else:
         click.echo("\nshortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
                    "taaksim report)")

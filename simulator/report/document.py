@@ -16,23 +16,24 @@ METHOD = tuple(f"method.{i}" for i in range(1, 7))
 def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
     """The handful of numbers a reader looks for first."""
     n, y = f.study.paths, f.study.year
+    assert y is not None, "a Study sets its year"
     nl = lang == "nl"
-    sav = f.summary["savings"][str(y)]
-    out = [(t("kpi.p50", lang).format(year=y), cell(sav["p50"], "eur", lang)),
-           (t("kpi.range", lang), f"{cell(sav['p5'], 'eur', lang)} - {cell(sav['p95'], 'eur', lang)}")]
-    head = f.risk["headline"]
+    sav = f.summary.savings[y]
+    out = [(t("kpi.p50", lang).format(year=y), cell(sav.p50, "eur", lang)),
+           (t("kpi.range", lang), f"{cell(sav.p5, 'eur', lang)} - {cell(sav.p95, 'eur', lang)}")]
+    head = f.risk.headline
     if head:
-        if head["kind"] == "target":
+        if head.kind == "target":
             out.append((t("kpi.p_target", lang),
-                        cell(head["p_met"], "pct", lang, n)
-                        + ("" if head["p_met"] in (0.0, 1.0) else f" ({cell(head['p_met_se'], 'se', lang)})")))
-        out.append((t("kpi.needed", lang), cell(head["needed_capacity"], "eur", lang)))
-        out.append((t("kpi.shortfall", lang), cell(head["expected_shortfall"], "eur", lang)))
-        if "ratio" in head:
-            word = head["ratio_nl"] if nl else head["ratio_en"]
+                        cell(head.p_met, "pct", lang, n)
+                        + ("" if head.p_met in (0.0, 1.0) else f" ({cell(head.p_met_se, 'se', lang)})")))
+        out.append((t("kpi.needed", lang), cell(head.needed_capacity, "eur", lang)))
+        out.append((t("kpi.shortfall", lang), cell(head.expected_shortfall, "eur", lang)))
+        if head.capacity is not None:
+            word = head.ratio_nl if nl else head.ratio_en
             out.append((t("kpi.ratio", lang),
-                        f"{cell(head['ratio'], 'ratio', lang)} ({head['ratio_class']}, {word})"))
-    pb = f.summary["p_within_budget"].get(str(y))
+                        f"{cell(head.ratio, 'ratio', lang)} ({head.ratio_class}, {word})"))
+    pb = f.summary.p_within_budget.get(y)
     if pb is not None:
         out.append((t("kpi.p_budget", lang), cell(pb, "pct", lang, n)))
     return out
@@ -43,10 +44,9 @@ def check_lines(f: Findings, lang: str) -> list[str]:
     from simulator.results.check import check
 
     result = check(f.study.scenario)
-    n_ok = sum(x.ok for x in result.figures)
-    n_doc = sum(x.inconsistency for x in result.figures)
-    n_fail = len(result.figures) - n_ok - n_doc
-    lines = [t("report.check_count", lang).format(ok=n_ok, doc=n_doc, fail=n_fail)]
+    c = result.counts()
+    lines = [t("report.check_count", lang).format(ok=c["reproduced"], by_construction=c["by construction"],
+                                                   doc=c["document inconsistency"], fail=c["failed"])]
     for x in result.figures:
         if not x.ok:
             lines.append(f"{x.what} {x.year}: {cell(x.published, 'eur', lang)} / "

@@ -69,14 +69,13 @@ def describe_distribution(d) -> str:
 def summary_table(f: Findings) -> Table:
     s = f.summary
     rows = []
-    for y in s["years"]:
-        k = str(y)
-        v = s["savings"][k]
-        rows.append({"year": y, "plan": f.plan.get(y), "mean": v["mean"], "p5": v["p5"], "p10": v["p10"],
-                     "p50": v["p50"], "p90": v["p90"], "p95": v["p95"], "target": s["target"][k],
-                     "p_target_met": s["p_target_met"][k], "p_target_met_se": s["p_target_met_se"][k],
-                     "p_within_budget": s["p_within_budget"][k],
-                     "p_within_budget_se": s["p_within_budget_se"][k]})
+    for y in s.years:
+        v = s.savings[y]
+        rows.append({"year": y, "plan": f.plan.get(y), "mean": v.mean, "p5": v.p5, "p10": v.p10,
+                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y],
+                     "p_target_met": s.p_target_met[y], "p_target_met_se": s.p_target_met_se[y],
+                     "p_within_budget": s.p_within_budget[y],
+                     "p_within_budget_se": s.p_within_budget_se[y]})
     cols = (Column("year", "text"), Column("plan"), Column("mean"), Column("p5"), Column("p10"), Column("p50"),
             Column("p90"), Column("p95"), Column("target"), Column("p_target_met", "pct"),
             Column("p_target_met_se", "se", "col.se"), Column("p_within_budget", "pct"),
@@ -86,15 +85,15 @@ def summary_table(f: Findings) -> Table:
 
 def goals_table(f: Findings) -> Table:
     rows = []
-    for g in f.risk["goals"]:
-        for y, d in g["years"].items():
-            lo, hi = d["needed_capacity_interval"]
-            rows.append({"goal": g["id"], "kind": g["kind"], "scope": g["scope"], "basis": g["against"],
-                         "year": y, "amount": d["amount"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
-                         "p_met": d["p_met"], "p_met_se": d["p_met_se"],
-                         "expected_shortfall": d["expected_shortfall"], "needed_capacity": d["needed_capacity"],
-                         "needed_low": lo, "needed_high": hi, "realisatierisico": d["realisatierisico"],
-                         "p_all_years": g["p_all_years"]})
+    for g in f.risk.goals:
+        for y, d in g.years.items():
+            lo, hi = d.needed_capacity_interval
+            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.against,
+                         "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
+                         "p_met": d.p_met, "p_met_se": d.p_met_se,
+                         "expected_shortfall": d.expected_shortfall, "needed_capacity": d.needed_capacity,
+                         "needed_low": lo, "needed_high": hi, "realisatierisico": d.realisatierisico,
+                         "p_all_years": g.p_all_years})
     cols = (Column("goal", "text"), Column("kind", "text"), Column("scope", "text"), Column("basis", "text"),
             Column("year", "text"), Column("amount"), Column("p5"), Column("p50"), Column("p95"),
             Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("expected_shortfall"),
@@ -106,43 +105,38 @@ def goals_table(f: Findings) -> Table:
 def contributions_table(f: Findings) -> Table:
     c = f.contributions
     rows = []
-    for m in c["measures"]:
-        rows.append({"id": m["id"], "name": m["name"], "published": m["published"], "plan_value": m["plan_value"],
-                     "p_go_ahead": m["p_go_ahead"], "standalone_p5": m["standalone"]["p5"],
-                     "standalone_p50": m["standalone"]["p50"], "standalone_p95": m["standalone"]["p95"],
-                     "standalone_mean": m["standalone"]["mean"], "marginal_mean": m["marginal"]["mean"],
-                     "marginal_p5": m["marginal"]["p5"], "marginal_p95": m["marginal"]["p95"],
-                     "loss_no_go": m["loss_no_go"], "loss_delay": m["loss_delay"],
-                     "loss_cost_overrun": m["loss_cost_overrun"], "shortfall_vs_plan": m["shortfall_vs_plan"]})
-    rows.append({"id": "", "name": "som afzonderlijk / sum alone", "standalone_mean": c["sum_standalone"]["mean"],
-                 "standalone_p5": c["sum_standalone"]["p5"], "standalone_p50": c["sum_standalone"]["p50"],
-                 "standalone_p95": c["sum_standalone"]["p95"]})
-    rows.append({"id": "", "name": "pakket / package", "standalone_mean": c["package"]["mean"],
-                 "standalone_p5": c["package"]["p5"], "standalone_p50": c["package"]["p50"],
-                 "standalone_p95": c["package"]["p95"]})
-    rows.append({"id": "", "name": "communicerende vaten / interaction loss",
-                 "standalone_mean": c["interaction_loss"]["mean"], "standalone_p5": c["interaction_loss"]["p5"],
-                 "standalone_p50": c["interaction_loss"]["p50"], "standalone_p95": c["interaction_loss"]["p95"]})
+    for m in c.measures:
+        rows.append({"id": m.id, "name": m.name, "published": m.published, "plan_value": m.plan_value,
+                     "p_go_ahead": m.p_go_ahead, "standalone_p5": m.standalone.p5,
+                     "standalone_p50": m.standalone.p50, "standalone_p95": m.standalone.p95,
+                     "standalone_mean": m.standalone.mean, "marginal_mean": m.marginal.mean,
+                     "marginal_p5": m.marginal.p5, "marginal_p95": m.marginal.p95,
+                     "loss_no_go": m.loss_no_go, "loss_delay": m.loss_delay,
+                     "loss_cost_overrun": m.loss_cost_overrun, "shortfall_vs_plan": m.shortfall_vs_plan})
+    for name, d in (("som afzonderlijk / sum alone", c.sum_standalone), ("pakket / package", c.package),
+                    ("communicerende vaten / interaction loss", c.interaction_loss)):
+        rows.append({"id": "", "name": name, "standalone_mean": d.mean, "standalone_p5": d.p5,
+                     "standalone_p50": d.p50, "standalone_p95": d.p95})
     cols = (Column("id", "text"), Column("name", "text"), Column("published"), Column("plan_value"),
             Column("p_go_ahead", "prob"), Column("standalone_mean"), Column("standalone_p5"),
             Column("standalone_p50"), Column("standalone_p95"), Column("marginal_mean"), Column("marginal_p5"),
             Column("marginal_p95"), Column("loss_no_go"), Column("loss_delay"), Column("loss_cost_overrun"),
             Column("shortfall_vs_plan"))
-    return Table("contributions", cols, tuple(rows), {"year": c["year"]})
+    return Table("contributions", cols, tuple(rows), {"year": c.year})
 
 
 def waterfall_table(f: Findings, lang: str = "nl") -> Table:
-    rows = tuple({"step": waterfall_label(s["step"], lang), "key": s["step"], "value": s["value"],
-                  "kind": s["kind"]} for s in f.waterfall)
+    rows = tuple({"step": waterfall_label(s.step, lang), "key": s.step, "value": s.value,
+                  "kind": s.kind} for s in f.waterfall)
     cols = (Column("step", "text"), Column("value"))
     return Table("waterfall", cols, rows, {"year": f.study.year})
 
 
 def sensitivity_table(f: Findings) -> Table:
-    rows = tuple({"key": r["key"], "label": r["label"], "label_en": r["label_en"], "role": r["role"],
-                  "spearman": r["spearman"], "p10_value": r["p10_value"], "p90_value": r["p90_value"],
-                  "p50_at_p10": r["p50_at_p10"], "p50_at_p90": r["p50_at_p90"], "swing": r["swing"],
-                  "first_order": r["first_order"]} for r in f.sensitivity)
+    rows = tuple({"key": r.key, "label": r.label, "label_en": r.label_en, "role": r.role,
+                  "spearman": r.spearman, "p10_value": r.p10_value, "p90_value": r.p90_value,
+                  "p50_at_p10": r.p50_at_p10, "p50_at_p90": r.p50_at_p90, "swing": r.swing,
+                  "first_order": r.first_order} for r in f.sensitivity)
     cols = (Column("label", "text"), Column("key", "text"), Column("role", "text"), Column("spearman", "num"),
             Column("p10_value", "num"), Column("p90_value", "num"), Column("p50_at_p10"), Column("p50_at_p90"),
             Column("swing"), Column("first_order", "num"))

@@ -23,56 +23,55 @@ Definitions (also in docs/results.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
-from simulator.i18n import TEXT, pair, t
-from simulator.results.summary import all_years, goal_year, goals, probability_se
+from simulator.core.goals import headline_index
+from simulator.core.options import RunOptions
+from simulator.core.sampling import plan_value
+from simulator.i18n import TEXT, t
+from simulator.results.contributions import (
+    COST,
+    DELAY,
+    GO,
+    GROWTH,
+    Contribution,
+    Contributions,
+    Distribution,
+    contributions,
+    plan_by_year,
+    plan_of,
+    published_net,
+)
+from simulator.results.risk import (
+    CERTAINTY,
+    RATIO_CLASSES,
+    GoalRisk,
+    Headline,
+    Risk,
+    RiskYear,
+    quantile_interval,
+    ratio_class,
+    risk_of,
+)
+from simulator.results.summary import Summary
+from simulator.results.waterfall import WATERFALL_LABELS, WaterfallStep, waterfall
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
+
+__all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
+           "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "Risk", "RiskYear",
+           "SensitivityRow", "Study", "WaterfallStep", "analyse", "contributions", "describe_input",
+           "first_order_index", "measure_of", "plan_by_year", "plan_of", "published_net", "quantile_interval",
+           "rank", "ratio_class", "risk", "risk_of", "sensitivity", "spearman", "waterfall"]
 
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
 #: make their differences precise long before their levels are)
 AUX_PATHS = 10_000
-#: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
-CERTAINTY = 0.90
-#: (class, lower bound inclusive, Dutch, English), best first; A needs more than 2.0
-RATIO_CLASSES = (
-    ("A", None, *pair("ratio.A")),
-    ("B", 1.4, *pair("ratio.B")),
-    ("C", 1.0, *pair("ratio.C")),
-    ("D", 0.8, *pair("ratio.D")),
-    ("E", 0.6, *pair("ratio.E")),
-    ("F", -np.inf, *pair("ratio.F")),
-)
-#: roles whose inputs are switched to their plan value step by step in the waterfall
-GO, DELAY, COST, GROWTH = "go_ahead", "delay", ("cost", "cost_factor"), "growth"
-
-
-def ratio_class(ratio: float) -> tuple[str, str, str]:
-    """(class, Dutch, English) of a weerstandsratio.
-
-    >>> [ratio_class(r)[0] for r in (2.01, 2.0, 1.4, 1.39, 1.0, 0.8, 0.6, 0.59)]
-    ['A', 'B', 'B', 'C', 'C', 'D', 'E', 'F']
-    """
-    if not ratio > 2.0:
-        for cls, lower, nl, en in RATIO_CLASSES[1:]:
-            if ratio >= lower:
-                return cls, nl, en
-    cls, _, nl, en = RATIO_CLASSES[0]
-    return cls, nl, en
-
-
-def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[float, float]:
-    """A distribution-free 95% interval for the q-quantile, from order statistics."""
-    n = values.size
-    half = z * np.sqrt(n * q * (1.0 - q))
-    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
-    s = np.partition(values, (lo, hi))
-    return float(s[lo]), float(s[hi])
 
 
 def rank(x: np.ndarray) -> np.ndarray:
@@ -169,17 +168,15 @@ class Study:
             raise ValueError(f"year {self.year} is not a horizon year "
                              f"({self.scenario.years[0]}-{self.scenario.years[-1]})")
         self.aux_paths = min(self.aux_paths, self.paths)
-        label = "all" + (f"@{self.municipality}" if self.municipality else "")
         labels = [scope_label(s) for s in scopes_of(self.scenario)]
-        if label not in labels:
-            raise ValueError(f"unknown municipality {self.municipality!r}")
-        self.scope = labels.index(label)
+        self.scope = headline_index(labels, self.municipality, (m.id for m in self.scenario.municipalities))
         self.year_index = self.scenario.years.index(self.year)
 
     # the main run keeps inputs (sensitivity) and detail (attribution per measure)
     @cached_property
     def blocks(self):
-        return run_blocks(self.scenario, self.paths, seed=self.seed, keep_inputs=True, detail=True)
+        return run_blocks(self.scenario, self.paths, seed=self.seed,
+                          options=RunOptions(keep_inputs=True, detail=True))
 
     @cached_property
     def dataset(self):
@@ -202,9 +199,10 @@ class Study:
     def rerun(self, paths: int | None = None, **options) -> np.ndarray:
         """Net savings of the scope in the study year under changed options, same seed."""
         paths = paths or self.aux_paths
-        key = (paths, repr(sorted(options.items(), key=lambda kv: kv[0])))
+        opts = RunOptions(**options)
+        key = (paths, opts)
         if key not in self._runs:
-            parts = run_blocks(self.scenario, paths, seed=self.seed, **options)
+            parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
             self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
         return self._runs[key]
 
@@ -213,7 +211,7 @@ class Study:
         set of measures is computed once (plan, contributions and waterfall all ask)."""
         key = ("deterministic", active)
         if key not in self._runs:
-            b = simulate_block(self.scenario, 1, deterministic=True, active=active)
+            b = simulate_block(self.scenario, 1, options=RunOptions(deterministic=True, active=active))
             self._runs[key] = b.scope_net[self.scope, :, 0]
         yi = self.year_index if year is None else self.scenario.years.index(year)
         return float(self._runs[key][yi])
@@ -223,90 +221,74 @@ class Study:
         return [i for i in self.scenario.inputs if i.role in roles]
 
     def plan_values(self, roles, measure: str | None = None) -> dict[str, float]:
-        """Overrides that put inputs of these roles at their deterministic value."""
-        out = {}
-        for inp in self.keys(roles):
-            if measure is not None and measure_of(self.scenario, inp.key) != measure:
-                continue
-            if inp.role == GO:
-                out[inp.key] = 1.0
-            elif inp.role == DELAY:
-                out[inp.key] = 0.0
-            elif inp.deterministic == "mean":
-                out[inp.key] = inp.distribution.mean
-            else:
-                out[inp.key] = inp.distribution.point
-        return out
-
-
-def _dist(x: np.ndarray) -> dict:
-    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
-    se = float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
-    return {"mean": float(x.mean()), "mean_se": se, "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+        """Overrides that put inputs of these roles at their plan value (:func:`plan_value`)."""
+        return {inp.key: plan_value(inp) for inp in self.keys(roles)
+                if measure is None or measure_of(self.scenario, inp.key) == measure}
 
 
 # --- risk ---------------------------------------------------------------------------------
 
 
-def risk(study: Study, capacity: float | None = None) -> dict:
+def risk(study: Study, capacity: float | None = None) -> Risk:
     """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline.
 
     The headline goal is the scope's first target (else its first budget) in the study year.
     """
+    assert study.year is not None
     return risk_of(study.dataset, year=study.year, municipality=study.municipality, capacity=capacity)
-
-
-def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float | None = None) -> dict:
-    """:func:`risk` for a simulated Dataset (see :func:`simulator.run.dataset.run`)."""
-    n = int(ds.sizes["path"])
-    out_goals = []
-    for g in goals(ds, municipality=municipality):
-        years = {}
-        shortfalls = {}
-        for y in sorted(g.amounts):
-            a, m = g.amounts[y], g.measured[y]
-            short = np.maximum(a - m, 0.0) if g.kind == "target" else np.maximum(m - a, 0.0)
-            shortfalls[y] = short
-            stats = goal_year(g, y, n)
-            p, se = stats.pop("p"), stats.pop("se")
-            need = float(np.quantile(short, CERTAINTY))
-            lo, hi = quantile_interval(short, CERTAINTY)
-            missed = short[short > 0]
-            worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
-            years[y] = {
-                **stats, "p_met": p, "p_met_se": se,
-                "expected_shortfall": float(short.mean()),
-                "expected_shortfall_se": float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
-                "needed_capacity": need, "needed_capacity_interval": (lo, hi),
-                "max_consequence": worst, "realisatierisico": (1.0 - p) * worst,
-            }
-        together = all_years(g)
-        total_short = sum(shortfalls.values()) if shortfalls else None
-        out_goals.append({
-            "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": years,
-            "p_all_years": None if together is None else float(together.mean()),
-            "p_all_years_se": None if together is None else probability_se(float(together.mean()), n),
-            "needed_capacity_all_years": (None if total_short is None
-                                          else float(np.quantile(total_short, CERTAINTY))),
-        })
-    head = next((g for g in out_goals if g["kind"] == "target" and year in g["years"]),
-                next((g for g in out_goals if year in g["years"]), None))
-    headline = None
-    if head is not None:
-        h = head["years"][year]
-        headline = {"goal": head["id"], "kind": head["kind"], "year": year, **h}
-        if capacity is not None:
-            need = h["needed_capacity"]
-            ratio = float("inf") if need <= 0 else capacity / need
-            cls, nl, en = ratio_class(ratio)
-            headline.update(capacity=capacity, ratio=ratio, ratio_class=cls, ratio_nl=nl, ratio_en=en)
-    return {"goals": out_goals, "headline": headline, "paths": n, "certainty": CERTAINTY}
 
 
 # --- sensitivity --------------------------------------------------------------------------
 
 
-def sensitivity(study: Study, *, leading: int = 8) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class SensitivityRow:
+    """One uncertain input's influence on net savings in the study year.
+
+    Attributes
+    ----------
+    key : str
+        The input's key, e.g. ``"m7.effect_factor"``.
+    label, label_en : str
+        A reader's name for it in Dutch and English (:func:`describe_input`).
+    role : str
+        Its role (``go_ahead``, ``delay``, ``cost``, ``growth``, ...).
+    measure : str or None
+        The measure it belongs to.
+    spearman : float
+        Rank correlation of the input and net savings [-1, 1].
+    p10_value, p90_value : float
+        The input at its own P10 and P90 [the input's unit].
+    p50_at_p10, p50_at_p90 : float
+        P50 net savings with the input fixed there [EUR] (the other inputs keep their draws).
+    swing : float
+        ``p50_at_p90 - p50_at_p10`` [EUR]: the tornado bar.
+    first_order : float or None
+        Share of the variance of net savings explained by the input alone [0-1]; computed for
+        the leading inputs only (None for the others).
+    """
+
+    key: str
+    label: str
+    label_en: str
+    role: str
+    measure: str | None
+    spearman: float
+    p10_value: float
+    p90_value: float
+    p50_at_p10: float
+    p50_at_p90: float
+    swing: float
+    first_order: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "label_en": self.label_en, "role": self.role,
+                "measure": self.measure, "spearman": self.spearman, "p10_value": self.p10_value,
+                "p90_value": self.p90_value, "p50_at_p10": self.p50_at_p10, "p50_at_p90": self.p50_at_p90,
+                "swing": self.swing, "first_order": self.first_order}
+
+
+def sensitivity(study: Study, *, leading: int = 8) -> list[SensitivityRow]:
     """Every uncertain input's influence on net savings in the study year, largest first."""
     y = study.net
     drawn = study.inputs()
@@ -320,145 +302,13 @@ def sensitivity(study: Study, *, leading: int = 8) -> list[dict]:
         else:
             p50_low = float(np.median(study.rerun(overrides={inp.key: low})))
             p50_high = float(np.median(study.rerun(overrides={inp.key: high})))
-        rows.append({
-            "key": inp.key, "label": describe_input(study.scenario, inp, "nl"),
-            "label_en": describe_input(study.scenario, inp, "en"), "role": inp.role,
-            "measure": measure_of(study.scenario, inp.key),
-            "spearman": spearman(x, y), "p10_value": low, "p90_value": high,
-            "p50_at_p10": p50_low, "p50_at_p90": p50_high, "swing": p50_high - p50_low,
-            "first_order": None,
-        })
-    rows.sort(key=lambda r: (-abs(r["swing"]), -abs(r["spearman"]), r["key"]))
-    for r in rows[:leading]:
-        r["first_order"] = first_order_index(drawn[r["key"]], y)
+        rows.append(SensitivityRow(
+            inp.key, describe_input(study.scenario, inp, "nl"), describe_input(study.scenario, inp, "en"),
+            inp.role, measure_of(study.scenario, inp.key), spearman(x, y), low, high, p50_low, p50_high,
+            p50_high - p50_low))
+    rows.sort(key=lambda r: (-abs(r.swing), -abs(r.spearman), r.key))
+    rows[:leading] = [replace(r, first_order=first_order_index(drawn[r.key], y)) for r in rows[:leading]]
     return rows
-
-
-# --- contributions and the waterfall ------------------------------------------------------
-
-
-def published_net(scenario: Scenario, measure_id: str, year: int) -> float | None:
-    """The net figure the document prints for a measure in a year [EUR], if any."""
-    m = scenario.measure(measure_id)
-    unit = scenario.published_totals.unit
-    pub = m.published
-    if year in pub.net:
-        return pub.net[year] * unit
-    if year in pub.effect:
-        return (pub.effect[year] - pub.cost.get(year, 0.0)) * unit
-    return None
-
-
-def contributions(study: Study) -> dict:
-    """Per measure: standalone range, marginal contribution, and what no-go, delay and cost
-    overruns take off it; for the package: the interaction loss. Study year, study scope."""
-    s = study.scenario
-    package = study.rerun()
-    all_ids = frozenset(m.id for m in s.measures)
-    rows, standalone_sum = [], np.zeros_like(package)
-    for m in s.measures:
-        alone = study.rerun(active=frozenset({m.id}))
-        without = study.rerun(active=all_ids - {m.id})
-        standalone_sum = standalone_sum + alone
-        marginal = package - without
-
-        def loss(roles, m=m):
-            """What letting this measure's inputs of these roles vary takes off the package (<= 0
-            for a loss): package mean minus the package with them at their plan value."""
-            over = study.plan_values(roles, m.id)
-            return float(package.mean() - study.rerun(overrides=over).mean()) if over else 0.0
-
-        go = s.measure(m.id).go_ahead
-        p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)
-        plan = None if study.municipality else published_net(s, m.id, study.year)
-        det = study.deterministic(frozenset({m.id}))
-        rows.append({
-            "id": m.id, "name": m.name, "law": m.law, "p_go_ahead": p_go,
-            "published": plan, "plan_value": det,
-            "standalone": _dist(alone), "marginal": _dist(marginal),
-            "loss_no_go": loss(GO), "loss_delay": loss(DELAY), "loss_cost_overrun": loss(COST),
-            "shortfall_vs_plan": (plan if plan is not None else det) - float(alone.mean()),
-            "p_below_plan": float(np.mean(alone < (plan if plan is not None else det) - 0.5)),
-        })
-    interaction = standalone_sum - package
-    return {
-        "year": study.year, "paths": study.aux_paths, "measures": rows,
-        "package": _dist(package), "sum_standalone": _dist(standalone_sum),
-        "interaction_loss": _dist(interaction),
-    }
-
-
-def plan_of(study: Study, year: int) -> tuple[float, bool]:
-    """The plan in a year, and whether it is the document's own: its printed net figures summed
-    over the measures, or, where a measure's year is not printed (or for a municipality), the
-    measures alone at plan values, summed."""
-    s = study.scenario
-    printed = [None if study.municipality else published_net(s, m.id, year) for m in s.measures]
-    if printed and all(p is not None for p in printed):
-        return float(sum(printed)), True
-    return sum(study.deterministic(frozenset({m.id}), year) for m in s.measures), False
-
-
-def plan_by_year(study: Study) -> dict[int, float]:
-    """:func:`plan_of` for every horizon year."""
-    return {y: plan_of(study, y)[0] for y in study.scenario.years}
-
-
-def waterfall(study: Study) -> list[dict]:
-    """From the plan to the P50 result in the study year, one cause per step.
-
-    Steps, taken in this order (each is the change of the mean when one more kind of
-    uncertainty is let in, with the same random numbers throughout):
-    plan (sum of published figures) -> model at plan values (sum of measures alone) ->
-    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> autonomous
-    growth -> mean to median -> P50.
-    """
-    s = study.scenario
-    det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
-    plan, has_plan = plan_of(study, study.year)
-    det_package = study.deterministic()
-
-    # the growth basis of the plan: the document's own (mean growth, or none at all)
-    basis = {"no_growth": True} if s.check_growth == "none" else {
-        "overrides": study.plan_values(GROWTH)}
-    fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
-
-    def mean_with(let_in: set[str]) -> float:
-        """Mean with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
-        over = {}
-        for r, values in fixed.items():
-            if r not in let_in:
-                over.update(values)
-        opts = dict(basis)
-        over.update(opts.pop("overrides", {}))
-        return float(study.rerun(study.paths, overrides=over or None, **opts).mean())
-
-    m0 = mean_with(set())
-    m1 = mean_with({GO})
-    m2 = mean_with({GO, DELAY})
-    m3 = mean_with({GO, DELAY, COST})
-    full = study.net
-    m4, p50 = float(full.mean()), float(np.median(full))
-    steps = [("plan", plan, "total")]
-    if has_plan:
-        steps.append(("model_vs_document", det_alone - plan, "step"))
-    steps += [
-        ("interaction_loss", det_package - det_alone, "step"),
-        ("effect_ranges", m0 - det_package, "step"),
-        ("no_go", m1 - m0, "step"),
-        ("delay", m2 - m1, "step"),
-        ("cost_overruns", m3 - m2, "step"),
-        ("autonomous_growth", m4 - m3, "step"),
-        ("mean_to_median", p50 - m4, "step"),
-        ("p50", p50, "total"),
-    ]
-    return [{"step": k, "value": float(v), "kind": kind} for k, v, kind in steps]
-
-
-#: the waterfall's steps in order, each with its (Dutch, English) label
-WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
-    "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
-    "autonomous_growth", "mean_to_median", "p50")}
 
 
 # --- everything at once -------------------------------------------------------------------
@@ -466,27 +316,52 @@ WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
 
 @dataclass(frozen=True)
 class Findings:
-    """What a report, an export or a risk paragraph needs, from one study."""
+    """What a report, an export or a risk paragraph needs, from one study.
+
+    Attributes
+    ----------
+    study : Study
+        The scenario, scope, year, seed and paths, with the main run.
+    summary : Summary
+        Per year the range of net savings and P(goal met) (as ``taaksim run``).
+    risk : Risk
+        Per goal and year the shortfall and the reserve needed; the headline.
+    sensitivity : list of SensitivityRow
+        Every uncertain input, largest swing first.
+    contributions : Contributions
+        Per measure alone and in the package; the interaction loss.
+    waterfall : list of WaterfallStep
+        From the plan to the P50 result in the study year.
+    plan : dict of int to float
+        Per horizon year the sum of the measures as the plan states them [EUR].
+    capacity : float or None
+        The available weerstandscapaciteit given [EUR].
+    """
 
     study: Study
-    summary: dict  # summary.summarise_years
-    risk: dict
-    sensitivity: list[dict]
-    contributions: dict
-    waterfall: list[dict]
-    plan: dict[int, float]  # per horizon year: the sum of the measures as the plan states them
+    summary: Summary
+    risk: Risk
+    sensitivity: list[SensitivityRow]
+    contributions: Contributions
+    waterfall: list[WaterfallStep]
+    plan: dict[int, float]
     capacity: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures of ``taaksim report --json`` (int year keys and tuples: the command line
+        finishes them with :func:`simulator.cli.format.jsonable`)."""
+        return {"risk": self.risk.to_json(), "sensitivity": [r.to_json() for r in self.sensitivity],
+                "contributions": self.contributions.to_json(),
+                "waterfall": [s.to_json() for s in self.waterfall], "plan": self.plan}
 
 
 def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipality: str | None = None,
             year: int | None = None, capacity: float | None = None, aux_paths: int = AUX_PATHS) -> Findings:
     """Run the scenario and derive every council answer (see the module docstring)."""
-    from simulator.results.summary import summarise_years
-
     study = Study(scenario, paths, seed, municipality, year, aux_paths)
     return Findings(
         study=study,
-        summary=summarise_years(study.dataset, municipality=municipality),
+        summary=Summary.from_dataset(study.dataset, municipality=municipality),
         risk=risk(study, capacity),
         sensitivity=sensitivity(study),
         contributions=contributions(study),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.core.options import RunOptions
 from simulator.core.sampling import blocks
 from simulator.run.blocks import default_threads, map_blocks
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, in_order, simulate_stats
@@ -62,8 +63,10 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
+    options = RunOptions(active=active, overrides=tuple((overrides or {}).items()))
+
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats

@@ -1,0 +1,280 @@
+"""Risk figures of a simulated Dataset: per goal and year P(met), shortfall and the reserve
+needed at 90% certainty; the headline goal with its weerstandsratio (definitions in
+:mod:`simulator.results.analysis` and docs/results.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.core import goals as rule
+from simulator.core.stats import probability_se
+from simulator.i18n import pair
+from simulator.results.goals import all_years, goal_year, goals, headline_goal
+
+#: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
+CERTAINTY = 0.90
+#: (class, lower bound inclusive, Dutch, English), best first; A needs more than 2.0
+RATIO_CLASSES = (
+    ("A", None, *pair("ratio.A")),
+    ("B", 1.4, *pair("ratio.B")),
+    ("C", 1.0, *pair("ratio.C")),
+    ("D", 0.8, *pair("ratio.D")),
+    ("E", 0.6, *pair("ratio.E")),
+    ("F", -np.inf, *pair("ratio.F")),
+)
+
+
+def ratio_class(ratio: float) -> tuple[str, str, str]:
+    """(class, Dutch, English) of a weerstandsratio.
+
+    >>> [ratio_class(r)[0] for r in (2.01, 2.0, 1.4, 1.39, 1.0, 0.8, 0.6, 0.59)]
+    ['A', 'B', 'B', 'C', 'C', 'D', 'E', 'F']
+    """
+    if not ratio > 2.0:
+        for cls, lower, nl, en in RATIO_CLASSES[1:]:
+            if lower is not None and ratio >= lower:
+                return cls, nl, en
+    cls, _, nl, en = RATIO_CLASSES[0]
+    return cls, nl, en
+
+
+def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[float, float]:
+    """A distribution-free 95% interval for the q-quantile, from order statistics."""
+    n = values.size
+    half = z * np.sqrt(n * q * (1.0 - q))
+    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
+    s = np.partition(values, (lo, hi))
+    return float(s[lo]), float(s[hi])
+
+
+@dataclass(frozen=True, slots=True)
+class RiskYear:
+    """One goal in one year, with its shortfall.
+
+    Attributes
+    ----------
+    amount : float
+        The target or budget [EUR].
+    p5, p10, p50, p90, p95 : float
+        Percentiles of what the goal judges [EUR] (savings on its basis, or spending).
+    p_met, p_met_se : float
+        Probability the goal holds [0-1] and its Monte Carlo standard error.
+    expected_shortfall, expected_shortfall_se : float
+        Mean shortfall (what a target misses, what a budget overruns; 0 where it holds) [EUR]
+        and its standard error [EUR].
+    needed_capacity : float
+        The shortfall not exceeded in 90% of the paths: benodigde weerstandscapaciteit [EUR].
+    needed_capacity_interval : tuple of float
+        Distribution-free 95% interval of ``needed_capacity`` [EUR].
+    max_consequence : float
+        P95 of the shortfall among the paths that miss [EUR] (0 when none does).
+    realisatierisico : float
+        P(missed) x ``max_consequence`` [EUR]: one line for a risk register.
+    """
+
+    amount: float
+    p5: float
+    p10: float
+    p50: float
+    p90: float
+    p95: float
+    p_met: float
+    p_met_se: float
+    expected_shortfall: float
+    expected_shortfall_se: float
+    needed_capacity: float
+    needed_capacity_interval: tuple[float, float]
+    max_consequence: float
+    realisatierisico: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"amount": self.amount, "p5": self.p5, "p10": self.p10, "p50": self.p50, "p90": self.p90,
+                "p95": self.p95, "p_met": self.p_met, "p_met_se": self.p_met_se,
+                "expected_shortfall": self.expected_shortfall,
+                "expected_shortfall_se": self.expected_shortfall_se, "needed_capacity": self.needed_capacity,
+                "needed_capacity_interval": self.needed_capacity_interval,
+                "max_consequence": self.max_consequence, "realisatierisico": self.realisatierisico}
+
+
+@dataclass(frozen=True, slots=True)
+class Headline(RiskYear):
+    """The headline goal in the study year: :class:`RiskYear` plus which goal, and, when the
+    available reserve is given, the weerstandsratio.
+
+    Attributes
+    ----------
+    goal : str
+        Id of the headline goal (the scope's first target with that year, else its first goal).
+    kind : {"target", "budget"}
+    year : int
+        The study year.
+    capacity : float or None
+        Available weerstandscapaciteit [EUR], if given.
+    ratio : float or None
+        ``capacity / needed_capacity`` (inf when nothing is needed); None without capacity.
+    ratio_class, ratio_nl, ratio_en : str or None
+        Its class A-F and the class in Dutch and English words.
+    """
+
+    goal: str = ""
+    kind: str = "target"
+    year: int = 0
+    capacity: float | None = None
+    ratio: float | None = None
+    ratio_class: str | None = None
+    ratio_nl: str | None = None
+    ratio_en: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"goal": self.goal, "kind": self.kind, "year": self.year, **RiskYear.to_json(self)}
+        if self.capacity is not None:
+            out.update(capacity=self.capacity, ratio=self.ratio, ratio_class=self.ratio_class,
+                       ratio_nl=self.ratio_nl, ratio_en=self.ratio_en)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRisk:
+    """A target or budget over its years.
+
+    Attributes
+    ----------
+    id, kind, scope, against : str
+        As :class:`simulator.results.summary.GoalSummary`.
+    years : dict of int to RiskYear
+        Its years, ascending.
+    p_all_years, p_all_years_se : float or None
+        Probability it holds in every year together [0-1] and its standard error.
+    needed_capacity_all_years : float or None
+        P90 of the shortfall summed over its years [EUR].
+    """
+
+    id: str
+    kind: str
+    scope: str
+    against: str
+    years: dict[int, RiskYear]
+    p_all_years: float | None
+    p_all_years_se: float | None
+    needed_capacity_all_years: float | None
+
+    @property
+    def amounts(self) -> dict[int, float]:
+        """Year -> amount [EUR]."""
+        return {y: d.amount for y, d in self.years.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "scope": self.scope, "against": self.against,
+                "years": {y: d.to_json() for y, d in self.years.items()}, "p_all_years": self.p_all_years,
+                "p_all_years_se": self.p_all_years_se, "needed_capacity_all_years": self.needed_capacity_all_years}
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """Risk figures of one scope.
+
+    Attributes
+    ----------
+    goals : tuple of GoalRisk
+        Every target, then every budget.
+    headline : Headline or None
+        The headline goal in the study year; None when no goal has that year.
+    paths : int
+        Number of paths.
+    certainty : float
+        Certainty the needed capacity gives [0-1] (:data:`CERTAINTY`).
+    """
+
+    goals: tuple[GoalRisk, ...]
+    headline: Headline | None
+    paths: int
+    certainty: float = field(default=CERTAINTY)
+
+    def goal(self, goal_id: str) -> GoalRisk:
+        """The goal with this id."""
+        return next(g for g in self.goals if g.id == goal_id)
+
+    def to_frame(self) -> Any:
+        """One row per goal and year (index: goal, year): every :class:`RiskYear` figure, the
+        interval split into ``needed_low`` and ``needed_high``, and the goal's kind, scope and basis."""
+        import pandas as pd
+
+        rows = []
+        for g in self.goals:
+            for y, d in g.years.items():
+                row = {"goal": g.id, "year": y, "kind": g.kind, "scope": g.scope, "against": g.against,
+                       **d.to_json()}
+                row["needed_low"], row["needed_high"] = row.pop("needed_capacity_interval")
+                rows.append(row)
+        return pd.DataFrame(rows).set_index(["goal", "year"])
+
+    def to_json(self) -> dict[str, Any]:
+        """As plain types (int year keys and tuples: :func:`simulator.cli.format.jsonable` finishes)."""
+        return {"goals": [g.to_json() for g in self.goals],
+                "headline": None if self.headline is None else self.headline.to_json(),
+                "paths": self.paths, "certainty": self.certainty}
+
+
+def _risk_year(g: Any, y: int, n: int) -> tuple[RiskYear, np.ndarray]:
+    a, m = g.amounts[y], g.measured[y]
+    short = rule.shortfall(g.kind, m, a)
+    st = goal_year(g, y, n)
+    p = st["p"]
+    lo, hi = quantile_interval(short, CERTAINTY)
+    missed = short[short > 0]
+    worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
+    return RiskYear(
+        amount=st["amount"], p5=st["p5"], p10=st["p10"], p50=st["p50"], p90=st["p90"], p95=st["p95"],
+        p_met=p, p_met_se=st["se"], expected_shortfall=float(short.mean()),
+        expected_shortfall_se=float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+        needed_capacity=float(np.quantile(short, CERTAINTY)), needed_capacity_interval=(lo, hi),
+        max_consequence=worst, realisatierisico=(1.0 - p) * worst), short
+
+
+def _headline(out_goals: list[GoalRisk], year: int, capacity: float | None) -> Headline | None:
+    head = headline_goal(out_goals, year)
+    if head is None:
+        return None
+    h = head.years[year]
+    extra: dict[str, Any] = {}
+    if capacity is not None:
+        need = h.needed_capacity
+        ratio = float("inf") if need <= 0 else capacity / need
+        cls, nl, en = ratio_class(ratio)
+        extra = dict(capacity=capacity, ratio=ratio, ratio_class=cls, ratio_nl=nl, ratio_en=en)
+    return Headline(**{k: getattr(h, k) for k in RiskYear.__dataclass_fields__},
+                    goal=head.id, kind=head.kind, year=year, **extra)
+
+
+def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: float | None = None) -> Risk:
+    """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A simulated run (:func:`simulator.run.dataset.run`).
+    year : int
+        The study year (of the headline).
+    municipality : str, optional
+        Judge the municipality's goals instead of the region's.
+    capacity : float, optional
+        Available weerstandscapaciteit [EUR]: adds the ratio and its class to the headline.
+    """
+    n = int(ds.sizes["path"])
+    out_goals = []
+    for g in goals(ds, municipality=municipality):
+        years, shortfalls = {}, {}
+        for y in sorted(g.amounts):
+            years[y], shortfalls[y] = _risk_year(g, y, n)
+        together = all_years(g)
+        total_short = sum(shortfalls.values()) if shortfalls else None
+        out_goals.append(GoalRisk(
+            g.id, g.kind, g.scope, g.against, years,
+            p_all_years=None if together is None else float(together.mean()),
+            p_all_years_se=None if together is None else probability_se(float(together.mean()), n),
+            needed_capacity_all_years=(None if total_short is None
+                                       else float(np.quantile(total_short, CERTAINTY)))))
+    return Risk(tuple(out_goals), _headline(out_goals, year, capacity), n, CERTAINTY)

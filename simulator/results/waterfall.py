@@ -1,0 +1,89 @@
+"""From the plan to the P50 result in the study year, one cause per step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.i18n import pair
+from simulator.results.contributions import COST, DELAY, GO, GROWTH, StudyLike, plan_of
+
+
+@dataclass(frozen=True, slots=True)
+class WaterfallStep:
+    """One bar of the waterfall.
+
+    Attributes
+    ----------
+    step : str
+        Its key (:data:`WATERFALL_LABELS` names it in Dutch and English).
+    value : float
+        A total [EUR] (``kind == "total"``), or the change it brings [EUR] (``"step"``).
+    kind : {"total", "step"}
+    """
+
+    step: str
+    value: float
+    kind: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "value": self.value, "kind": self.kind}
+
+
+def waterfall(study: StudyLike) -> list[WaterfallStep]:
+    """From the plan to the P50 result in the study year, one cause per step.
+
+    Steps, taken in this order (each is the change of the mean when one more kind of
+    uncertainty is let in, with the same random numbers throughout):
+    plan (sum of published figures) -> model at plan values (sum of measures alone) ->
+    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> autonomous
+    growth -> mean to median -> P50.
+    """
+    s = study.scenario
+    det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
+    assert study.year is not None, "a StudyLike sets its year"
+    plan, has_plan = plan_of(study, study.year)
+    det_package = study.deterministic()
+
+    # the growth basis of the plan: the document's own (mean growth, or none at all)
+    basis: dict[str, Any] = {"no_growth": True} if s.check_growth == "none" else {
+        "overrides": study.plan_values(GROWTH)}
+    fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
+
+    def mean_with(let_in: set[Any]) -> float:
+        """Mean with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
+        over = {}
+        for r, values in fixed.items():
+            if r not in let_in:
+                over.update(values)
+        opts = dict(basis)
+        over.update(opts.pop("overrides", {}))
+        return float(study.rerun(study.paths, overrides=over or None, **opts).mean())
+
+    m0 = mean_with(set())
+    m1 = mean_with({GO})
+    m2 = mean_with({GO, DELAY})
+    m3 = mean_with({GO, DELAY, COST})
+    full = study.net
+    m4, p50 = float(full.mean()), float(np.median(full))
+    steps = [("plan", plan, "total")]
+    if has_plan:
+        steps.append(("model_vs_document", det_alone - plan, "step"))
+    steps += [
+        ("interaction_loss", det_package - det_alone, "step"),
+        ("effect_ranges", m0 - det_package, "step"),
+        ("no_go", m1 - m0, "step"),
+        ("delay", m2 - m1, "step"),
+        ("cost_overruns", m3 - m2, "step"),
+        ("autonomous_growth", m4 - m3, "step"),
+        ("mean_to_median", p50 - m4, "step"),
+        ("p50", p50, "total"),
+    ]
+    return [WaterfallStep(k, float(v), kind) for k, v, kind in steps]
+
+
+WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
+    "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
+    "autonomous_growth", "mean_to_median", "p50")}
