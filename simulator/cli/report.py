@@ -46,7 +46,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     s = load_scenario(scenario)
     municipality = check_choices(s, municipality, year)
     if out:  # before the analysis, not after it
-        from simulator.report.document import check_report_path
+        from simulator.report.writers import check_report_path
 
         check_report_path(out, force=force)
     check_memory(s, paths)
@@ -54,7 +54,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
         f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                     aux_paths=aux_paths)
     if out:
-        from simulator.report.document import write_report
+        from simulator.report.writers import write_report
 
         write_report(f, out, lang=lang, force=force)
     if as_json:

@@ -80,11 +80,13 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                             as_json=as_json, threads=threads)
     s = load_scenario(scenario)
     municipality = check_choices(s, municipality, year)
+    needs = None
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
-        from simulator.report.writers import check_output
+        from simulator.report.writers import check_result_path, writer_for
 
-        check_output(out, force=force)
-    full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+        check_result_path(out, force=force)
+        needs = writer_for(out).needs
+    full = needs in ("paths", "findings") or capacity is not None or year is not None
     check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
@@ -94,7 +96,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                  ".nc/.xlsx result, --weerstandscapaciteit or --year")
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
                                                       capacity=capacity, detail=detail, threads=threads,
-                                                      xlsx=bool(out and out.lower().endswith(".xlsx")),
+                                                      analysis=needs == "findings",
                                                       show_progress=wanted(as_json))
     else:
         # the summary alone: blocks are reduced as they finish, memory stays bounded
@@ -116,14 +118,15 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                 lang=lang)
 
 
-def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, xlsx, show_progress):
-    """Keep every path (the xarray Dataset): needed for a .nc/.xlsx file and for shortfall quantiles."""
+def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress):
+    """Keep every path (the xarray Dataset): needed for a file of every path or of the findings, and for
+    shortfall quantiles; ``analysis``: run the whole analysis (a writer needs the findings)."""
     from simulator.results.risk import risk_of
     from simulator.results.summary import Summary
     from simulator.run.dataset import run as run_scenario
 
     findings = None
-    if xlsx:
+    if analysis:
         from simulator.results.analysis import analyse
 
         with progress(None, show_progress):
