@@ -40,67 +40,101 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- the risk paragraph (report/paragraph.py) ---------------------------------------
     "para.title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
     "para.who_mun": ("het aandeel van {name} in {region}", "the share of {name} in {region}"),
-    "para.target": ("Voor {year} is voor {scope} een taakstelling opgenomen van {amount}, {basis}.",
-               "For {year} the savings target for {scope} is {amount}, {basis}."),
+    "para.no_goals": ("Het scenario kent geen taakstelling of budget voor {year}.",
+                      "The scenario has no target or budget for {year}."),
+    "para.task": ("Het programma kent {counts}: {items}.", "The programme has {counts}: {items}."),
+    "para.target.1": ("taakstelling", "savings target"),
+    "para.target.n": ("taakstellingen", "savings targets"),
+    "para.budget.1": ("budget", "budget"),
+    "para.budget.n": ("budgetten", "budgets"),
+    "para.task_target": ("voor {scope} {amount} in {year}, {basis}", "for {scope} {amount} in {year}, {basis}"),
+    "para.task_budget": ("een budget van {amount} voor {scope} in {year}",
+                         "a budget of {amount} for {scope} in {year}"),
     "para.basis_baseline": ("als netto besparing ten opzichte van de uitgaven zonder maatregelen",
-                       "as net savings against spending without the measures"),
+                            "as net savings against spending without the measures"),
     "para.basis_base_year": ("als lagere uitgaven dan in {base_year}", "as lower spending than in {base_year}"),
-    "para.measured": ("Gemeten zoals de taakstelling is geformuleerd, ligt de uitkomst in {year} tussen {p5} en "
-                 "{p95} (P50 {p50}).",
-                 "Measured as the target is defined, the result in {year} lies between {p5} and {p95} "
-                 "(P50 {p50})."),
-    "para.diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
-    "para.diff_scope": ("het feit dat de taakstelling alleen {scope} omvat",
-                        "the fact that the target covers only {scope}"),
-    "para.diff": (" Het verschil met de netto besparing komt door {why}.",
-             " The difference from the net savings is due to {why}."),
-    "para.budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
-               "For {year} the budget for {scope} is {amount}."),
-    "para.range": ("Op basis van {paths} doorgerekende scenario's (Monte Carlo-simulatie, seed {seed}) ligt de "
-              "netto besparing van het maatregelenpakket in {year} met 90% zekerheid tussen {p5} en {p95}, "
-              "met als middelste uitkomst (P50) {p50}. Het plan telt de maatregelen op tot {plan}.",
-              "Based on {paths} simulated scenarios (Monte Carlo, seed {seed}), the net savings of the package "
-              "in {year} lie between {p5} and {p95} with 90% certainty, with a median (P50) of {p50}. The plan "
-              "adds the measures up to {plan}."),
-    "para.p_target": ("De kans dat de taakstelling in {year} wordt gehaald is {p} ({se}).",
-                 "The probability of meeting the target in {year} is {p} ({se})."),
-    "para.p_all": ("De kans dat dit in alle jaren {years} lukt is {p}.",
-              "The probability of meeting it in every year {years} is {p}."),
+    "para.range": ("Het maatregelenpakket bespaart in {year} met 90% zekerheid tussen {p5} en {p95}; de middelste "
+                   "uitkomst is {mid}. Het plan telt de maatregelen op tot {plan}.",
+                   "The package of measures saves between {p5} and {p95} in {year} with 90% certainty; the middle "
+                   "outcome is {mid}. The plan adds the measures up to {plan}."),
+    "para.goal_target": ("de taakstelling voor {scope}", "the savings target for {scope}"),
+    "para.goal_budget": ("het budget voor {scope}", "the budget for {scope}"),
+    "para.p_target": ("De kans dat {goal} ({amount}) in {year} wordt gehaald is {p}.",
+                      "The probability that {goal} ({amount}) is met in {year} is {p}."),
+    "para.p_budget": ("De kans dat de uitgaven in {year} binnen {goal} ({amount}) blijven is {p}.",
+                      "The probability that spending in {year} stays within {goal} ({amount}) is {p}."),
+    "para.p_all": ("In alle jaren {years} samen is die kans {p}.", "In every year {years} together it is {p}."),
+    "para.below": ("kleiner dan ", "below "),
+    "para.above": ("groter dan ", "above "),
     "para.hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
-                "{p}{need}.",
-                "The hardest year is {year}: the probability of meeting the target of {amount} then is {p}{need}."),
+                     "{p}{need}.",
+                     "The hardest year is {year}: the probability of meeting the target of {amount} then is "
+                     "{p}{need}."),
     "para.hardest_need": (", en om het tekort in dat jaar met 90% zekerheid op te vangen is {need} "
-                     "weerstandscapaciteit nodig",
-                     ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
+                          "weerstandscapaciteit nodig",
+                          ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
     "para.need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
-                 "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
-    "para.p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
-                 "The probability that spending stays within budget in {year} is {p} ({se})."),
-    "para.shortfall": ("Het verwachte tekort bedraagt {es}. Om het tekort met 90% zekerheid op te vangen is een "
-                  "weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
-                  "The expected shortfall is {es}. Covering the shortfall with 90% certainty needs a reserve of "
-                  "{need} (required risk capacity)."),
-    "para.no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
-                     "met 90% zekerheid geen weerstandscapaciteit nodig (verwacht tekort {es}).",
-                     "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
-                     "needed for this risk (expected shortfall {es})."),
+                      "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
+    "para.shortfall": ("Voor {goal} in {year} is het verwachte tekort {es}; om het tekort met 90% zekerheid op te "
+                       "vangen is {need} nodig (benodigde weerstandscapaciteit).",
+                       "For {goal} in {year} the expected shortfall is {es}; covering it with 90% certainty needs "
+                       "{need} (required risk capacity)."),
+    "para.no_shortfall": ("Voor {goal} in {year} wordt de taakstelling in minstens 90% van de scenario's gehaald; "
+                          "met 90% zekerheid is geen weerstandscapaciteit nodig (verwacht tekort {es}).",
+                          "For {goal} in {year} the target is met in at least 90% of the scenarios; with 90% "
+                          "certainty no reserve is needed (expected shortfall {es})."),
+    "para.programme": ("Voor het hele programma ({count} doelen, alle jaren) is met 90% zekerheid hoogstens {need} "
+                       "nodig: de som per doel; omdat niet alle tegenvallers tegelijk optreden, is het werkelijk "
+                       "benodigde bedrag doorgaans lager.",
+                       "For the whole programme ({count} goals, all years) at most {need} is needed with 90% "
+                       "certainty: the sum per goal; since not every setback comes at once, the amount really "
+                       "needed is usually lower."),
     "para.ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
-              "klasse {cls} ({word}).",
-              "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
+                   "klasse {cls} ({word}).",
+                   "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
     "para.register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
-                 "For the risk register: probability {p} × maximum consequence {max} = {line}."),
-    "para.drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
-                "Nader onderzoek naar deze aannames verkleint de onzekerheid het meest.",
-                "The result depends most on three assumptions: (1) {a}; (2) {b}; and (3) {c}. "
-                "Researching these first reduces the uncertainty most."),
-    "para.at_risk": ("De maatregelen met het grootste risico zijn {items}.",
-                "The measures most at risk are {items}."),
+                      "For the risk register: probability {p} × maximum consequence {max} = {line}."),
+    "para.drivers.1": ("De uitkomst hangt het sterkst af van één aanname: {items}. Nader onderzoek daarnaar "
+                       "verkleint de onzekerheid het meest.",
+                       "The result depends most on one assumption: {items}. Researching it first reduces the "
+                       "uncertainty most."),
+    "para.drivers.n": ("De uitkomst hangt het sterkst af van deze aannames: {items}. Nader onderzoek daarnaar "
+                       "verkleint de onzekerheid het meest.",
+                       "The result depends most on these assumptions: {items}. Researching them first reduces the "
+                       "uncertainty most."),
+    "para.at_risk.1": ("De maatregel met het grootste risico is {items}.", "The measure most at risk is {items}."),
+    "para.at_risk.n": ("De maatregelen met het grootste risico zijn {items}.",
+                       "The measures most at risk are {items}."),
     "para.at_risk_item": ("{name}: naar verwachting {short} minder dan gepland, kans op doorgang {p}",
-                     "{name}: expected {short} below plan, probability of going ahead {p}"),
+                          "{name}: expected {short} below plan, probability of going ahead {p}"),
     "para.interaction": ("De maatregelen grijpen deels in op dezelfde kostenposten (communicerende vaten): samen "
-                    "besparen zij naar verwachting {loss} minder dan de som van de afzonderlijke maatregelen.",
-                    "The measures partly act on the same cost posts: together they are expected to save {loss} "
-                    "less than the sum of the measures on their own."),
+                         "besparen zij naar verwachting {loss} minder dan de som van de afzonderlijke maatregelen.",
+                         "The measures partly act on the same cost posts: together they are expected to save {loss} "
+                         "less than the sum of the measures on their own."),
+    "para.control.1": ("Beheersmaatregel die in {year} het meest oplevert: {items}.",
+                       "The control measure that adds most in {year}: {items}."),
+    "para.control.n": ("Beheersmaatregelen die in {year} het meest opleveren: {items}.",
+                       "Control measures that add most in {year}: {items}."),
+    "para.control_item": ("({i}) {act}, naar verwachting {gain} meer besparing", "({i}) {act}, an expected {gain} "
+                          "more savings"),
+    "para.act_go": ("zorgen dat {name} doorgaat", "making sure {name} goes ahead"),
+    "para.act_delay": ("{name} op tijd laten starten", "starting {name} on time"),
+    "para.act_cost": ("de kosten van {name} binnen de raming houden", "keeping the costs of {name} within the "
+                      "estimate"),
+    "para.assumptions": ("Van de {total} onderdelen van deze berekening {verb} {n} niet (geheel) op een cijfer uit "
+                         "het document; de bijlage Bronnen en aannames noemt per onderdeel de bron of de aanname.",
+                         "Of the {total} parts of this calculation, {n} {verb} not (fully) on a figure from the "
+                         "document; the appendix Sources and assumptions gives each part's source or assumption."),
+    "para.assumed_verb.1": ("berust", "rests"),
+    "para.assumed_verb.n": ("berusten", "rest"),
+    "para.method": ("Werkwijze: de cijfers komen uit {paths} doorgerekende toekomstscenario's, waarin opbrengst, "
+                    "tempo, doorgang en kosten van elke maatregel en de groei van de vraag variëren binnen de "
+                    "bandbreedtes die het document geeft of die hier zijn aangenomen.",
+                    "Method: the figures come from {paths} simulated futures in which the yield, pace, go-ahead "
+                    "and costs of each measure and the growth of demand vary within the ranges the document gives "
+                    "or that are assumed here."),
+    "para.method_error": ("Kansen zijn daarmee op ongeveer {e} procentpunt nauwkeurig.",
+                          "Probabilities are accurate to about {e} percentage points."),
     "para.and": (" en ", " and "),
     "para.scope_all": ("het sociaal domein (alle kostenposten in het scenario)", "the social domain (all cost posts)"),
     "para.scope_wmo": ("de Wmo", "the Wmo"),
@@ -125,12 +159,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.fan_alt": ("Waaierdiagram: bandbreedte per jaar met de taakstelling", "Fan chart with the target"),
     "report.s_alt": ("S-curve: kans op hooguit een bedrag, met de taakstelling",
               "S-curve: probability of at most an amount, with the target"),
+    "report.hist_alt": ("Histogram van de uitkomst met de grenzen 5% - 90% - 5%",
+                        "Histogram of the result with the 5% - 90% - 5% markers"),
     "report.tornado_alt": ("Tornadodiagram van de belangrijkste aannames", "Tornado chart of the leading inputs"),
     "report.waterfall_alt": ("Watervaldiagram van plan naar P50", "Waterfall from plan to P50"),
     "report.meta": ("{paths} scenario's, seed {seed}, jaar {year}; extra runs (gevoeligheid, bijdragen) met {aux} "
              "scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand {file} (sha256 {sha}).",
              "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths and "
              "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
+    "report.sources": ("Bijlage: bronnen en aannames", "Appendix: sources and assumptions"),
+    "report.check_line": ("{what} {year}: document {doc}, berekend {model}", "{what} {year}: document {doc}, "
+                          "computed {model}"),
+    "report.page": ("pagina", "page"),
+    "report.of": ("van", "of"),
+    "report.footer": ("scenario {sha} · taaksim {version} · {date}", "scenario {sha} · taaksim {version} · {date}"),
     "report.risk_split": ("Tekort en benodigde weerstandscapaciteit", "Shortfall and reserve"),
     "report.in_package": ("In het pakket", "In the package"),
     "report.check_count": ("{ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, "
@@ -210,7 +252,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot.below_base": ("{scope}: lagere uitgaven dan in {year}", "{scope}: spending below {year}"),
     "plot.scope_net": ("{scope}: netto besparing", "{scope}: net savings"),
     "plot.target": ("taakstelling", "target"),
-    "plot.s_note": ("taakstelling {amount}\nkans gehaald {p}%", "target {amount}\nP(met) {p}%"),
+    "plot.s_note": ("taakstelling {amount}\nkans gehaald {p}", "target {amount}\nP(met) {p}"),
+    "plot.s_title": ("Kans op hooguit een bedrag in {year} (S-curve)", "Probability of at most an amount in {year} "
+                     "(S-curve)"),
+    "plot.fan_title": ("Bandbreedte per jaar: {what}", "Range per year: {what}"),
+    "plot.hist_title": ("Verdeling van de uitkomst in {year}: 5% - 90% - 5%", "Distribution of the result in {year}: "
+                        "5% - 90% - 5%"),
+    "plot.hist_mid": ("middelste 90%", "middle 90%"),
+    "plot.hist_tails": ("laagste en hoogste 5%", "lowest and highest 5%"),
+    "plot.hist_stats": ("gemiddeld {mean}    standaardafwijking {sd}\nminimum {min}    P5 {p5}    P95 {p95}    "
+                        "maximum {max}",
+                        "mean {mean}    standard deviation {sd}\nminimum {min}    P5 {p5}    P95 {p95}    "
+                        "maximum {max}"),
+    "plot.tornado_title": ("Welke aannames bepalen de uitkomst het meest", "Which assumptions move the result most"),
+    "plot.wf_total": ("plan en uitkomst", "plan and result"),
+    "plot.wf_up": ("verhoogt", "adds"),
+    "plot.wf_down": ("verlaagt", "takes off"),
     "plot.s_axis": ("kans op hooguit dit bedrag", "probability of at most this amount"),
     "plot.tornado_axis": ("verschil in P50 netto besparing {year}", "change in P50 net savings {year}"),
     "plot.at_p10": ("invoer op P10", "input at P10"),
@@ -270,6 +327,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.p50_at_p90": ("P50 bij P90", "P50 at P90"),
     "col.swing": ("uitslag", "swing"),
     "col.first_order": ("eerste-orde-index", "first-order index"),
+    "col.basis.baseline": ("t.o.v. uitgaven zonder maatregelen", "against spending without the measures"),
+    "col.basis.base_year": ("t.o.v. uitgaven in {base_year}", "against spending in {base_year}"),
+    "col.kind.target": ("taakstelling", "target"),
+    "col.kind.budget": ("budget", "budget"),
+    "col.contrib.sum_alone": ("som van de maatregelen afzonderlijk", "sum of the measures alone"),
+    "col.contrib.package": ("pakket (samen)", "package (together)"),
+    "col.contrib.interaction": ("communicerende vaten (verschil)", "interaction loss (difference)"),
+    "col.yes": ("ja", "yes"),
+    "col.no": ("nee", "no"),
+    "col.src.what": ("onderdeel", "part"),
+    "col.src.name": ("naam", "name"),
+    "col.src.assumed": ("aanname", "assumption"),
+    "col.src.source": ("bron (zoals in het scenariobestand)", "source (as in the scenario file)"),
+    "table.sources": ("Bronnen en aannames per onderdeel", "Sources and assumptions per part"),
+    "table.sources.note": ("'Aanname' betekent dat het document dit cijfer (of een deel ervan) niet geeft; de bron "
+                           "noemt dan waarom deze waarde is gekozen. Regelnummers (L) verwijzen naar de tekst van het "
+                           "brondocument.",
+                           "'Assumption' means the document does not give this figure (or part of it); the source "
+                           "then says why this value was chosen. Line numbers (L) refer to the source document's "
+                           "text."),
+    "role.growth": ("groei", "growth"),
+    "role.go_ahead": ("doorgang", "go-ahead"),
+    "role.delay": ("vertraging", "delay"),
+    "role.cost_factor": ("kostenfactor", "cost factor"),
+    "role.parameter": ("parameter", "parameter"),
+    "role.stock": ("cliëntenbestand", "client stock"),
+    "role.effect": ("effect", "effect"),
+    "role.effect_factor": ("effectfactor", "effect factor"),
+    "role.phase": ("invoeringstempo", "phase-in"),
+    "role.cost": ("kosten", "cost"),
     "col.inputs.label": ("omschrijving", "description"),
     "col.distribution": ("verdeling", "distribution"),
     "col.inputs.plan": ("planwaarde", "plan value"),

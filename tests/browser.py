@@ -62,7 +62,7 @@ window.addEventListener('load', () => {
                     .map(i => i.alt || ((i.querySelector && i.querySelector('title')) || {}).textContent),
     hidden_in_boxes: boxes.filter(b => b.scrollWidth > b.clientWidth + 1)
                           .map(b => (b.previousElementSibling || {}).textContent || '?'),
-    external: [...document.querySelectorAll('[src],[href],link,[xlink\\:href]')]
+    external: [...document.querySelectorAll('[src],[href],link,use,image')]
               .map(e => e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('xlink:href') || '')
               .filter(u => u && !u.startsWith('data:') && !u.startsWith('#')),
     css_urls: [...document.querySelectorAll('style')].flatMap(s => [...s.textContent.matchAll(/url\\(([^)]*)\\)/g)])

@@ -37,9 +37,13 @@ def renkum():
 def test_dutch_paragraph_reads_as_a_raadsvoorstel(renkum):
     text = risk_paragraph(renkum, "nl")
     assert text.startswith("Risico's bij de taakstelling sociaal domein: Renkum")
-    for needed in ("taakstelling", "P5", "P50", "kans", "benodigde weerstandscapaciteit",
-                   "weerstandsratio", "klasse", "risicoregister", "communicerende vaten", "doorgang"):
+    # issue 17: the range in plain words ("met 90% zekerheid tussen", "de middelste uitkomst") instead of P5/P50
+    for needed in ("taakstelling", "met 90% zekerheid tussen", "middelste uitkomst", "kans",
+                   "benodigde weerstandscapaciteit", "weerstandsratio", "klasse", "risicoregister",
+                   "communicerende vaten", "doorgang", "Beheersmaatregel", "Werkwijze"):
         assert needed in text, needed
+    for jargon in ("P50", "P5", "seed", "Monte Carlo-bovengrens", "base_year", "all@"):
+        assert jargon not in text, jargon
     # Dutch number format: "€ 1.234.567" and "€ 1,2 mln", percentages without a space
     assert re.search(r"€ -?\d{1,3}(\.\d{3})+\b", text)
     assert re.search(r"€ \d+,\d mln", text)
@@ -102,7 +106,8 @@ def test_html_report_is_self_contained(renkum, tmp_path):
     out = tmp_path / "r.html"
     write_report(renkum, out)
     html = out.read_text(encoding="utf-8")
-    assert html.count('<img src="data:image/png;base64,') == 4
+    # issue 17: five vector charts inline (the histogram added), no pictures to load
+    assert html.count('<svg role="img"') == 5 and "<img" not in html
     assert not re.search(r'(src|href)="(?!data:|#)', html), "an external resource"
     assert "weerstandsratio" in html and "1,4 is B, precies 2,0 is B" in html
     with pytest.raises(OutputError, match="exists; use --force"):
@@ -121,8 +126,9 @@ def test_markdown_report_has_its_plots_beside_it(renkum, tmp_path):
 
 
 def test_unknown_report_type_is_refused(renkum, tmp_path):
-    with pytest.raises(OutputError, match="use .html or .md"):
-        write_report(renkum, tmp_path / "r.pdf")
+    # a PDF is a report type since issue 17: a .docx is not
+    with pytest.raises(OutputError, match="use .html, .md or .pdf"):
+        write_report(renkum, tmp_path / "r.docx")
 
 
 def test_xlsx_has_one_sheet_per_table(tmp_path):
@@ -148,7 +154,7 @@ def test_nc_reopens_with_xarray(tmp_path):
     out = tmp_path / "r.nc"
     r = CliRunner().invoke(main, ["run", str(SCENARIOS / "huizen-2022.toml"), "--paths", "800", "--out", str(out)])
     assert r.exit_code == 0, r.output
-    with xr.open_dataset(out, engine="scipy") as ds:
+    with xr.open_dataset(out, engine="netcdf4") as ds:  # compressed netCDF-4 since issue 17
         assert ds.sizes["path"] == 800 and "net_savings" in ds
 
 
@@ -175,7 +181,7 @@ def test_report_json(tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["--year", "1999"], "is not a year of the scenario"),
     (["--municipality", "nowhere"], "unknown municipality"),
-    (["--out", "x.pdf"], "use .html or .md"),
+    (["--out", "x.docx"], "use .html, .md or .pdf"),
 ])
 def test_report_refuses_bad_options_with_exit_2(args, message, tmp_path):
     r = CliRunner().invoke(main, ["report", str(SCENARIOS / "huizen-2022.toml"), "--paths", "200", *args])

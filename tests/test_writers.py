@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_registry_lists_every_format_once():
     assert result_types() == (".nc", ".csv", ".xlsx")
-    assert report_types() == (".html", ".md")
+    assert report_types() == (".html", ".md", ".pdf")  # the PDF since issue 17
     assert {w.needs for w in WRITERS.values()} == {"paths", "summary", "findings"}
 
 

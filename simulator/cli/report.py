@@ -21,7 +21,8 @@ from simulator.cli.progress import Progress, wanted
 @capacity_option
 @lang_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the full report: .html (one self-contained file) or .md (plots beside it).")
+              help="Write the full report: .html (one self-contained file), .pdf (A4, printed by headless "
+                   "Chromium) or .md (pictures beside it).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
               help="Paths of each extra run (sensitivity, contributions); at most --paths.")

@@ -58,11 +58,15 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 @click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @click.option("--detail", is_flag=True, help="Keep per-post and per-measure paths in the result.")
 @lang_option
+@click.option("--csv-dialect", type=click.Choice(["nl", "en"]), default=None,
+              help="csv for a Dutch Excel (';', decimal comma) or an English one (',', decimal point); default: that "
+                   "of --lang.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @scale_options
 @click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
-def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
+def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, csv_dialect, as_json, threads,
+        scheduler,
         precision, max_paths, realised_file):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
@@ -109,7 +113,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     if out:
         from simulator.report.writers import write_result
 
-        write_result(ds, out, rows, force=force, findings=findings, lang=lang)
+        write_result(ds, out, rows, force=force, findings=findings, lang=lang, municipality=municipality,
+                     csv_dialect=csv_dialect)
     if as_json:
         click.echo(dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
                                        precision=precision)))

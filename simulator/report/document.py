@@ -5,6 +5,8 @@ method notes and the pictures. :mod:`simulator.report.sections` lays them out on
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulator.i18n import t
 from simulator.report.text import cell
 from simulator.results.analysis import Findings
@@ -40,7 +42,8 @@ def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
 
 
 def check_lines(f: Findings, lang: str) -> list[str]:
-    """The check against the document's figures: the counts, then each figure that differs."""
+    """The check against the document's figures: the counts, then each figure that differs (in a
+    Dutch report without the check's English explanation, which the terminal's ``taaksim check`` gives)."""
     from simulator.results.check import check
 
     result = check(f.study.scenario)
@@ -49,16 +52,32 @@ def check_lines(f: Findings, lang: str) -> list[str]:
                                                    doc=c["document inconsistency"], fail=c["failed"])]
     for x in result.figures:
         if not x.ok:
-            lines.append(f"{x.what} {x.year}: {cell(x.published, 'eur', lang)} / "
-                         f"{cell(x.computed, 'eur', lang)}: {x.note}")
+            line = t("report.check_line", lang).format(what=x.what, year=x.year, doc=cell(x.published, "eur", lang),
+                                                       model=cell(x.computed, "eur", lang))
+            lines.append(line if lang == "nl" else f"{line}: {x.note}")
     return lines
 
 
-def images(f: Findings, lang: str) -> dict[str, bytes]:
-    """The four pictures as PNG bytes, by name (see :data:`simulator.report.plots.ALL`)."""
+def document_lines(f: Findings, lang: str) -> list[str]:
+    """The source documents the scenario cites."""
+    from simulator.report.sources import documents
+
+    return [f"{key}: {text}" for key, text in documents(f.study.scenario)]
+
+
+def images(f: Findings, lang: str, image_format: str = "svg") -> dict[str, Any]:
+    """The pictures by name (see :data:`simulator.report.plots.ALL`): inline SVG text (vector, for
+    HTML and PDF), or PNG bytes (Markdown, beside the text)."""
     from simulator.report import plots
 
-    return {name: plots.png(fn(f, lang)) for name, fn in plots.ALL.items()}
+    if image_format == "png":
+        return {name: plots.png(fn(f, lang)) for name, fn in plots.ALL.items()}
+    return {name: plots.svg(fn(f, lang), t(f"report.{ALT[name]}", lang)) for name, fn in plots.ALL.items()}
+
+
+#: each picture's accessible title (catalogue key report.<...>)
+ALT = {"fan": "fan_alt", "histogram": "hist_alt", "s_curve": "s_alt", "tornado": "tornado_alt",
+       "waterfall": "waterfall_alt"}
 
 
 def method_lines(f: Findings, lang: str) -> list[str]:

@@ -8,10 +8,10 @@ Wide tables scroll inside their own box, so nothing is cut off on a narrow scree
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
+from simulator._version import __version__
 from simulator.i18n import t
 from simulator.report.document import kpis
 from simulator.report.paragraph import risk_paragraph
@@ -24,29 +24,10 @@ from simulator.report.sections import (
     Paragraph,
     Renderers,
     TableBlock,
-    render_blocks,
 )
 from simulator.report.tables import Table
 from simulator.report.text import cell
 from simulator.results.analysis import Findings
-
-_CSS = """
-body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#111;max-width:72rem;margin:1.5rem auto;
-padding:0 1rem;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:1px solid #999;margin-top:2rem}
-.meta{color:#444;font-size:.85rem}
-.paragraph{border-left:4px solid #555;background:#f3f3f3;padding:.6rem 1rem;white-space:pre-wrap}
-.scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;font-size:.78rem;margin:.4rem 0}
-th,td{border:1px solid #bbb;padding:.2rem .4rem;text-align:right;vertical-align:top;white-space:nowrap}
-td.text,th{white-space:normal}td.text{min-width:8rem;max-width:22rem;overflow-wrap:anywhere}
-th{background:#e6e6e6}td.text,th.text{text-align:left}
-img{max-width:100%;height:auto;display:block;margin:.6rem 0}
-.note{font-size:.8rem;color:#333}
-.kpi{display:flex;flex-wrap:wrap;gap:.6rem}.kpi div{border:1px solid #999;padding:.4rem .7rem;min-width:11rem}
-.kpi b{display:block;font-size:1.1rem}
-@media print{.scroll{overflow:visible}body{max-width:none}}
-"""
 
 
 def table(tb: Table, lang: str, n: int, keys: tuple[str, ...] | None = None, title: str | None = None,
@@ -76,8 +57,8 @@ def _paragraph(block: Paragraph, c: Content) -> list[str]:
 
 
 def _figure(block: Figure, c: Content) -> list[str]:
-    b64 = base64.b64encode(c.images[block.name]).decode("ascii")
-    return [f'<img src="data:image/png;base64,{b64}" alt="{html.escape(t(block.alt, c.lang))}">']
+    """The picture as inline SVG (vector: sharp on screen and in print, its text searchable)."""
+    return [f'<figure>{c.images[block.name]}<figcaption>{html.escape(t(block.alt, c.lang))}</figcaption></figure>']
 
 
 def _table(block: TableBlock, c: Content) -> list[str]:
@@ -96,25 +77,35 @@ RENDER: Renderers = {KeyFigures: _key_figures, Paragraph: _paragraph, Figure: _f
                      Bullets: _bullets}
 
 
+def _css_string(text: str) -> str:
+    """Text for a CSS string in the page margins (quotes and backslashes escaped)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
 def to_html(f: Findings, lang: str = "nl") -> str:
-    """The whole report as one HTML page."""
+    """The whole report as one HTML page, from the Jinja2 template ``templates/report.html.j2``:
+    the sections of :data:`~simulator.report.sections.SECTIONS`, the screen style, and an A4 print
+    style whose page margins carry the title, the page number, the date, the scenario's hash and
+    taaksim's version."""
+    import datetime
+
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     c = Content.of(f, lang)
     s, st = f.study.scenario, f.study
     who = s.region + (f", {s.municipality(st.municipality).name}" if st.municipality else "")
-    title = html.escape(t("report.title", lang))
-    parts = [
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}: {html.escape(s.name)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{title}: {html.escape(s.name)}</h1>",
-        f'<p class="meta">{html.escape(who)}. {c.meta(html.escape(Path(s.file).name))}</p>',
-    ]
+    title = t("report.title", lang)
+    footer = t("report.footer", lang).format(sha=s.digest[:12], version=__version__,
+                                             date=datetime.date.today().strftime("%d-%m-%Y" if lang == "nl"
+                                                                                 else "%Y-%m-%d"))
+    sections = []
     for section in SECTIONS:
-        body = render_blocks(section, c, RENDER)
-        heading = f"<h2>{html.escape(section.title(lang), quote=False)}</h2>"  # text, not an attribute
-        if isinstance(section.blocks[0], KeyFigures):
-            # the key figures' box opens on the heading's line, as it always has
-            heading += body.pop(0)
-        parts += [heading, *body]
-    parts.append("</body></html>")
-    return "\n".join(parts)
+        blocks = ["".join(RENDER[type(b)](b, c)) for b in section.blocks]
+        sections.append({"key": section.key, "title": section.title(lang), "first": blocks[0], "rest": blocks[1:]})
+    env = Environment(loader=PackageLoader("simulator.report", "templates"), autoescape=select_autoescape(["j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2").render(
+        lang=lang, title=title, name=s.name, who=who, meta=c.meta(Path(s.file).name), footer=footer,
+        css_title=_css_string(f"{title}: {s.name}"[:110]), css_footer=_css_string(footer),
+        page_word=_css_string(t("report.page", lang)), of_word=_css_string(t("report.of", lang)),
+        sections=sections)

@@ -71,7 +71,7 @@ def _bullets(block: Bullets, c: Content) -> list[str]:
 
 def to_markdown(f: Findings, lang: str, image_dir: str) -> tuple[str, dict[str, bytes]]:
     """The Markdown text and the images it links to (``image_dir/<name>.png``)."""
-    c = Content.of(f, lang)
+    c = Content.of(f, lang, "png")
     s = f.study.scenario
 
     def figure(block: Figure, c: Content) -> list[str]:

@@ -1,13 +1,22 @@
-"""The risk paragraph (risicoparagraaf): ready-to-paste text for a council proposal.
+"""The risk paragraph (risicoparagraaf): text a controller pastes into a council proposal.
 
-Dutch by default, English with ``lang="en"``. Every figure in the text comes from
-:class:`simulator.results.analysis.Findings`; nothing is computed here except wording.
+It reads as a controller writes it: what the programme must deliver (every target and budget),
+how likely each goal is met and in which year it is hardest, the reserve the programme needs and
+the weerstandsratio, what drives the risk in plain words, the beheersmaatregelen that help most
+(with how much), the assumptions the document does not make, and a short note on the method.
+No analyst's jargon: no seed, no P50, no "Monte Carlo-bovengrens".
+
+Dutch by default, English with ``lang="en"``. Every figure comes from
+:class:`simulator.results.analysis.Findings`; nothing is computed here except wording and the
+product of figures the text itself shows (so a reader can check it by hand).
 """
 
 from __future__ import annotations
 
+import math
+
 from simulator.i18n import TEXT, pick, t
-from simulator.report.text import eur, money, number, pct, pct_points, ratio
+from simulator.report.text import bound_pct, eur, money, number, pct, ratio
 from simulator.results.analysis import WATERFALL_LABELS, Findings, GoalRisk, Headline
 
 
@@ -28,37 +37,42 @@ def _t(key: str, lang: str) -> str:
     return t(f"para.{key}", lang)
 
 
+def _n(key: str, count: int, lang: str) -> str:
+    """The singular (``para.<key>.1``) or plural (``para.<key>.n``) form for ``count`` things."""
+    return _t(f"{key}.{'1' if count == 1 else 'n'}", lang)
+
+
 def _join(items: list[str], lang: str, sep: str = ", ") -> str:
     return items[0] if len(items) == 1 else sep.join(items[:-1]) + _t("and", lang) + items[-1]
 
 
-def _se(p: float, se: float, lang: str) -> str:
-    """The Monte Carlo error in words; at 0 or 1 the printed bound already says it."""
+def chance(p: float, n: int, lang: str) -> str:
+    """A probability for prose: "34%", or where no path crossed the bound in words
+    ("kleiner dan 0,15%", "groter dan 99,85%")."""
     if p in (0.0, 1.0):
-        return _t("mc_bound", lang)
-    return _t("mc_error", lang) + pct_points(se, lang)
+        b = bound_pct(p, n, lang)
+        return _t("below" if b.startswith("<") else "above", lang) + b[2:]
+    return pct(p, lang, n)
 
 
-def _other_years(goal: GoalRisk, year: int, years: list[int], n: int, lang: str) -> list[str]:
-    """Sentences for a target that is harder in another year than the one the text is about:
-    a council reading only the study year would otherwise miss that year's risk."""
-    out = []
-    hard = min(years, key=lambda x: (goal.years[x].p_met, -goal.years[x].needed_capacity, x))
-    h, here = goal.years[hard], goal.years[year]
-    if hard != year and (h.p_met < here.p_met or h.needed_capacity > here.needed_capacity):
-        need = (_t("hardest_need", lang).format(need=money(h.needed_capacity, lang))
-                if h.needed_capacity > 0 else "")
-        out.append(_t("hardest", lang).format(year=hard, amount=money(h.amount, lang),
-                                              p=pct(h.p_met, lang, n), need=need))
-    total = goal.needed_capacity_all_years or 0.0
-    if total > max(h.needed_capacity, here.needed_capacity):
-        out.append(_t("need_all", lang).format(years=f"{years[0]}-{years[-1]}", need=money(total, lang)))
-    return out
+def shown_money(x: float) -> float:
+    """The value :func:`simulator.report.text.money` shows for ``x`` [EUR]."""
+    if abs(x) >= 999_500:
+        return round(x / 1e6, 1) * 1e6
+    return float(round(x, -3)) if abs(x) >= 10_000 else float(round(x))
+
+
+def shown_chance(p: float, lang: str) -> tuple[str, float]:
+    """A chance with two significant digits for a register line, and the value shown."""
+    small = min(p, 1 - p)
+    digits = max(0, 1 - math.floor(math.log10(100 * small))) if small > 0 else 0
+    value = round(round(100 * p, digits) / 100, digits + 2)
+    return number(100 * value, digits, lang) + "%", value
 
 
 def risk_paragraph(f: Findings, lang: str = "nl") -> str:
-    """The paragraph as plain text: a title line, then sentences grouped in short blocks
-    (the range, the chances, the reserve, the causes)."""
+    """The paragraph as plain text: a title line, then short blocks (the task, the chances, the
+    reserve, what drives the risk, beheersmaatregelen, assumptions, method)."""
     st, s = f.study, f.study.scenario
     if st.municipality:
         region = _t("who_mun", lang).format(name=s.municipality(st.municipality).name, region=s.region)
@@ -66,100 +80,175 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
         region = s.region
     lines = [f"{_t('title', lang)}: {region}", ""]
     head = f.risk.headline
-    goal = f.risk.goal(head.goal) if head else None
-    blocks = [_range_block(f, head, goal, lang), _probability_block(f, head, goal, lang),
-              _reserve_block(f, head, lang), _causes_block(f, lang)]
+    blocks = [_task_block(f, lang), _chance_block(f, lang), _reserve_block(f, head, lang), _causes_block(f, lang),
+              _control_block(f, lang), _assumption_block(f, lang), _method_block(f, lang)]
     for block in blocks:
         if block:
             lines += [" ".join(block), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _range_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang: str) -> list[str]:
-    """The target, the range of net savings against the plan, and why what the target judges differs."""
-    st, s, y = f.study, f.study.scenario, _year(f)
+def _goal_name(g: GoalRisk, f: Findings, lang: str) -> str:
+    scope = scope_words(g.scope, lang, f.study.scenario)
+    return _t("goal_target" if g.kind == "target" else "goal_budget", lang).format(scope=scope)
+
+
+def _goal_year(g: GoalRisk, year: int) -> int:
+    """The year the text is about for a goal: the study year if the goal has it, else its last."""
+    return year if year in g.years else max(g.years)
+
+
+def _task_block(f: Findings, lang: str) -> list[str]:
+    """What the programme must deliver: every target and budget, with its amount and basis."""
+    s, y = f.study.scenario, _year(f)
+    goals = f.risk.goals
+    if not goals:
+        return [_t("no_goals", lang).format(year=y)]
+    items = []
+    for g in goals:
+        gy = _goal_year(g, y)
+        amount = money(g.years[gy].amount, lang)
+        if g.kind == "target":
+            basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if g.against == "base_year"
+                     else _t("basis_baseline", lang))
+            items.append(_t("task_target", lang).format(scope=scope_words(g.scope, lang, s), amount=amount,
+                                                         year=gy, basis=basis))
+        else:
+            items.append(_t("task_budget", lang).format(scope=scope_words(g.scope, lang, s), amount=amount, year=gy))
+    n_t = sum(g.kind == "target" for g in goals)
+    n_b = len(goals) - n_t
+    counts = [f"{n_t} {_n('target', n_t, lang)}"] if n_t else []
+    counts += [f"{n_b} {_n('budget', n_b, lang)}"] if n_b else []
+    out = [_t("task", lang).format(counts=_join(counts, lang), items=_join(items, lang, "; "))]
     sav = f.summary.savings[y]
-    first = []
-    if head and goal and head.kind == "target":
-        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal.against == "base_year"
-                 else _t("basis_baseline", lang))
-        first.append(_t("target", lang).format(year=y, scope=scope_words(goal.scope, lang, s),
-                                               amount=money(head.amount, lang), basis=basis))
-    first.append(_t("range", lang).format(
-        paths=number(st.paths, 0, lang), seed=st.seed, year=y,
-        p5=money(sav.p5, lang), p95=money(sav.p95, lang), p50=money(sav.p50, lang),
-        plan=money(f.waterfall[0].value, lang)))
-    why = []
-    if head and goal and head.kind == "target" and goal.against == "base_year":
-        why.append(_t("diff_growth", lang))
-    if head and goal and head.kind == "target" and goal.scope.split("@")[0] != "all":
-        why.append(_t("diff_scope", lang).format(scope=scope_words(goal.scope, lang, s)))
-    if head and why:
-        first.append(_t("measured", lang).format(year=y, p5=money(head.p5, lang),
-                                                 p95=money(head.p95, lang), p50=money(head.p50, lang))
-                     + _t("diff", lang).format(why=_join(why, lang)))
-    return first
+    out.append(_t("range", lang).format(year=y, p5=money(sav.p5, lang), p95=money(sav.p95, lang),
+                                        mid=money(sav.p50, lang), plan=money(f.waterfall[0].value, lang)))
+    return out
 
 
-def _probability_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang: str) -> list[str]:
-    """P(target met), in every year together and in a harder year; P(within budget)."""
+def _chance_block(f: Findings, lang: str) -> list[str]:
+    """Per goal: the chance it holds in the year of the text, in every year together, and the
+    hardest year when that is another one."""
     n, y = f.study.paths, _year(f)
-    second = []
-    if head and head.kind == "target":
-        second.append(_t("p_target", lang).format(year=y, p=pct(head.p_met, lang, n),
-                                                  se=_se(head.p_met, head.p_met_se, lang)))
-        if goal and goal.p_all_years is not None and len(goal.years) > 1:
-            yrs = sorted(goal.years)
-            second.append(_t("p_all", lang).format(years=f"{yrs[0]}-{yrs[-1]}",
-                                                   p=pct(goal.p_all_years, lang, n)))
-            second += _other_years(goal, y, yrs, n, lang)
-    pb = f.summary.p_within_budget.get(y)
-    pb_se = f.summary.p_within_budget_se.get(y)
-    if pb is not None and pb_se is not None:
-        second.append(_t("p_budget", lang).format(year=y, p=pct(pb, lang, n), se=_se(pb, pb_se, lang)))
-    return second
+    out = []
+    for g in f.risk.goals:
+        gy = _goal_year(g, y)
+        d = g.years[gy]
+        key = "p_target" if g.kind == "target" else "p_budget"
+        out.append(_t(key, lang).format(goal=_goal_name(g, f, lang), year=gy, amount=money(d.amount, lang),
+                                        p=chance(d.p_met, n, lang)))
+        years = sorted(g.years)
+        if len(years) > 1:
+            if g.p_all_years is not None:
+                out.append(_t("p_all", lang).format(years=f"{years[0]}-{years[-1]}", p=chance(g.p_all_years, n, lang)))
+            out += _hardest(g, gy, years, n, lang)
+    return out
+
+
+def _hardest(g: GoalRisk, year: int, years: list[int], n: int, lang: str) -> list[str]:
+    """A year harder than the one the text is about: a council reading only that year would miss it."""
+    out = []
+    hard = min(years, key=lambda x: (g.years[x].p_met, -g.years[x].needed_capacity, x))
+    h, here = g.years[hard], g.years[year]
+    if hard != year and (h.p_met < here.p_met or h.needed_capacity > here.needed_capacity):
+        need = (_t("hardest_need", lang).format(need=money(h.needed_capacity, lang))
+                if h.needed_capacity > 0 else "")
+        out.append(_t("hardest", lang).format(year=hard, amount=money(h.amount, lang), p=chance(h.p_met, n, lang),
+                                              need=need))
+    total = g.needed_capacity_all_years or 0.0
+    if total > max(h.needed_capacity, here.needed_capacity):
+        out.append(_t("need_all", lang).format(years=f"{years[0]}-{years[-1]}", need=money(total, lang)))
+    return out
 
 
 def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
-    """Shortfall and the reserve needed, the weerstandsratio, the register line."""
+    """The reserve: for the headline goal, for the programme as a whole, the ratio, the register line."""
     if not head:
         return []
     n = f.study.paths
-    third = []
+    out = []
+    goal = _goal_name(f.risk.goal(head.goal), f, lang)
     if head.needed_capacity > 0:
-        third.append(_t("shortfall", lang).format(es=money(head.expected_shortfall, lang),
-                                                  need=money(head.needed_capacity, lang)))
+        out.append(_t("shortfall", lang).format(goal=goal, year=head.year, es=money(head.expected_shortfall, lang),
+                                                need=money(head.needed_capacity, lang)))
     else:
-        third.append(_t("no_shortfall", lang).format(es=money(head.expected_shortfall, lang)))
+        out.append(_t("no_shortfall", lang).format(goal=goal, year=head.year,
+                                                   es=money(head.expected_shortfall, lang)))
+    needs = [g.needed_capacity_all_years or 0.0 for g in f.risk.goals]
+    if len(needs) > 1 and sum(needs) > 0:
+        out.append(_t("programme", lang).format(need=money(sum(needs), lang), count=len(needs)))
     if f.capacity is not None and head.ratio is not None:
-        third.append(_t("ratio", lang).format(
-            cap=money(f.capacity, lang), r=ratio(head.ratio, lang), cls=head.ratio_class,
-            word=head.ratio_nl if lang == "nl" else head.ratio_en))
+        word = head.ratio_nl if lang == "nl" else head.ratio_en
+        out.append(_t("ratio", lang).format(cap=money(f.capacity, lang), r=ratio(head.ratio, lang),
+                                            cls=head.ratio_class, word=word))
     if head.realisatierisico > 0:
-        third.append(_t("register", lang).format(p=pct(1 - head.p_met, lang, n),
-                                                 max=money(head.max_consequence, lang),
-                                                 line=money(head.realisatierisico, lang)))
-    return third
+        missed = 1 - head.p_met
+        if missed in (0.0, 1.0):  # the bound, and the product with it
+            p_text, p_value = bound_pct(missed, n, lang), (3.0 / n if missed == 0 else 1.0 - 3.0 / n)
+        else:
+            p_text, p_value = shown_chance(missed, lang)
+        worst = shown_money(head.max_consequence)
+        out.append(_t("register", lang).format(p=p_text, max=money(worst, lang), line=money(p_value * worst, lang)))
+    return out
 
 
 def _causes_block(f: Findings, lang: str) -> list[str]:
-    """The three leading assumptions, the measures most at risk, the interaction loss."""
-    fourth = []
+    """The leading assumptions, the measures most at risk, the interaction loss."""
+    out = []
     drivers = [r.label if lang == "nl" else r.label_en for r in f.sensitivity if r.swing != 0 or r.spearman != 0][:3]
-    if len(drivers) == 3:
-        fourth.append(_t("drivers", lang).format(a=drivers[0], b=drivers[1], c=drivers[2]))
-    # measures that matter: more than 1% of the plan (or EUR 1,000) expected below plan
+    if drivers:
+        items = [f"({i}) {d}" for i, d in enumerate(drivers, start=1)]
+        out.append(_n("drivers", len(drivers), lang).format(items=_join(items, lang, "; ")))
     floor = max(0.01 * abs(f.waterfall[0].value), 1000.0)
     risky = sorted((m for m in f.contributions.measures if m.shortfall_vs_plan > floor),
                    key=lambda m: -m.shortfall_vs_plan)[:3]
     if risky:
         items = [_t("at_risk_item", lang).format(name=m.name, short=money(m.shortfall_vs_plan, lang),
                                                  p=pct(m.p_go_ahead, lang)) for m in risky]
-        fourth.append(_t("at_risk", lang).format(items=_join(items, lang, "; ")))
+        out.append(_n("at_risk", len(risky), lang).format(items=_join(items, lang, "; ")))
     loss = f.contributions.interaction_loss.mean
     if abs(loss) >= 500:
-        fourth.append(_t("interaction", lang).format(loss=money(loss, lang)))
-    return fourth
+        out.append(_t("interaction", lang).format(loss=money(loss, lang)))
+    return out
+
+
+def _control_block(f: Findings, lang: str) -> list[str]:
+    """Beheersmaatregelen: the steps that add most to the expected savings, from the contributions:
+    securing a measure's go-ahead, starting it on time, keeping its costs within the estimate."""
+    actions = []
+    for m in f.contributions.measures:
+        for key, loss in (("act_go", m.loss_no_go), ("act_delay", m.loss_delay), ("act_cost", m.loss_cost_overrun)):
+            if -loss > 0:
+                actions.append((-loss, key, m.name))
+    floor = max(0.005 * abs(f.waterfall[0].value), 1000.0)
+    top = sorted((a for a in actions if a[0] >= floor), reverse=True)[:3]
+    if not top:
+        return []
+    items = [_t("control_item", lang).format(i=i, act=_t(key, lang).format(name=name), gain=money(gain, lang))
+             for i, (gain, key, name) in enumerate(top, start=1)]
+    return [_n("control", len(top), lang).format(year=_year(f), items=_join(items, lang, "; "))]
+
+
+def _assumption_block(f: Findings, lang: str) -> list[str]:
+    """How many figures the document does not give (the appendix lists them)."""
+    from simulator.report.sources import assumptions, source_rows
+
+    rows, assumed = source_rows(f.study.scenario), assumptions(f.study.scenario)
+    if not assumed:
+        return []
+    return [_t("assumptions", lang).format(n=len(assumed), total=len(rows),
+                                           verb=_n("assumed_verb", len(assumed), lang))]
+
+
+def _method_block(f: Findings, lang: str) -> list[str]:
+    """How the figures came about, in one or two sentences a council member follows."""
+    st = f.study
+    head = f.risk.headline
+    err = head.p_met_se if head is not None and head.p_met not in (0.0, 1.0) else None
+    text = _t("method", lang).format(paths=number(st.paths, 0, lang))
+    if err is not None:
+        text += " " + _t("method_error", lang).format(e=number(max(100 * err, 0.1), 1, lang))
+    return [text]
 
 
 def _year(f: Findings) -> int:

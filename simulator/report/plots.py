@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.report.paragraph import scope_words, waterfall_label
-from simulator.report.text import money, number, t
+from simulator.report.text import money, number, pct, t
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
 
 if TYPE_CHECKING:
     from simulator.results.variants import VariantResult
 
-GREYS = {"band95": "0.85", "band80": "0.65", "ink": "0.0", "mid": "0.45", "light": "0.8"}
+#: greys for print; every filled area has at least 3:1 contrast against white (WCAG 1.4.11):
+#: 0.55 gives 3.4:1, 0.40 gives 5.7:1 (the relative luminance of grey g is about g**2.2)
+GREYS = {"band95": "0.58", "band80": "0.40", "ink": "0.0", "mid": "0.35", "light": "0.58", "dark": "0.30"}
 
 
 def _plt():
@@ -31,7 +33,8 @@ def _plt():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-                         "font.family": "DejaVu Sans"})
+                         "font.family": "DejaVu Sans", "svg.fonttype": "none", "axes.titlelocation": "left",
+                         "axes.titlesize": 10, "axes.titleweight": "bold"})
     return plt
 
 
@@ -85,9 +88,10 @@ def fan_chart(f: Findings, lang: str = "nl"):
         q = np.array([[getattr(f.summary.savings[y], k) for k in ("p5", "p10", "p50", "p90", "p95")]
                       for y in years])
         target = None
-    ax.fill_between(years, q[:, 0], q[:, 4], color=GREYS["band95"], label="P5-P95", linewidth=0)
-    ax.fill_between(years, q[:, 1], q[:, 3], color=GREYS["band80"], label="P10-P90", linewidth=0)
-    ax.plot(years, q[:, 2], color=GREYS["ink"], lw=2, marker="o", ms=4, label="P50")
+    ax.fill_between(years, q[:, 0], q[:, 4], color=GREYS["band95"], label="P5-P95", linewidth=0, gid="band-90")
+    ax.fill_between(years, q[:, 1], q[:, 3], color=GREYS["band80"], label="P10-P90", linewidth=0, gid="band-80")
+    ax.plot(years, q[:, 2], color="white", lw=4, zorder=2)  # a halo: the median reads on both bands
+    ax.plot(years, q[:, 2], color=GREYS["ink"], lw=2, marker="o", ms=4, label="P50", zorder=3)
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
                 label=t("plot.target", lang))
@@ -95,94 +99,170 @@ def fan_chart(f: Findings, lang: str = "nl"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
-    ax.set_xticks(years)
+    ax.set_xticks(years, [str(y) for y in years])
     _money_axis(ax, lang)
-    ax.set_title(textwrap.fill(_what(f, lang), 75), loc="left", fontsize=10)
+    ax.set_title(textwrap.fill(t("plot.fan_title", lang).format(what=_what(f, lang)), 80))
     ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper left", bbox_to_anchor=(0, -0.12))
     fig.tight_layout()
     return fig
+
+
+def _pct_axis(ax, lang: str, axis: str = "y") -> None:
+    """Probabilities 0-1 as percentages in the language's format ("25%")."""
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MultipleLocator(0.25))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{number(100 * v, 0, lang)}%"))
+
+
+def _values(f: Findings):
+    """The headline target's own quantity in the study year, per path (else the net savings)."""
+    y = f.study.year
+    g = _headline_goal(f)
+    return g.measured[y] if g is not None and g.kind == "target" and y in g.measured else f.study.net
 
 
 def s_curve(f: Findings, lang: str = "nl"):
     """The distribution (CDF) in the study year, with the target and P(target met) marked."""
     plt = _plt()
     y = f.study.year
-    g = _headline_goal(f)
-    values = g.measured[y] if g is not None and g.kind == "target" and y in g.measured else f.study.net
-    xs = np.sort(values)
+    xs = np.sort(_values(f))
     ps = np.arange(1, xs.size + 1) / xs.size
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    for q, ls in ((0.05, ":"), (0.5, "-."), (0.95, ":")):
+        ax.axhline(q, color=GREYS["mid"], lw=0.6, ls=ls)
     ax.plot(xs, ps, color=GREYS["ink"], lw=2)
     head = f.risk.headline
     if head is not None and head.kind == "target":
         amount = head.amount
         ax.axvline(amount, color=GREYS["ink"], ls="--", lw=1.2)
         p = head.p_met
-        text = t("plot.s_note", lang).format(amount=money(amount, lang), p=round(100 * p))
-        ax.annotate(text, xy=(amount, 1 - p), xytext=(8, -4), textcoords="offset points", fontsize=8,
-                    va="top", bbox={"fc": "white", "ec": GREYS["mid"], "lw": 0.5})
+        text = t("plot.s_note", lang).format(amount=money(amount, lang), p=pct(p, lang, f.study.paths))
         ax.plot([amount], [1 - p], marker="o", color=GREYS["ink"])
-    for q, ls in ((0.05, ":"), (0.5, "-."), (0.95, ":")):
-        ax.axhline(q, color=GREYS["mid"], lw=0.6, ls=ls)
+        # the note sits in the plot's top left corner, away from the curve's ends and the axes' labels
+        ax.text(0.02, 0.96, text, transform=ax.transAxes, fontsize=8, va="top", ha="left",
+                bbox={"fc": "white", "ec": GREYS["mid"], "lw": 0.5})
     ax.set_ylim(0, 1)
+    _pct_axis(ax, lang)
     ax.set_ylabel(t("plot.s_axis", lang))
     _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
+    ax.set_title(textwrap.fill(t("plot.s_title", lang).format(year=y), 80))
     fig.tight_layout()
     return fig
+
+
+def histogram(f: Findings, lang: str = "nl"):
+    """The headline quantity in the study year: a histogram with the 5/90/5 markers (P5 and P95,
+    the share of paths each side) and the mean, standard deviation, minimum and maximum."""
+    plt = _plt()
+    y = f.study.year
+    values = np.asarray(_values(f), dtype=float)
+    p5, p95 = np.quantile(values, [0.05, 0.95])
+    fig, ax = plt.subplots(figsize=(7.0, 3.9))
+    bins = int(min(60, max(12, np.sqrt(values.size))))
+    counts, edges = np.histogram(values, bins=bins)
+    mids, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    inside = (mids >= p5) & (mids <= p95)
+    ax.bar(mids[inside], counts[inside], width=width[inside], color=GREYS["band80"], edgecolor="white",
+           linewidth=0.3, gid="band-hist-90", label=t("plot.hist_mid", lang))
+    ax.bar(mids[~inside], counts[~inside], width=width[~inside], color=GREYS["band95"], edgecolor="white",
+           linewidth=0.3, gid="band-hist-tails", label=t("plot.hist_tails", lang))
+    top = float(counts.max()) if counts.size else 1.0
+    ax.set_ylim(0, top * 1.3)
+    for x in (p5, p95):
+        ax.axvline(x, color=GREYS["ink"], lw=1.0, ls="--")
+    for x, text, ha in ((p5, "5%  ", "right"), ((p5 + p95) / 2, "90%", "center"), (p95, "  5%", "left")):
+        ax.text(x, top * 1.2, text, ha=ha, va="center", fontsize=9, fontweight="bold")
+    head = f.risk.headline
+    if head is not None and head.kind == "target":
+        ax.axvline(head.amount, color=GREYS["ink"], lw=1.8, label=t("plot.target", lang))
+    sd = float(values.std(ddof=1)) if values.size > 1 else 0.0
+    stats = t("plot.hist_stats", lang).format(mean=money(float(values.mean()), lang), sd=money(sd, lang),
+                                               min=money(float(values.min()), lang),
+                                               max=money(float(values.max()), lang),
+                                               p5=money(float(p5), lang), p95=money(float(p95), lang))
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
+    ax.set_title(textwrap.fill(t("plot.hist_title", lang).format(year=y), 80))
+    ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
+    fig.text(0.01, 0.015, stats, fontsize=8, ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def _wrap(label: str, width: int = 38, lines: int = 2) -> str:
+    """A long label on at most ``lines`` lines, never cut mid-word; beyond that an ellipsis."""
+    parts = textwrap.wrap(label, width)
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
+    return "\n".join(parts)
 
 
 def tornado(f: Findings, lang: str = "nl", top: int = 10):
     """The swing of P50 savings between each input's P10 and P90, largest on top."""
     plt = _plt()
     rows = [r for r in f.sensitivity if r.swing != 0][:top][::-1]
-    fig, ax = plt.subplots(figsize=(7.0, 0.42 * max(len(rows), 3) + 1.0))
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * max(len(rows), 3) + 1.4))
     base = float(np.median(f.study.rerun()))
     label = "label" if lang == "nl" else "label_en"
-    names = [(n[:55] + "…") if len(n) > 56 else n for n in (getattr(r, label) for r in rows)]
+    names = [_wrap(getattr(r, label)) for r in rows]
     for i, r in enumerate(rows):
         lo, hi = r.p50_at_p10 - base, r.p50_at_p90 - base
-        ax.barh(i, lo, color=GREYS["light"], edgecolor=GREYS["ink"], lw=0.6, hatch="///")
-        ax.barh(i, hi, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
+        ax.barh(i, lo, color=GREYS["light"], edgecolor=GREYS["ink"], lw=0.6, hatch="///", gid=f"band-p10-{i}")
+        ax.barh(i, hi, color=GREYS["dark"], edgecolor=GREYS["ink"], lw=0.6, gid=f"band-p90-{i}")
     ax.axvline(0, color=GREYS["ink"], lw=0.8)
-    ax.set_yticks(range(len(rows)), names, fontsize=8)
+    ax.set_yticks(range(len(rows)), names, fontsize=7.5)
     _money_axis(ax, lang, "x", t("plot.tornado_axis", lang).format(year=f.study.year))
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///",
-                             label=t("plot.at_p10", lang)),
-                       Patch(fc=GREYS["mid"], ec=GREYS["ink"], label=t("plot.at_p90", lang))],
-              frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///", label=t("plot.at_p10", lang)),
+                       Patch(fc=GREYS["dark"], ec=GREYS["ink"], label=t("plot.at_p90", lang))],
+              frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.6 / (len(rows) + 3)),
+              ncol=2)
+    ax.set_title(textwrap.fill(t("plot.tornado_title", lang), 70))
     fig.tight_layout()
     return fig
 
 
 def waterfall(f: Findings, lang: str = "nl"):
-    """From the plan through each cause to the P50 result."""
+    """From the plan through each cause to the P50 result, as horizontal bars (top to bottom), so
+    every step's name has a line of its own instead of crowding under a narrow column."""
     plt = _plt()
+    from matplotlib.patches import Patch
+
     steps = [s for s in f.waterfall if s.kind == "total" or abs(s.value) >= 0.5]
-    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * len(steps) + 1.6))
     level = 0.0
     for i, s in enumerate(steps):
         v = s.value
         if s.kind == "total":
-            ax.bar(i, v, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
+            ax.barh(i, v, color=GREYS["dark"], edgecolor=GREYS["ink"], lw=0.6, gid=f"band-total-{i}")
             level = v
-            top = v
+            right = v
         else:
             up = v >= 0
-            ax.bar(i, v, bottom=level, color="white" if not up else GREYS["light"], edgecolor=GREYS["ink"],
-                   lw=0.6, hatch=None if up else "\\\\\\")
+            ax.barh(i, v, left=level, color=GREYS["light"] if up else "white", edgecolor=GREYS["ink"],
+                    lw=0.8, hatch=None if up else "\\\\\\", gid=f"band-step-{i}" if up else None)
             level += v
-            top = max(level, level - v)
-        ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=7)
-    ax.axhline(0, color=GREYS["ink"], lw=0.6)
-    ax.set_xticks(range(len(steps)), [waterfall_label(s.step, lang) for s in steps], rotation=30,
-                  ha="right", fontsize=8)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels
-    _money_axis(ax, lang)
-    ax.set_title(t("plot.waterfall", lang).format(year=f.study.year), loc="left", fontsize=10, pad=12)
+            right = max(level, level - v)
+        # one rounding for every label: to the thousand (millions with one decimal)
+        ax.annotate(money(round(v, -3), lang), (right, i), xytext=(4, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=7.5)
+    ax.axvline(0, color=GREYS["ink"], lw=0.6)
+    ax.set_yticks(range(len(steps)), [_wrap(waterfall_label(s.step, lang), 40, 1) for s in steps], fontsize=8)
+    ax.invert_yaxis()
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(lo, hi + 0.16 * (hi - lo))  # room for the value labels
+    _money_axis(ax, lang, "x")
+    ax.set_title(t("plot.waterfall", lang).format(year=f.study.year))
+    ax.legend(handles=[Patch(fc=GREYS["dark"], ec=GREYS["ink"], label=t("plot.wf_total", lang)),
+                       Patch(fc=GREYS["light"], ec=GREYS["ink"], label=t("plot.wf_up", lang)),
+                       Patch(fc="white", ec=GREYS["ink"], hatch="\\\\\\", label=t("plot.wf_down", lang))],
+              frameon=False, fontsize=8, ncol=3, loc="upper center",
+              bbox_to_anchor=(0.5, -0.12 - 0.5 / (len(steps) + 2)))
     fig.tight_layout()
     return fig
 
@@ -204,8 +284,8 @@ def variants_chart(rows: list[VariantResult], year: int, lang: str = "nl"):
     return fig
 
 
-def png(fig, dpi: int = 120) -> bytes:
-    """The figure as PNG bytes; the figure is closed (a report makes many)."""
+def png(fig, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (``compare --plot``); the figure is closed."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -214,4 +294,26 @@ def png(fig, dpi: int = 120) -> bytes:
     return buf.getvalue()
 
 
-ALL = {"fan": fan_chart, "s_curve": s_curve, "tornado": tornado, "waterfall": waterfall}
+def svg(fig, title: str = "") -> str:
+    """The figure as inline SVG: vector, so it prints sharp at any size, with its text kept as
+    text (searchable, and the browser test can measure every label). ``title`` becomes the
+    SVG's accessible name. The figure is closed."""
+    import html
+    import re
+
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "taaksim"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    # scale with the page: the viewBox keeps the proportions
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', text, count=1)
+    name = html.escape(title)
+    text = text.replace("<svg", f'<svg role="img" aria-label="{name}"', 1)
+    return text.replace(">", f"><title>{name}</title>", 1) if title else text
+
+
+ALL = {"fan": fan_chart, "histogram": histogram, "s_curve": s_curve, "tornado": tornado, "waterfall": waterfall}

@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator._version import __version__
 from simulator.i18n import t
-from simulator.report.document import check_lines, images, method_lines
+from simulator.report.document import check_lines, document_lines, images, method_lines
 from simulator.report.tables import Table, all_tables, ratio_scale_table
 from simulator.report.text import cell
 from simulator.results.analysis import Findings
@@ -94,7 +94,7 @@ SECTIONS = (
     Section("answers", (KeyFigures(),)),
     Section("paragraph", (Paragraph(),)),
     Section("ranges", (Figure("fan", "report.fan_alt"), TableBlock("summary", (View(SUMMARY_KEYS),)),
-                       Figure("s_curve", "report.s_alt"))),
+                       Figure("histogram", "report.hist_alt"), Figure("s_curve", "report.s_alt"))),
     Section("goals", (TableBlock("risk", (View(GOAL_RANGE, note=False), View(GOAL_RISK, "report.risk_split"))),
                       TableBlock("ratio_scale"))),
     Section("contrib", (TableBlock("contributions", (View(CONTRIB_ALONE, note=False),
@@ -104,6 +104,7 @@ SECTIONS = (
     Section("inputs", (TableBlock("inputs", (View(INPUT_KEYS),)),)),
     Section("check", (Bullets(check_lines),)),
     Section("method", (Bullets(method_lines),)),
+    Section("sources", (Bullets(document_lines), TableBlock("sources"))),
 )
 
 
@@ -114,12 +115,12 @@ class Content:
     findings: Findings
     lang: str
     tables: dict[str, Table]
-    images: dict[str, bytes]
+    images: dict[str, Any]  # name -> SVG text (HTML, PDF) or PNG bytes (Markdown)
 
     @classmethod
-    def of(cls, f: Findings, lang: str) -> Content:
+    def of(cls, f: Findings, lang: str, image_format: str = "svg") -> Content:
         tables = {**all_tables(f, lang), "ratio_scale": ratio_scale_table()}
-        return cls(f, lang, tables, images(f, lang))
+        return cls(f, lang, tables, images(f, lang, image_format))
 
     @property
     def paths(self) -> int:

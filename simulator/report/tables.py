@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from simulator.i18n import TEXT, t
+from simulator.i18n import TEXT, pick, t
 from simulator.report.paragraph import scope_words, waterfall_label
-from simulator.report.text import cell
+from simulator.report.text import cell, number
 from simulator.results.analysis import Findings, describe_input, ratio_class
 
 
@@ -47,23 +47,44 @@ class Table:
         return t(key, lang) if key in TEXT else ""
 
 
-def describe_distribution(d) -> str:
-    """pert(low=80, mode=100, high=120): the distribution as the scenario file states it."""
+#: a distribution's kind and parameters in words: (Dutch, English); "lam" (PERT's shape) is left out
+DIST_WORDS = {"pert": ("PERT", "PERT"), "triangular": ("driehoek", "triangular"), "uniform": ("uniform", "uniform"),
+              "normal": ("normaal", "normal"), "lognormal": ("lognormaal", "lognormal"), "beta": ("bèta", "beta"),
+              "bernoulli": ("ja/nee", "yes/no"), "discrete": ("discreet", "discrete"), "fixed": ("vast", "fixed"),
+              "delaymixture": ("vertraging", "delay"),
+              "low": ("laag", "low"), "mode": ("meest waarschijnlijk", "most likely"),
+              "likely": ("meest waarschijnlijk", "most likely"), "high": ("hoog", "high"),
+              "mean": ("gemiddeld", "mean"),
+              "sd": ("standaardafwijking", "standard deviation"), "p": ("kans", "probability"),
+              "values": ("waarden", "values"), "probabilities": ("kansen", "probabilities"),
+              "value": ("waarde", "value"), "a": ("a", "a"), "b": ("b", "b"), "mu": ("mu", "mu"),
+              "sigma": ("sigma", "sigma"), "p_late": ("kans op vertraging", "probability of delay"),
+              "years": ("jaren", "years"), "plan": ("plan", "plan")}
+
+
+def describe_distribution(d, lang: str = "nl") -> str:
+    """The distribution in words, in the report's language: "PERT: laag 80, meest waarschijnlijk
+    100, hoog 120" (the scenario file's own notation would be code in a council document)."""
+    def word(key: str) -> str:
+        return pick(DIST_WORDS.get(key, (key, key)), lang)
+
+    def num(x) -> str:
+        return number(x, 0 if float(x).is_integer() else (2 if abs(x) >= 0.1 else 4), lang).rstrip("0") \
+            if not float(x).is_integer() else number(x, 0, lang)
+
     parts = []
     for fld in dataclasses.fields(d):
-        if fld.name == "plan":
+        if fld.name in ("plan", "lam"):
             continue
         v = getattr(d, fld.name)
         if hasattr(v, "__dataclass_fields__"):
-            v = describe_distribution(v)
-        elif isinstance(v, float):
-            v = f"{v:g}"
+            v = describe_distribution(v, lang)
+        elif isinstance(v, (int, float)):
+            v = num(v)
         elif isinstance(v, tuple):
-            v = "[" + ", ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v) + "]"
-        parts.append(f"{fld.name}={v}")
-    if getattr(d, "plan", None) is not None:
-        parts.append(f"plan={d.plan:g}")
-    return f"{type(d).__name__.lower()}({', '.join(parts)})"
+            v = "[" + "; ".join(num(x) if isinstance(x, (int, float)) else str(x) for x in v) + "]"
+        parts.append(f"{word(fld.name)} {v}")
+    return f"{word(type(d).__name__.lower())}: {', '.join(parts)}"
 
 
 def summary_table(f: Findings) -> Table:
@@ -83,12 +104,15 @@ def summary_table(f: Findings) -> Table:
     return Table("summary", cols, tuple(rows))
 
 
-def goals_table(f: Findings) -> Table:
+def goals_table(f: Findings, lang: str = "nl") -> Table:
     rows = []
+    s = f.study.scenario
     for g in f.risk.goals:
+        basis = "" if g.kind == "budget" else t(f"col.basis.{g.against}", lang).format(base_year=s.base_year)
         for y, d in g.years.items():
             lo, hi = d.needed_capacity_interval
-            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.against,
+            rows.append({"goal": g.id, "kind": t(f"col.kind.{g.kind}", lang),
+                         "scope": scope_words(g.scope, lang, s), "basis": basis,
                          "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
                          "p_met": d.p_met, "p_met_se": d.p_met_se,
                          "expected_shortfall": d.expected_shortfall, "needed_capacity": d.needed_capacity,
@@ -102,7 +126,7 @@ def goals_table(f: Findings) -> Table:
     return Table("risk", cols, tuple(rows))
 
 
-def contributions_table(f: Findings) -> Table:
+def contributions_table(f: Findings, lang: str = "nl") -> Table:
     c = f.contributions
     rows = []
     for m in c.measures:
@@ -113,8 +137,8 @@ def contributions_table(f: Findings) -> Table:
                      "marginal_p5": m.marginal.p5, "marginal_p95": m.marginal.p95,
                      "loss_no_go": m.loss_no_go, "loss_delay": m.loss_delay,
                      "loss_cost_overrun": m.loss_cost_overrun, "shortfall_vs_plan": m.shortfall_vs_plan})
-    for name, d in (("som afzonderlijk / sum alone", c.sum_standalone), ("pakket / package", c.package),
-                    ("communicerende vaten / interaction loss", c.interaction_loss)):
+    for key, d in (("sum_alone", c.sum_standalone), ("package", c.package), ("interaction", c.interaction_loss)):
+        name = t(f"col.contrib.{key}", lang)
         rows.append({"id": "", "name": name, "standalone_mean": d.mean, "standalone_p5": d.p5,
                      "standalone_p50": d.p50, "standalone_p95": d.p95})
     cols = (Column("id", "text"), Column("name", "text"), Column("published"), Column("plan_value"),
@@ -143,7 +167,7 @@ def sensitivity_table(f: Findings) -> Table:
     return Table("sensitivity", cols, rows, {"year": f.study.year})
 
 
-def inputs_table(f: Findings) -> Table:
+def inputs_table(f: Findings, lang: str = "nl") -> Table:
     s = f.study.scenario
     import numpy as np
 
@@ -151,9 +175,10 @@ def inputs_table(f: Findings) -> Table:
     for inp in s.inputs:
         d = inp.distribution
         p10, p50, p90 = (float(v) for v in d.ppf(np.array([[0.1, 0.5, 0.9]]))[0])
-        rows.append({"key": inp.key, "label": describe_input(s, inp, "nl"), "role": inp.role,
-                     "distribution": describe_distribution(d), "plan": d.point, "mean": d.mean,
-                     "p10": p10, "p50": p50, "p90": p90, "per_year": "yes" if inp.per_year else "no"})
+        rows.append({"key": inp.key, "label": describe_input(s, inp, lang), "role": t(f"role.{inp.role}", lang)
+                     if f"role.{inp.role}" in TEXT else str(inp.role),
+                     "distribution": describe_distribution(d, lang), "plan": d.point, "mean": d.mean,
+                     "p10": p10, "p50": p50, "p90": p90, "per_year": t("col.yes" if inp.per_year else "col.no", lang)})
     cols = (Column("key", "text"), Column("label", "text", "col.inputs.label"), Column("role", "text"),
             Column("distribution", "text"), Column("plan", "num", "col.inputs.plan"),
             Column("mean", "num", "col.inputs.mean"), Column("p10", "num"), Column("p50", "num"),
@@ -172,8 +197,21 @@ def ratio_scale_table() -> Table:
 
 
 def all_tables(f: Findings, lang: str = "nl") -> dict[str, Table]:
-    return {"summary": summary_table(f), "risk": goals_table(f), "contributions": contributions_table(f),
-            "waterfall": waterfall_table(f, lang), "sensitivity": sensitivity_table(f), "inputs": inputs_table(f)}
+    return {"summary": summary_table(f), "risk": goals_table(f, lang), "contributions": contributions_table(f, lang),
+            "waterfall": waterfall_table(f, lang), "sensitivity": sensitivity_table(f), "inputs": inputs_table(f, lang),
+            "sources": sources_table(f, lang)}
+
+
+def sources_table(f: Findings, lang: str = "nl") -> Table:
+    """Every sourced element of the scenario: its kind, name and source (or assumption)."""
+    from simulator.report.sources import source_rows
+
+    rows = tuple({"what": r.kind_nl if lang == "nl" else r.kind_en, "name": r.name, "source": r.source,
+                  "assumed": t("col.yes" if r.assumption else "col.no", lang)}
+                 for r in source_rows(f.study.scenario))
+    cols = (Column("what", "text", "col.src.what"), Column("name", "text", "col.src.name"),
+            Column("assumed", "text", "col.src.assumed"), Column("source", "text", "col.src.source"))
+    return Table("sources", cols, rows)
 
 
 __all__ = ["Column", "Table", "all_tables", "cell", "ratio_scale_table", "scope_words"]

@@ -240,21 +240,33 @@ class Writer:
     report: bool = False
 
 
-def one_file(write: Callable[[Any, Path, str], object]) -> Callable[..., list[Path]]:
-    """A writer of one file from ``write(data, tmp_path, lang)``, made atomic."""
+def one_file(write: Callable[..., object]) -> Callable[..., list[Path]]:
+    """A writer of one file from ``write(data, tmp_path, lang, **options)``, made atomic; of the
+    options (``municipality``, ``csv_dialect``, ...) it gets those its signature names."""
+    import inspect
 
-    def writer(data: Any, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
-        return [atomic_write(path, lambda p: write(data, p, lang), force=force)]
+    takes = set(inspect.signature(write).parameters)
+
+    def writer(data: Any, path: Path, *, lang: str = "nl", force: bool = False, **options: Any) -> list[Path]:
+        mine = {k: v for k, v in options.items() if k in takes}
+        return [atomic_write(path, lambda p: write(data, p, lang, **mine), force=force)]
 
     return writer
 
 
-def _netcdf(ds: Any, path: Path, lang: str) -> None:
-    ds.to_netcdf(path, engine="scipy")
+def _netcdf(ds: Any, path: Path, lang: str, municipality: str | None = None) -> None:
+    """CF-style, compressed netCDF-4 (simulator.report.netcdf), with the municipality's own figures."""
+    from simulator.report.netcdf import write_netcdf
+
+    write_netcdf(ds, path, municipality=municipality)
 
 
-def _csv(rows: Any, path: Path, lang: str) -> None:
-    rows.to_csv(path)
+def _csv(rows: Any, path: Path, lang: str, csv_dialect: str | None = None) -> None:
+    """The summary per year in the dialect the reader's Excel opens (simulator.report.spreadsheet)."""
+    from simulator.report.spreadsheet import dialect_for, frame_rows, write_csv
+
+    header, body = frame_rows(rows)
+    write_csv(path, header, body, dialect_for(lang, csv_dialect))
 
 
 def _xlsx(findings: Findings, path: Path, lang: str) -> None:
@@ -263,14 +275,15 @@ def _xlsx(findings: Findings, path: Path, lang: str) -> None:
     write_xlsx(findings, path, lang=lang)
 
 
-def _html(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+def _html(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, **options: Any) -> list[Path]:
     from simulator.report.html import to_html
 
     text = to_html(findings, lang)
     return [atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force)]
 
 
-def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False,
+              **options: Any) -> list[Path]:
     """The text plus ``<name>_files/*.png``, together or not at all (:func:`write_with_folder`):
     a report never shows another run's pictures."""
     from simulator.report.markdown import to_markdown
@@ -279,6 +292,15 @@ def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool =
     text, imgs = to_markdown(findings, lang, folder)
     return write_with_folder(path, text.encode("utf-8"), folder, {f"{k}.png": v for k, v in imgs.items()},
                              force=force)
+
+
+def _pdf(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, **options: Any) -> list[Path]:
+    """The HTML report printed to an A4 PDF by headless Chromium (simulator.report.pdf)."""
+    from simulator.report.html import to_html
+    from simulator.report.pdf import html_to_pdf
+
+    text = to_html(findings, lang)
+    return [atomic_write(path, lambda p: html_to_pdf(text, p), force=force)]
 
 
 def _bytes(data: bytes) -> Callable[[Path], int]:
@@ -292,6 +314,7 @@ WRITERS: dict[str, Writer] = {
     ".xlsx": Writer("findings", one_file(_xlsx)),
     ".html": Writer("findings", _html, report=True),
     ".md": Writer("findings", _markdown, report=True),
+    ".pdf": Writer("findings", _pdf, report=True),
 }
 
 
@@ -325,13 +348,13 @@ def check_report_path(path: str | Path, *, force: bool = False) -> Path:
 
 
 def write_result(ds: Any, path: str | Path, summary_rows: Any, *, force: bool = False,
-                 findings: Findings | None = None, lang: str = "nl") -> Path:
+                 findings: Findings | None = None, lang: str = "nl", **options: Any) -> Path:
     """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
     (needs ``findings``, see :func:`simulator.results.analysis.analyse`); any format in :data:`WRITERS`."""
     path = check_result_path(path, force=force)
     writer = writer_for(path)
     data = {"paths": ds, "summary": summary_rows, "findings": findings}[writer.needs]
-    return writer.write(data, path, lang=lang, force=force)[0]
+    return writer.write(data, path, lang=lang, force=force, **options)[0]
 
 
 def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
