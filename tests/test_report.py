@@ -249,22 +249,80 @@ def _need_browser():
         pytest.skip("chromium not installed (.ci/run installs it)")
 
 
+def _clean(seen: dict) -> None:
+    """What a reader must never meet: text over text, labels cut at a chart's edge, a band that
+    fades into the page (contrast under 3:1), and anything loaded from outside."""
+    assert seen["overlapping_text"] == [], seen["overlapping_text"]
+    assert seen["cut_labels"] == [], seen["cut_labels"]
+    assert seen["low_contrast"] == [], seen["low_contrast"]
+    assert seen["external"] == [] and seen["css_urls"] == [], seen
+
+
 @pytest.mark.parametrize("name", BUNDLED)
 def test_report_renders_in_a_browser(name, tmp_path):
-    """Every bundled scenario: the report renders, every image loads, nothing is cut off or
-    hidden in a scroll box at 1280 px, and it needs nothing from outside. A screenshot is kept
-    in artifacts/ for a human to look at."""
+    """Every bundled scenario, on screen (1280 px) and as printed on A4 (its print style applied at
+    the A4 text width): the report renders, every chart is there, nothing is cut off, overlaps,
+    fades below 3:1 or hides in a scroll box, and it needs nothing from outside. Screenshots of
+    both are kept in artifacts/ for a human to look at."""
     _need_browser()
     f = analyse(load(SCENARIOS / f"{name}.toml"), paths=1500, seed=1, aux_paths=500, capacity=1_000_000)
     out = tmp_path / f"{name}.html"
     write_report(f, out)
     seen = browser.inspect(out, tmp_path)
-    assert seen["images"] == 4 and seen["broken"] == [], seen
+    # five charts since issue 17 (the histogram), inline SVG: none can fail to load
+    assert seen["images"] == 5 and seen["svg_figures"] == 5 and seen["broken"] == [], seen
     assert seen["page_overflow"] <= 0 and seen["images_outside"] == [], seen
     assert seen["hidden_in_boxes"] == [], seen
-    assert seen["external"] == [], seen
+    _clean(seen)
     assert seen["text_length"] > 3000
+    printed = browser.inspect(out, tmp_path, width=browser.A4_WIDTH, print_like=True)
+    assert printed["page_overflow"] <= 0 and printed["images_outside"] == [], printed
+    _clean(printed)
     ARTIFACTS.mkdir(exist_ok=True)
     shot = browser.screenshot(out, tmp_path / f"{name}.png", height=seen["height"])
     shutil.copy(shot, ARTIFACTS / f"report-{name}.png")
     assert (ARTIFACTS / f"report-{name}.png").stat().st_size > 10_000
+    paper = browser.screenshot(out, tmp_path / f"{name}-a4.png", width=794, height=printed["height"],
+                               print_like=True)
+    shutil.copy(paper, ARTIFACTS / f"report-{name}-a4.png")
+
+
+def test_the_browser_check_catches_overlap_cut_labels_low_contrast_and_external_loads(tmp_path):
+    """The probe itself, on a page made to fail every check."""
+    _need_browser()
+    bad = tmp_path / "bad.html"
+    bad.write_text("""<!DOCTYPE html><html><head><style>body{margin:0}</style></head><body>
+<svg role="img" width="300" height="100" viewBox="0 0 300 100"><title>bad</title>
+<text x="10" y="40" font-size="20">first label</text><text x="14" y="42" font-size="20">second label</text>
+<text x="250" y="80" font-size="20">cut off here</text>
+<g id="band-pale"><path d="M0 0 L50 0 L50 10 Z" style="fill:#dddddd"/></g>
+<g id="band-dark"><path d="M0 20 L50 20 L50 30 Z" style="fill:#555555"/></g></svg>
+<img src="https://example.invalid/x.png" alt="x"></body></html>""", encoding="utf-8")
+    seen = browser.inspect(bad, tmp_path, width=800)
+    assert seen["overlapping_text"] == ["bad: first label / second label"]
+    assert seen["cut_labels"] == ["bad: cut off here"]
+    assert seen["low_contrast"] == ["bad: band-pale"]
+    assert seen["external"] == ["https://example.invalid/x.png"]
+
+
+def test_pdf_report_is_a4_with_pages_and_text(tmp_path):
+    """``taaksim report --out x.pdf``: A4 pages (595 x 842 pt), more than one, the text extractable,
+    the page numbers and the scenario's hash in the margins."""
+    _need_browser()
+    pypdf = pytest.importorskip("pypdf")
+    out = tmp_path / "r.pdf"
+    r = CliRunner().invoke(main, ["report", str(SCENARIOS / "huizen-2022.toml"), "--paths", "1500",
+                                  "--aux-paths", "500", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    pdf = pypdf.PdfReader(out)
+    assert len(pdf.pages) > 1
+    for page in pdf.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2, (w, h)
+    first, last = pdf.pages[0].extract_text(), pdf.pages[-1].extract_text()
+    assert "Risicoparagraaf" in first + pdf.pages[1].extract_text()
+    assert "pagina 1 van" in first and f"pagina {len(pdf.pages)} van {len(pdf.pages)}" in last
+    sha = load(SCENARIOS / "huizen-2022.toml").digest[:12]
+    assert sha in first and sha in last
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(out, ARTIFACTS / "report-huizen-2022.pdf")

@@ -101,7 +101,7 @@ def fan_chart(f: Findings, lang: str = "nl"):
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
     ax.set_xticks(years, [str(y) for y in years])
     _money_axis(ax, lang)
-    ax.set_title(textwrap.fill(t("plot.fan_title", lang).format(what=_what(f, lang)), 80))
+    ax.set_title(textwrap.fill(t("plot.fan_title", lang).format(what=_what(f, lang)), 62))
     ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper left", bbox_to_anchor=(0, -0.12))
     fig.tight_layout()
     return fig
@@ -147,7 +147,7 @@ def s_curve(f: Findings, lang: str = "nl"):
     _pct_axis(ax, lang)
     ax.set_ylabel(t("plot.s_axis", lang))
     _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
-    ax.set_title(textwrap.fill(t("plot.s_title", lang).format(year=y), 80))
+    ax.set_title(textwrap.fill(t("plot.s_title", lang).format(year=y), 62))
     fig.tight_layout()
     return fig
 
@@ -159,7 +159,7 @@ def histogram(f: Findings, lang: str = "nl"):
     y = f.study.year
     values = np.asarray(_values(f), dtype=float)
     p5, p95 = np.quantile(values, [0.05, 0.95])
-    fig, ax = plt.subplots(figsize=(7.0, 3.9))
+    fig, ax = plt.subplots(figsize=(7.0, 4.4))
     bins = int(min(60, max(12, np.sqrt(values.size))))
     counts, edges = np.histogram(values, bins=bins)
     mids, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
@@ -185,10 +185,12 @@ def histogram(f: Findings, lang: str = "nl"):
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
-    ax.set_title(textwrap.fill(t("plot.hist_title", lang).format(year=y), 80))
-    ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
-    fig.text(0.01, 0.015, stats, fontsize=8, ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    ax.set_title(textwrap.fill(t("plot.hist_title", lang).format(year=y), 62))
+    # below the axis (whose label may take two lines): the figures left, the legend right
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False, fontsize=8, ncol=1, loc="lower right",
+               bbox_to_anchor=(0.99, 0.0))
+    fig.text(0.01, 0.02, stats, fontsize=8, ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.17, 1, 1))
     return fig
 
 
@@ -222,7 +224,7 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
                        Patch(fc=GREYS["dark"], ec=GREYS["ink"], label=t("plot.at_p90", lang))],
               frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.6 / (len(rows) + 3)),
               ncol=2)
-    ax.set_title(textwrap.fill(t("plot.tornado_title", lang), 70))
+    ax.set_title(textwrap.fill(t("plot.tornado_title", lang), 62))
     fig.tight_layout()
     return fig
 
