@@ -163,8 +163,9 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Histogram of the result with the 5% - 90% - 5% markers"),
     "report.tornado_alt": ("Tornadodiagram van de belangrijkste aannames", "Tornado chart of the leading inputs"),
     "report.waterfall_alt": ("Watervaldiagram van plan naar P50", "Waterfall from plan to P50"),
-    "report.meta": ("{paths} scenario's, seed {seed}, jaar {year}; extra runs (gevoeligheid, bijdragen) met {aux} "
-             "scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand {file} (sha256 {sha}).",
+    "report.meta": ("{paths} scenario's, startgetal {seed}, jaar {year}; extra berekeningen (gevoeligheid, "
+             "bijdragen) met {aux} scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand "
+             "{file} (sha256 {sha}).",
              "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths and "
              "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
     "report.sources": ("Bijlage: bronnen en aannames", "Appendix: sources and assumptions"),
@@ -189,11 +190,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "method.2": ("P5-P95 is het 90%-interval: in 5% van de scenario's is de uitkomst lager dan P5, in 5% hoger dan "
                  "P95. P50 is de middelste uitkomst.",
                  "P5-P95 is the 90% range: 5% of the paths end below P5 and 5% above P95. P50 is the median."),
-    "method.3": ("Elke kans staat met haar Monte Carlo-fout (standaardfout). Waar geen enkel scenario de grens "
-                 "passeert, staat de bovengrens volgens de regel van drie (bijvoorbeeld < 0,03% bij 10.000 "
-                 "scenario's).",
+    "method.3": ("Elke kans staat met haar onnauwkeurigheid (standaardfout). Waar geen enkel scenario de grens "
+                 "passeert, staat de 95%-grens volgens de regel van drie: een bovengrens bij 0 (< 0,03% bij 10.000 "
+                 "scenario's), een ondergrens bij 100% (> 99,97%).",
                  "Every probability comes with its Monte Carlo (standard) error. Where no path crosses the line, the "
-                 "rule-of-three upper bound is shown (e.g. < 0.03% with 10,000 paths)."),
+                 "95% rule-of-three bound is shown: an upper bound at 0 (< 0.03% with 10,000 paths), a lower bound "
+                 "at 100% (> 99.97%)."),
     "method.4": ("Benodigde weerstandscapaciteit: het tekort dat met 90% zekerheid niet wordt overschreden. "
                  "Weerstandsratio = beschikbare / benodigde weerstandscapaciteit.",
                  "Required reserve (benodigde weerstandscapaciteit): the shortfall not exceeded with 90% certainty. "
@@ -207,7 +209,7 @@ TEXT: dict[str, tuple[str, str]] = {
                  "toevalsgetallen, zodat verschillen door het model komen en niet door toeval.",
                  "Every comparison (without a measure, an input at its P10 or P90) uses the same random numbers, so "
                  "differences come from the model, not from sampling noise."),
-    "kpi.p50": ("P50 netto besparing {year}", "P50 net savings {year}"),
+    "kpi.p50": ("middelste uitkomst netto besparing {year}", "median net savings {year}"),
     "kpi.range": ("90%-interval", "90% range"),
     "kpi.p_target": ("kans taakstelling gehaald", "P(target met)"),
     "kpi.needed": ("benodigde weerstandscapaciteit (90%)", "required reserve (90%)"),

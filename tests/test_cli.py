@@ -76,7 +76,7 @@ def test_run_saves_netcdf_that_reopens(cli, minimal_path, tmp_path):
     out = tmp_path / "result.nc"
     r = cli.invoke(main, ["run", str(minimal_path), "--paths", "300", "--out", str(out), "--detail"])
     assert r.exit_code == 0, r.output
-    ds = xr.open_dataset(out, engine="scipy")
+    ds = xr.open_dataset(out, engine="netcdf4")  # compressed netCDF-4 since issue 17
     assert ds.attrs["paths"] == 300 and ds.attrs["seed"] == 0
     assert ds.attrs["scenario_sha256"]
     assert ds["net_savings"].dims == ("path", "year")
@@ -90,9 +90,11 @@ def test_run_saves_netcdf_that_reopens(cli, minimal_path, tmp_path):
 
 def test_run_csv_summary(cli, minimal_path, tmp_path):
     out = tmp_path / "summary.csv"
-    r = cli.invoke(main, ["run", str(minimal_path), "--paths", "300", "--out", str(out)])
+    # the English dialect; the Dutch one (';', decimal comma) is the default with --lang nl (issue 17),
+    # and Excel's UTF-8 mark opens the file
+    r = cli.invoke(main, ["run", str(minimal_path), "--paths", "300", "--out", str(out), "--csv-dialect", "en"])
     assert r.exit_code == 0
-    text = out.read_text()
+    text = out.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("year,mean,p5")
     assert not list(tmp_path.glob(".*part*"))
 

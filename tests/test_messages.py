@@ -74,8 +74,8 @@ CASES = {
     "unknown output type": (["run", MINIMAL, "--paths", "10", "--out", "x.doc"],
                             "unknown output type '.doc': use .nc, .csv or .xlsx"),
     "no output type": (["run", MINIMAL, "--paths", "10", "--out", "result"], "unknown output type '(none)'"),
-    "unknown report type": (["report", MINIMAL, "--paths", "10", "--out", "x.pdf"],
-                            "unknown report type '.pdf': use .html or .md"),
+    "unknown report type": (["report", MINIMAL, "--paths", "10", "--out", "x.docx"],  # .pdf since issue 17
+                            "unknown report type '.docx': use .html, .md or .pdf"),
     "report year": (["report", MINIMAL, "--paths", "10", "--year", "1990"], "--year 1990 is not a year"),
     "no variant": (["compare", MINIMAL, "--paths", "10"], "give at least one --variant"),
     "bad variant": (["compare", MINIMAL, "--paths", "10", "--variant", "x=without:nope"], "unknown measure 'nope'"),
