@@ -59,10 +59,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "outcome is {mid}. The plan adds the measures up to {plan}."),
     "para.goal_target": ("de taakstelling voor {scope}", "the savings target for {scope}"),
     "para.goal_budget": ("het budget voor {scope}", "the budget for {scope}"),
-    "para.p_target": ("De kans dat {goal} ({amount}) in {year} wordt gehaald is {p}.",
-                      "The probability that {goal} ({amount}) is met in {year} is {p}."),
-    "para.p_budget": ("De kans dat de uitgaven in {year} binnen {goal} ({amount}) blijven is {p}.",
-                      "The probability that spending in {year} stays within {goal} ({amount}) is {p}."),
+    "para.p_target": ("De kans dat {goal} van {amount} in {year} wordt gehaald is {p}.",
+                      "The probability that {goal} of {amount} is met in {year} is {p}."),
+    "para.p_budget": ("De kans dat de uitgaven in {year} binnen {goal} van {amount} blijven is {p}.",
+                      "The probability that spending in {year} stays within {goal} of {amount} is {p}."),
     "para.p_all": ("In alle jaren {years} samen is die kans {p}.", "In every year {years} together it is {p}."),
     "para.below": ("kleiner dan ", "below "),
     "para.above": ("groter dan ", "above "),
@@ -79,10 +79,10 @@ TEXT: dict[str, tuple[str, str]] = {
                        "vangen is {need} nodig (benodigde weerstandscapaciteit).",
                        "For {goal} in {year} the expected shortfall is {es}; covering it with 90% certainty needs "
                        "{need} (required risk capacity)."),
-    "para.no_shortfall": ("Voor {goal} in {year} wordt de taakstelling in minstens 90% van de scenario's gehaald; "
-                          "met 90% zekerheid is geen weerstandscapaciteit nodig (verwacht tekort {es}).",
-                          "For {goal} in {year} the target is met in at least 90% of the scenarios; with 90% "
-                          "certainty no reserve is needed (expected shortfall {es})."),
+    "para.no_shortfall": ("Voor {goal} in {year}: in minstens 90% van de scenario's gehaald, dus met 90% zekerheid "
+                          "is geen weerstandscapaciteit nodig (verwacht tekort {es}).",
+                          "For {goal} in {year}: met in at least 90% of the scenarios, so with 90% certainty no "
+                          "reserve is needed (expected shortfall {es})."),
     "para.programme": ("Voor het hele programma ({count} doelen, alle jaren) is met 90% zekerheid hoogstens {need} "
                        "nodig: de som per doel; omdat niet alle tegenvallers tegelijk optreden, is het werkelijk "
                        "benodigde bedrag doorgaans lager.",
@@ -115,8 +115,7 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The control measure that adds most in {year}: {items}."),
     "para.control.n": ("Beheersmaatregelen die in {year} het meest opleveren: {items}.",
                        "Control measures that add most in {year}: {items}."),
-    "para.control_item": ("({i}) {act}, naar verwachting {gain} meer besparing", "({i}) {act}, an expected {gain} "
-                          "more savings"),
+    "para.control_item": ("{act}, naar verwachting {gain} meer besparing", "{act}, an expected {gain} more savings"),
     "para.act_go": ("zorgen dat {name} doorgaat", "making sure {name} goes ahead"),
     "para.act_delay": ("{name} op tijd laten starten", "starting {name} on time"),
     "para.act_cost": ("de kosten van {name} binnen de raming houden", "keeping the costs of {name} within the "

@@ -49,10 +49,10 @@ def _join(items: list[str], lang: str, sep: str = ", ") -> str:
 def chance(p: float, n: int, lang: str) -> str:
     """A probability for prose: "34%", or where no path crossed the bound in words
     ("kleiner dan 0,15%", "groter dan 99,85%")."""
-    if p in (0.0, 1.0):
-        b = bound_pct(p, n, lang)
-        return _t("below" if b.startswith("<") else "above", lang) + b[2:]
-    return pct(p, lang, n)
+    text = bound_pct(p, n, lang) if p in (0.0, 1.0) else pct(p, lang, n)
+    if text[:2] in ("< ", "> "):  # "< 1%" and "> 99%" too: signs read as code in a sentence
+        return _t("below" if text[0] == "<" else "above", lang) + text[2:]
+    return text
 
 
 def shown_money(x: float) -> float:
@@ -102,8 +102,11 @@ def _task_block(f: Findings, lang: str) -> list[str]:
     """What the programme must deliver: every target and budget, with its amount and basis."""
     s, y = f.study.scenario, _year(f)
     goals = f.risk.goals
+    sav = f.summary.savings[y]
+    spread = _t("range", lang).format(year=y, p5=money(sav.p5, lang), p95=money(sav.p95, lang),
+                                      mid=money(sav.p50, lang), plan=money(f.waterfall[0].value, lang))
     if not goals:
-        return [_t("no_goals", lang).format(year=y)]
+        return [_t("no_goals", lang).format(year=y), spread]
     items = []
     for g in goals:
         gy = _goal_year(g, y)
@@ -119,11 +122,7 @@ def _task_block(f: Findings, lang: str) -> list[str]:
     n_b = len(goals) - n_t
     counts = [f"{n_t} {_n('target', n_t, lang)}"] if n_t else []
     counts += [f"{n_b} {_n('budget', n_b, lang)}"] if n_b else []
-    out = [_t("task", lang).format(counts=_join(counts, lang), items=_join(items, lang, "; "))]
-    sav = f.summary.savings[y]
-    out.append(_t("range", lang).format(year=y, p5=money(sav.p5, lang), p95=money(sav.p95, lang),
-                                        mid=money(sav.p50, lang), plan=money(f.waterfall[0].value, lang)))
-    return out
+    return [_t("task", lang).format(counts=_join(counts, lang), items=_join(items, lang, "; ")), spread]
 
 
 def _chance_block(f: Findings, lang: str) -> list[str]:
@@ -224,8 +223,10 @@ def _control_block(f: Findings, lang: str) -> list[str]:
     top = sorted((a for a in actions if a[0] >= floor), reverse=True)[:3]
     if not top:
         return []
-    items = [_t("control_item", lang).format(i=i, act=_t(key, lang).format(name=name), gain=money(gain, lang))
-             for i, (gain, key, name) in enumerate(top, start=1)]
+    items = [_t("control_item", lang).format(act=_t(key, lang).format(name=name), gain=money(gain, lang))
+             for gain, key, name in top]
+    if len(items) > 1:  # numbered, as a list in a council text is
+        items = [f"({i}) {x}" for i, x in enumerate(items, start=1)]
     return [_n("control", len(top), lang).format(year=_year(f), items=_join(items, lang, "; "))]
 
 
