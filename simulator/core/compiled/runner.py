@@ -1,0 +1,101 @@
+"""Run a block with the compiled kernel: streams, workspace, the call, and the numpy fallback.
+
+Which engine runs is chosen by :func:`engine_name`: ``TAAKSIM_ENGINE=numpy|numba`` (the
+command line's ``--engine`` sets it), else numba when it can be imported. A scenario or an
+option the kernel does not implement (stock posts, ``detail``, deterministic mode) and a
+block whose checks fail take the numpy engine, which is the reference: its results and
+messages are the model's definition.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import numpy as np
+
+from simulator.core.compiled.program import Options, Program, Unsupported, translate
+from simulator.core.sampling import key_words
+from simulator.scenario.model import Scenario
+
+#: paths per chunk: a chunk's registers (a few hundred of years x C doubles) stay in the L2 cache
+CHUNK = 256
+
+_announced = False
+_lock = threading.Lock()
+
+
+def engine_name() -> str:
+    """The engine runs use: "numba" (the default where numba is installed) or "numpy"."""
+    name = os.environ.get("TAAKSIM_ENGINE", "").strip().lower()
+    if name in ("numpy", "numba"):
+        return name
+    try:
+        import numba  # noqa: F401
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return "numpy"
+    return "numba"
+
+
+def stream_states(prog: Program, seed: int, block: int) -> np.ndarray:
+    """SFC64 states of every stream the program draws: (stream, 4) uint64 (a, b, c, counter).
+
+    Exactly the generators :func:`simulator.core.sampling.stream` makes, so the kernel draws
+    the same uniforms as the numpy engine.
+    """
+    out = np.empty((len(prog.streams), 4), dtype=np.uint64)
+    for i, (key, year) in enumerate(prog.streams):
+        ss = np.random.SeedSequence(seed, spawn_key=(block, *key_words(key), year))
+        out[i] = np.random.SFC64(ss).state["state"]["state"]
+    return out
+
+
+def _announce_compile() -> None:
+    """Say once, on stderr, that the kernel is being compiled (only when its cache is cold)."""
+    global _announced
+    with _lock:
+        if _announced:
+            return
+        _announced = True
+        from simulator.core.compiled import machine
+
+        try:
+            cache = machine.run._cache  # type: ignore[attr-defined]  # numba: no public API
+            index = os.path.join(cache._cache_path, cache._index_name)
+            cold = not os.path.exists(index)
+        except AttributeError:  # pragma: no cover - numba internals moved
+            cold = False
+        if cold and not machine.run.signatures:
+            print("taaksim: compiling the simulation kernel (once, about 10 s)...", file=sys.stderr, flush=True)
+
+
+def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray | None:
+    """Run ``prog`` over one block: outputs (slot, horizon year, path), or None when a check
+    failed (the caller then runs the numpy engine, which raises the right message)."""
+    _announce_compile()
+    from simulator.core.compiled import machine
+    from simulator.core.compiled.program import normal_cells, phi_cells
+
+    C = CHUNK
+    addr = np.where(prog.reg_pf == 1, prog.small + prog.reg_off * C, prog.reg_off)
+    ws = np.empty(prog.small + prog.slots * C)
+    out = np.empty((len(prog.outputs), prog.n_years - prog.horizon_start, n))
+    states = stream_states(prog, seed, block)
+    err = machine.run(prog.code, prog.pool, addr, prog.reg_ny, prog.reg_pf, prog.tables, normal_cells(),
+                      phi_cells(), states, n, C, prog.horizon_start, out, ws)
+    return None if err else out
+
+
+def program_for(scenario: Scenario, *, active=None, overrides=None, no_growth: bool = False,
+                extra_delay: float = 0.0, outputs: tuple[str, ...] | None = None) -> Program | None:
+    """The kernel's program for these options, or None if the kernel cannot run them."""
+    if engine_name() != "numba":
+        return None
+    opts = Options(active=frozenset(active) if active is not None else None,
+                   overrides=tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items())),
+                   no_growth=bool(no_growth), extra_delay=float(extra_delay), outputs=outputs)
+    try:
+        return translate(scenario, opts)
+    except Unsupported:
+        return None
