@@ -76,12 +76,33 @@ _inline = njit(inline="always", error_model="numpy")
 _sub_jit = njit(cache=True, nogil=True, error_model="numpy")
 
 
-# --- random numbers ------------------------------------------------------------------------------
+# --- registers -------------------------------------------------------------------------------------
 
 
 @_inline
-def sfc64_fill(states, s, ws, at, n):
-    """n doubles of stream s into ws[at:at + n], as numpy's Generator(SFC64).random does."""
+def _row(ws, r, y, meta, n):
+    """Row y of register r as a view: n values, or one when the register does not vary by path."""
+    o = meta[r, 0] + (y * meta[r, 2] if meta[r, 1] > 1 else 0)
+    return ws[o:o + (n if meta[r, 3] else 1)]
+
+
+@_inline
+def _at(ws, r, y, p, meta):
+    """Workspace index of register r at (year y, path p), broadcasting size-1 dimensions."""
+    i = meta[r, 0]
+    if meta[r, 1] > 1:
+        i += y * meta[r, 2]
+    if meta[r, 3]:
+        i += p
+    return i
+
+
+# --- random numbers ------------------------------------------------------------------------------
+
+
+@_sub_jit
+def sfc64_fill(states, s, out, n):
+    """n doubles of stream s into out[:n], as numpy's Generator(SFC64).random does."""
     a, b, c, w = states[s, 0], states[s, 1], states[s, 2], states[s, 3]
     for i in range(n):
         tmp = a + b + w
@@ -89,7 +110,7 @@ def sfc64_fill(states, s, ws, at, n):
         a = b ^ (b >> np.uint64(11))
         b = c + (c << np.uint64(3))
         c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-        ws[at + i] = np.float64(tmp >> np.uint64(11)) * _INV53
+        out[i] = np.float64(tmp >> np.uint64(11)) * _INV53
     states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
 
 
@@ -141,7 +162,8 @@ def _clip_u(u):
 
 
 @_inline
-def icdf_simple(pool, at, tables, ntab, u):
+def icdf(pool, at, tables, ntab, u):
+    """The inverse CDF of the distribution described at pool[at] (not a mixture)."""
     kind = int(pool[at])
     if kind == D_TABLE:
         x = tail(tables[int(pool[at + 1])], u)
@@ -165,7 +187,7 @@ def icdf_simple(pool, at, tables, ntab, u):
     if kind == D_DISCRETE:
         k = int(pool[at + 1])
         cum = at + 2 + k
-        lo, hi = 0, k  # first index with cum > u (searchsorted, side="right")
+        lo, hi = 0, k  # the first index with cum > u (searchsorted, side="right")
         while lo < hi:
             mid = (lo + hi) >> 1
             if pool[cum + mid] <= u:
@@ -179,17 +201,37 @@ def icdf_simple(pool, at, tables, ntab, u):
 
 
 @_sub_jit
-def icdf(pool, at, tables, ntab, u):
-    if int(pool[at]) == D_MIX:
-        if u < pool[at + 1]:
-            return 0.0
-        q = (u - pool[at + 1]) / pool[at + 2]
-        if q < 0.0:
-            q = 0.0
-        elif q > 1.0:
-            q = 1.0
-        return icdf_simple(pool, int(pool[at + 3]), tables, ntab, q)
-    return icdf_simple(pool, at, tables, ntab, u)
+def icdf_row(pool, at, tables, ntab, src, dst, m):
+    """dst[:m] = the inverse CDF of the uniforms src[:m] (clipped first; dst may be src)."""
+    kind = int(pool[at])
+    if kind == D_TABLE:
+        tab = tables[int(pool[at + 1])]
+        span, low = pool[at + 2], pool[at + 3]
+        for p in range(m):
+            x = tail(tab, _clip_u(src[p]))
+            x *= span
+            x += low
+            dst[p] = x
+    elif kind == D_BERN:
+        q = pool[at + 1]
+        for p in range(m):
+            dst[p] = 1.0 if _clip_u(src[p]) >= q else 0.0
+    elif kind == D_MIX:
+        none, p_delay, inner = pool[at + 1], pool[at + 2], int(pool[at + 3])
+        for p in range(m):
+            u = _clip_u(src[p])
+            if u < none:
+                dst[p] = 0.0
+            else:
+                q = (u - none) / p_delay
+                if q < 0.0:
+                    q = 0.0
+                elif q > 1.0:
+                    q = 1.0
+                dst[p] = icdf(pool, inner, tables, ntab, q)
+    else:
+        for p in range(m):
+            dst[p] = icdf(pool, at, tables, ntab, _clip_u(src[p]))
 
 
 # --- elementwise operations --------------------------------------------------------------------------
@@ -236,248 +278,303 @@ def _divpos(x, y):
 
 
 @_inline
-def _binary(f, ws, d, a, b, addr, ny, pf, C, n):
-    rows = ny[d]
-    sa = (C if pf[a] else 1) if ny[a] > 1 else 0
-    sb = (C if pf[b] else 1) if ny[b] > 1 else 0
-    sd = C if pf[d] else 1
-    for y in range(rows):
-        oa = addr[a] + y * sa
-        ob = addr[b] + y * sb
-        od = addr[d] + y * sd
-        if pf[d]:
-            if pf[a] and pf[b]:
+def _binary(f, ws, d, a, b, meta, n):
+    for y in range(meta[d, 1]):
+        z = _row(ws, d, y, meta, n)
+        xa = _row(ws, a, y, meta, n)
+        xb = _row(ws, b, y, meta, n)
+        if meta[d, 3]:
+            if meta[a, 3] and meta[b, 3]:
                 for p in range(n):
-                    ws[od + p] = f(ws[oa + p], ws[ob + p])
-            elif pf[a]:
-                xb = ws[ob]
+                    z[p] = f(xa[p], xb[p])
+            elif meta[a, 3]:
+                vb = xb[0]
                 for p in range(n):
-                    ws[od + p] = f(ws[oa + p], xb)
+                    z[p] = f(xa[p], vb)
             else:
-                xa = ws[oa]
+                va = xa[0]
                 for p in range(n):
-                    ws[od + p] = f(xa, ws[ob + p])
+                    z[p] = f(va, xb[p])
         else:
-            ws[od] = f(ws[oa], ws[ob])
+            z[0] = f(xa[0], xb[0])
 
 
 @_sub_jit
-def _bin_add(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_add, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_add(ws, d, a, b, meta, n):
+    _binary(_add, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_mul(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_mul, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_mul(ws, d, a, b, meta, n):
+    _binary(_mul, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_sub(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_sub, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_sub(ws, d, a, b, meta, n):
+    _binary(_sub, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_div(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_div, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_div(ws, d, a, b, meta, n):
+    _binary(_div, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_divpos(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_divpos, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_divpos(ws, d, a, b, meta, n):
+    _binary(_divpos, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_min(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_min, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_min(ws, d, a, b, meta, n):
+    _binary(_min, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_max(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_max, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_max(ws, d, a, b, meta, n):
+    _binary(_max, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _bin_pow(ws, d, a, b, addr, ny, pf, C, n):
-    _binary(_pow, ws, d, a, b, addr, ny, pf, C, n)
+def _bin_pow(ws, d, a, b, meta, n):
+    _binary(_pow, ws, d, a, b, meta, n)
 
 
 @_sub_jit
-def _unary(code, ws, d, a, addr, ny, pf, C, n):
-    m = n if pf[d] else 1
-    sa = (C if pf[a] else 1)
-    sd = C if pf[d] else 1
-    for y in range(ny[d]):
-        oa = addr[a] + y * sa
-        od = addr[d] + y * sd
+def _unary(code, ws, d, a, meta, n):
+    m = n if meta[d, 3] else 1
+    for y in range(meta[d, 1]):
+        z = _row(ws, d, y, meta, n)
+        x = _row(ws, a, y, meta, n)
         if code == NEG:
             for p in range(m):
-                ws[od + p] = -ws[oa + p]
+                z[p] = -x[p]
         elif code == ABS:
             for p in range(m):
-                ws[od + p] = abs(ws[oa + p])
+                z[p] = abs(x[p])
         elif code == SQRT:
             for p in range(m):
-                ws[od + p] = np.sqrt(ws[oa + p])
+                z[p] = np.sqrt(x[p])
         elif code == EXP:
             for p in range(m):
-                ws[od + p] = np.exp(ws[oa + p])
+                z[p] = np.exp(x[p])
         else:
             for p in range(m):
-                ws[od + p] = np.log(ws[oa + p])
-
-
-@_inline
-def _at(r, y, p, addr, ny, pf, C):
-    """Workspace index of register r at (year y, path p), broadcasting size-1 dimensions."""
-    i = addr[r]
-    if ny[r] > 1:
-        i += y * (C if pf[r] else 1)
-    if pf[r]:
-        i += p
-    return i
+                z[p] = np.log(x[p])
 
 
 @_sub_jit
-def _exceeds(ws, r, limit, addr, ny, pf, C, n):
-    m = n if pf[r] else 1
-    s = C if pf[r] else 1
-    for y in range(ny[r]):
-        o = addr[r] + y * s
+def _exceeds(ws, r, limit, meta, n):
+    """Whether some value of register r is not a number of at most ``limit`` in absolute value."""
+    m = n if meta[r, 3] else 1
+    bad = False
+    for y in range(meta[r, 1]):
+        x = _row(ws, r, y, meta, n)
         for p in range(m):
-            if not abs(ws[o + p]) <= limit:  # also true for NaN
-                return True
-    return False
+            bad |= not abs(x[p]) <= limit  # also true for NaN
+    return bad
+
+
+@_sub_jit
+def _copula(pool, at, ws, meta, n, ntab, ptab, zbuf):
+    """Gaussian copula on the members' uniforms, in place (:func:`simulator.core.sampling.correlate`)."""
+    k = int(pool[at])
+    chol = at + 1 + k
+    for j in range(k):
+        u = _row(ws, int(pool[at + 1 + j]), 0, meta, n)
+        z = zbuf[j]
+        for p in range(n):
+            z[p] = tail(ntab, u[p])
+    for j in range(k):
+        u = _row(ws, int(pool[at + 1 + j]), 0, meta, n)
+        c0 = pool[chol + j * k]
+        for p in range(n):
+            acc = zbuf[0, p] * c0
+            for q in range(1, j + 1):
+                acc += pool[chol + j * k + q] * zbuf[q, p]
+            u[p] = phi(ptab, acc)
+
+
+@_sub_jit
+def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
+    """Delay a (year, path) profile by each path's delay [years] (:func:`simulator.core.engine._shift`)."""
+    years = meta[d, 1]
+    delay = _row(ws, b, 0, meta, n)
+    for p in range(n):
+        dl = delay[p if meta[b, 3] else 0]
+        if dl >= 0.0 and dl < years:
+            kf = np.floor(dl)
+            kbuf[p] = int(kf)
+            wbuf[p] = dl - kf
+        else:  # no whole-year lag of the profile lands inside the years: all zero
+            kbuf[p] = years + 1
+            wbuf[p] = 0.0
+    xa = meta[a, 0]
+    sx = meta[a, 2] if meta[a, 1] > 1 else 0
+    px = 1 if meta[a, 3] else 0
+    for t in range(years):
+        z = _row(ws, d, t, meta, n)
+        for p in range(n):
+            i = t - kbuf[p]
+            v = 0.0
+            if i >= 0:
+                w = wbuf[p]
+                v = v + (1.0 - w) * ws[xa + i * sx + p * px]
+                if i >= 1:
+                    v += w * ws[xa + (i - 1) * sx + p * px]
+            z[p] = v
+
+
+@_sub_jit
+def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws,
+             zbuf, kbuf, wbuf):
+    """Instructions first..last-1 over n paths (the chunk starting at path ``start``)."""
+    for i in range(first, last):
+        op = code[i, 0]
+        d = code[i, 1]
+        a = code[i, 2]
+        b = code[i, 3]
+        c = code[i, 4]
+        imm = code[i, 5]
+        if op == OP_BIN:
+            if c == ADD:
+                _bin_add(ws, d, a, b, meta, n)
+            elif c == MUL:
+                _bin_mul(ws, d, a, b, meta, n)
+            elif c == SUB:
+                _bin_sub(ws, d, a, b, meta, n)
+            elif c == DIV:
+                _bin_div(ws, d, a, b, meta, n)
+            elif c == DIVPOS:
+                _bin_divpos(ws, d, a, b, meta, n)
+            elif c == MIN:
+                _bin_min(ws, d, a, b, meta, n)
+            elif c == MAX:
+                _bin_max(ws, d, a, b, meta, n)
+            else:
+                if c == POWX and _exceeds(ws, b, MAX_EXPONENT, meta, n):
+                    return ERR_EXPONENT
+                _bin_pow(ws, d, a, b, meta, n)
+        elif op == OP_CONST:
+            ws[meta[d, 0]] = pool[imm]
+        elif op == OP_VEC:
+            for y in range(meta[d, 1]):
+                ws[meta[d, 0] + y] = pool[imm + y]
+        elif op == OP_DRAW:
+            for y in range(meta[d, 1]):
+                sfc64_fill(states, a + y, _row(ws, d, y, meta, n), n)
+        elif op == OP_ICDF:
+            for y in range(meta[d, 1]):
+                icdf_row(pool, imm, tables, ntab, _row(ws, a, y, meta, n),
+                         _row(ws, d, y, meta, n), n)
+        elif op == OP_COPULA:
+            _copula(pool, imm, ws, meta, n, ntab, ptab, zbuf)
+        elif op == OP_UN:
+            _unary(c, ws, d, a, meta, n)
+        elif op == OP_CLIP:
+            low, high = pool[imm], pool[imm + 1]
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                x = _row(ws, a, y, meta, n)
+                for p in range(m):
+                    v = x[p]
+                    z[p] = low if v < low else (high if v > high else v)
+        elif op == OP_CHECK:
+            if _exceeds(ws, a, pool[imm], meta, n):
+                return ERR_VALUE
+        elif op == OP_BOUND:
+            if _exceeds(ws, a, pool[imm], meta, n):
+                return ERR_RESULT
+        elif op == OP_SHIFT:
+            _shift(ws, d, a, b, meta, n, kbuf, wbuf)
+        elif op == OP_CUMGROW:
+            m = n if meta[d, 3] else 1
+            g = _row(ws, a, 0, meta, n)
+            z = _row(ws, d, 0, meta, n)
+            for p in range(m):
+                z[p] = 1.0 + g[p]
+            for t in range(1, meta[d, 1]):
+                prev = z
+                g = _row(ws, a, t, meta, n)
+                z = _row(ws, d, t, meta, n)
+                for p in range(m):
+                    z[p] = prev[p] * (1.0 + g[p])
+        elif op == OP_COPY or op == OP_ROWSET:
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                x = _row(ws, a, y, meta, n)
+                if meta[a, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+            if op == OP_ROWSET:
+                z = _row(ws, d, c, meta, n)
+                x = _row(ws, b, 0, meta, n)
+                if meta[b, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+        elif op == OP_ROWGET:
+            m = n if meta[d, 3] else 1
+            z = _row(ws, d, 0, meta, n)
+            x = _row(ws, a, c, meta, n)
+            for p in range(m):
+                z[p] = x[p]
+        elif op == OP_OUT:
+            for y in range(h0, out.shape[1] + h0):
+                row = out[c, y - h0, start:start + n]
+                x = _row(ws, a, y, meta, n)
+                if meta[a, 3]:
+                    for p in range(n):
+                        row[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(n):
+                        row[p] = v
+    return 0
 
 
 # --- the machine -----------------------------------------------------------------------------------
 
 
 @_jit
-def run(code, pool, addr, ny, pf, tables, ntab, ptab, states, n_total, C, h0, out, ws):
-    """Run the program over ``n_total`` paths in chunks of ``C``; returns 0 or an error code.
+def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
+        out, ws):
+    """Run the program over ``n_total`` paths; returns 0 or an error code.
 
+    Sampling (instructions before ``sample_end``) runs per sample chunk of ``S`` paths, so
+    each inverse-CDF table serves many values while it is in the cache; the model runs per
+    model chunk of ``C`` paths within it, so its registers stay in the L1/L2 cache.
+    ``base``: per register (address, rows, row stride, varies by path) for a chunk at the
+    start of a sample chunk; the sample registers (``sample_regs``) move along it.
     ``out`` (slot, horizon year, path) receives the OUT instructions' registers.
     """
-    zbuf = np.empty(64)
-    for start in range(0, n_total, C):
-        n = min(C, n_total - start)
-        for i in range(code.shape[0]):
-            op = code[i, 0]
-            d = code[i, 1]
-            a = code[i, 2]
-            b = code[i, 3]
-            c = code[i, 4]
-            imm = code[i, 5]
-            if op == OP_BIN:
-                if c == ADD:
-                    _bin_add(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == MUL:
-                    _bin_mul(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == SUB:
-                    _bin_sub(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == DIV:
-                    _bin_div(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == DIVPOS:
-                    _bin_divpos(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == MIN:
-                    _bin_min(ws, d, a, b, addr, ny, pf, C, n)
-                elif c == MAX:
-                    _bin_max(ws, d, a, b, addr, ny, pf, C, n)
-                else:
-                    if c == POWX and _exceeds(ws, b, MAX_EXPONENT, addr, ny, pf, C, n):
-                        return ERR_EXPONENT
-                    _bin_pow(ws, d, a, b, addr, ny, pf, C, n)
-            elif op == OP_CONST:
-                ws[addr[d]] = pool[imm]
-            elif op == OP_VEC:
-                for y in range(ny[d]):
-                    ws[addr[d] + y] = pool[imm + y]
-            elif op == OP_DRAW:
-                for y in range(ny[d]):
-                    sfc64_fill(states, a + y, ws, addr[d] + y * C, n)
-            elif op == OP_ICDF:
-                m = n if pf[d] else 1
-                for y in range(ny[d]):
-                    oa = _at(a, y, 0, addr, ny, pf, C)
-                    od = _at(d, y, 0, addr, ny, pf, C)
-                    for p in range(m):
-                        ws[od + p] = icdf(pool, imm, tables, ntab, _clip_u(ws[oa + p]))
-            elif op == OP_COPULA:
-                k = int(pool[imm])
-                chol = imm + 1 + k
-                for p in range(n):
-                    for j in range(k):
-                        zbuf[j] = tail(ntab, ws[addr[int(pool[imm + 1 + j])] + p])
-                    for j in range(k):
-                        acc = zbuf[0] * pool[chol + j * k]
-                        for q in range(1, j + 1):
-                            acc += pool[chol + j * k + q] * zbuf[q]
-                        ws[addr[int(pool[imm + 1 + j])] + p] = phi(ptab, acc)
-            elif op == OP_UN:
-                _unary(c, ws, d, a, addr, ny, pf, C, n)
-            elif op == OP_CLIP:
-                low, high = pool[imm], pool[imm + 1]
-                m = n if pf[d] else 1
-                for y in range(ny[d]):
-                    oa = _at(a, y, 0, addr, ny, pf, C)
-                    od = _at(d, y, 0, addr, ny, pf, C)
-                    for p in range(m):
-                        x = ws[oa + p]
-                        ws[od + p] = low if x < low else (high if x > high else x)
-            elif op == OP_CHECK:
-                if _exceeds(ws, a, pool[imm], addr, ny, pf, C, n):
-                    return ERR_VALUE
-            elif op == OP_BOUND:
-                if _exceeds(ws, a, pool[imm], addr, ny, pf, C, n):
-                    return ERR_RESULT
-            elif op == OP_SHIFT:
-                years = ny[d]
-                for p in range(n):
-                    dl = ws[_at(b, 0, p, addr, ny, pf, C)]
-                    od = addr[d] + p
-                    if not (dl >= 0.0 and dl < years):
-                        for t in range(years):
-                            ws[od + t * C] = 0.0
-                        continue
-                    kf = np.floor(dl)
-                    w = dl - kf
-                    k = int(kf)
-                    for t in range(years):
-                        v = 0.0
-                        if t - k >= 0:
-                            v = v + (1.0 - w) * ws[_at(a, t - k, p, addr, ny, pf, C)]
-                        if t - k - 1 >= 0:
-                            v += w * ws[_at(a, t - k - 1, p, addr, ny, pf, C)]
-                        ws[od + t * C] = v
-            elif op == OP_CUMGROW:
-                m = n if pf[d] else 1
-                for p in range(m):
-                    f = 1.0 + ws[_at(a, 0, p, addr, ny, pf, C)]
-                    ws[_at(d, 0, p, addr, ny, pf, C)] = f
-                    for t in range(1, ny[d]):
-                        f = f * (1.0 + ws[_at(a, t, p, addr, ny, pf, C)])
-                        ws[_at(d, t, p, addr, ny, pf, C)] = f
-            elif op == OP_COPY or op == OP_ROWSET:
-                m = n if pf[d] else 1
-                for y in range(ny[d]):
-                    for p in range(m):
-                        ws[_at(d, y, p, addr, ny, pf, C)] = ws[_at(a, y, p, addr, ny, pf, C)]
-                if op == OP_ROWSET:
-                    for p in range(m):
-                        ws[_at(d, c, p, addr, ny, pf, C)] = ws[_at(b, 0, p, addr, ny, pf, C)]
-            elif op == OP_ROWGET:
-                m = n if pf[d] else 1
-                for p in range(m):
-                    ws[_at(d, 0, p, addr, ny, pf, C)] = ws[_at(a, c, p, addr, ny, pf, C)]
-            elif op == OP_OUT:
-                for y in range(h0, out.shape[1] + h0):
-                    row = out[c, y - h0]
-                    if pf[a]:
-                        o = _at(a, y, 0, addr, ny, pf, C)
-                        for p in range(n):
-                            row[start + p] = ws[o + p]
-                    else:
-                        x = ws[_at(a, y, 0, addr, ny, pf, C)]
-                        for p in range(n):
-                            row[start + p] = x
+    meta = base.copy()
+    zbuf = np.empty((64, S))
+    kbuf = np.empty(C, dtype=np.int64)
+    wbuf = np.empty(C)
+    last = code.shape[0]
+    for s0 in range(0, n_total, S):
+        ns = min(S, n_total - s0)
+        for r in sample_regs:
+            meta[r, 0] = base[r, 0]
+        err = _execute(code, 0, sample_end, pool, meta, tables, ntab, ptab, states, ns, h0, s0, out,
+                       ws, zbuf, kbuf, wbuf)
+        if err:
+            return err
+        for c0 in range(0, ns, C):
+            nc = min(C, ns - c0)
+            for r in sample_regs:
+                meta[r, 0] = base[r, 0] + c0
+            err = _execute(code, sample_end, last, pool, meta, tables, ntab, ptab, states, nc, h0,
+                           s0 + c0, out, ws, zbuf, kbuf, wbuf)
+            if err:
+                return err
     return 0

@@ -51,6 +51,9 @@ NEG, ABS, SQRT, EXP, LOG = 0, 1, 2, 3, 4
 #: distribution kinds (first pool value of a descriptor)
 D_FIXED, D_UNIFORM, D_TRI, D_TABLE, D_NORMAL, D_LOGNORMAL, D_BERN, D_DISCRETE, D_MIX = range(9)
 
+#: where a register lives: values that do not vary by path; rows of a model chunk; rows of a sample chunk
+ARENA_SMALL, ARENA_MODEL, ARENA_SAMPLE = 0, 1, 2
+
 #: error codes the kernel returns (any of them: the block is rerun by the numpy engine,
 #: which raises the message a user sees, naming the scenario file and the quantity)
 ERR_VALUE, ERR_EXPONENT, ERR_RESULT = 1, 2, 3
@@ -74,12 +77,15 @@ class Program:
         Instructions, dims (instruction, 6), int64: opcode, dst, a, b, c, imm.
     pool : ndarray
         Constants, distribution descriptors and Cholesky factors, float64.
-    reg_off, reg_ny, reg_pf : ndarray
-        Per register: offset in the workspace, rows (1 or Y), whether it varies by path.
-    slots : int
-        Workspace doubles per path of chunk capacity (times C, see :meth:`workspace`).
-    small : int
-        Workspace doubles of registers that do not vary by path.
+    reg_off, reg_ny, reg_pf, reg_arena : ndarray
+        Per register: offset in its arena [rows], rows (1 or Y), whether it varies by
+        path, and its arena (ARENA_SMALL, ARENA_MODEL or ARENA_SAMPLE).
+    slots, small, sample_rows : int
+        Size of the model arena [rows of a model chunk], the small one [doubles] and the
+        sample arena [rows of a sample chunk].
+    sample_end : int
+        Instructions before this index draw and transform the random inputs (run once per
+        sample chunk); the rest is the model (run once per model chunk).
     tables : ndarray
         Beta inverse-CDF tables, dims (table, cell, 2): base and slope interleaved.
     streams : tuple of (str, int)
@@ -95,8 +101,11 @@ class Program:
     reg_off: np.ndarray
     reg_ny: np.ndarray
     reg_pf: np.ndarray
+    reg_arena: np.ndarray
     slots: int
     small: int
+    sample_rows: int
+    sample_end: int
     tables: np.ndarray
     streams: tuple[tuple[str, int], ...]
     outputs: tuple[str, ...]
@@ -706,12 +715,27 @@ def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizo
             last.setdefault(op[1], pos)
         for r in copula_regs.get(i, []):
             last[r] = max(last.get(r, pos), pos)
-    # registers a copula rewrites must outlive it: already covered by last[r] = pos
     n_regs = len(b.shape)
     reg_off = np.full(n_regs, -1, dtype=np.int64)
     reg_ny = np.array([n_years if s[0] else 1 for s in b.shape], dtype=np.int64)
     reg_pf = np.array([1 if s[1] else 0 for s in b.shape], dtype=np.int64)
-    # two arenas: registers that vary by path (size ny x C) and the small ones (ny); free lists by size
+    reg_arena = np.where(reg_pf == 1, ARENA_MODEL, ARENA_SMALL).astype(np.int64)
+    # the sample arena: every draw has rows of its own for a whole sample chunk; an input's
+    # values overwrite its uniforms (the inverse CDF works element by element)
+    sample_rows = 0
+    sample_end = 0
+    for pos, i in enumerate(kept):
+        op = ops[i]
+        if op[0] == OP_DRAW:
+            reg_off[op[1]] = sample_rows
+            reg_arena[op[1]] = ARENA_SAMPLE
+            sample_rows += int(reg_ny[op[1]])
+        elif op[0] == OP_ICDF:
+            reg_off[op[1]] = reg_off[op[2]]
+            reg_arena[op[1]] = ARENA_SAMPLE
+        if op[0] in (OP_DRAW, OP_ICDF, OP_COPULA):
+            sample_end = pos + 1
+    # the model arena (rows of a model chunk) and the small one: reused once a register is dead
     free: dict[tuple[bool, int], list[int]] = {}
     top = {True: 0, False: 0}
     ends: dict[int, list[int]] = {}
@@ -729,12 +753,16 @@ def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizo
                 reg_off[d] = top[key[0]]
                 top[key[0]] += int(reg_ny[d])
         for r in ends.get(pos, []):
-            if reg_off[r] >= 0:
+            if reg_off[r] >= 0 and reg_arena[r] != ARENA_SAMPLE:
                 free.setdefault((bool(reg_pf[r]), int(reg_ny[r])), []).append(int(reg_off[r]))
     code = np.array([ops[i] for i in kept], dtype=np.int64).reshape(-1, 6)
-    return Program(code=code, pool=pool, reg_off=reg_off, reg_ny=reg_ny, reg_pf=reg_pf,
-                   slots=top[True], small=top[False], tables=tables.array(), streams=streams,
-                   outputs=outputs, n_years=n_years, horizon_start=horizon_start)
+    if any(op[0] in (OP_DRAW, OP_ICDF, OP_COPULA) for op in code[sample_end:]) or \
+            any(op[0] not in (OP_DRAW, OP_ICDF, OP_COPULA, OP_CONST) for op in code[:sample_end]):
+        raise AssertionError("sampling instructions must come first")  # pragma: no cover
+    return Program(code=code, pool=pool, reg_off=reg_off, reg_ny=reg_ny, reg_pf=reg_pf, reg_arena=reg_arena,
+                   slots=top[True], small=top[False], sample_rows=sample_rows, sample_end=sample_end,
+                   tables=tables.array(), streams=streams, outputs=outputs, n_years=n_years,
+                   horizon_start=horizon_start)
 
 
 @lru_cache(maxsize=128)

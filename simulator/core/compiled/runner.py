@@ -15,12 +15,14 @@ import threading
 
 import numpy as np
 
-from simulator.core.compiled.program import Options, Program, Unsupported, translate
+from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported, translate
 from simulator.core.sampling import key_words
 from simulator.scenario.model import Scenario
 
-#: paths per chunk: a chunk's registers (a few hundred of years x C doubles) stay in the L2 cache
+#: paths per model chunk: its registers (a few hundred rows of C doubles) stay in the L2 cache
 CHUNK = 256
+#: paths per sample chunk: each inverse-CDF table serves this many values while it is cached
+SAMPLE_CHUNK = 4096
 
 _announced = False
 _lock = threading.Lock()
@@ -77,13 +79,20 @@ def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray |
     from simulator.core.compiled import machine
     from simulator.core.compiled.program import normal_cells, phi_cells
 
-    C = CHUNK
-    addr = np.where(prog.reg_pf == 1, prog.small + prog.reg_off * C, prog.reg_off)
-    ws = np.empty(prog.small + prog.slots * C)
+    C, S = CHUNK, SAMPLE_CHUNK
+    rows = np.where(prog.reg_arena == ARENA_SAMPLE, S, C)
+    rs = np.where(prog.reg_pf == 1, rows, 1)
+    model_at = prog.small
+    sample_at = prog.small + prog.slots * C
+    base = np.where(prog.reg_arena == ARENA_SAMPLE, sample_at + prog.reg_off * S,
+                    np.where(prog.reg_arena == ARENA_MODEL, model_at + prog.reg_off * C, prog.reg_off))
+    sample_regs = np.flatnonzero(prog.reg_arena == ARENA_SAMPLE)
+    ws = np.empty(sample_at + prog.sample_rows * S)
     out = np.empty((len(prog.outputs), prog.n_years - prog.horizon_start, n))
     states = stream_states(prog, seed, block)
-    err = machine.run(prog.code, prog.pool, addr, prog.reg_ny, prog.reg_pf, prog.tables, normal_cells(),
-                      phi_cells(), states, n, C, prog.horizon_start, out, ws)
+    meta = np.stack([base, prog.reg_ny, rs, prog.reg_pf], axis=1).astype(np.int64)
+    err = machine.run(prog.code, prog.sample_end, prog.pool, meta, sample_regs,
+                      prog.tables, normal_cells(), phi_cells(), states, n, S, C, prog.horizon_start, out, ws)
     return None if err else out
 
 
