@@ -140,7 +140,7 @@ def test_bench_json_schema(minimal_path):
     out = json.loads(r.output)
     types = {"scenario": str, "paths": int, "variates": int, "seconds": float, "paths_per_second": float,
              "floor_seconds": float, "floor_ratio": float, "peak_memory_mb": float}
-    assert set(out) == set(types)
+    assert set(types) <= set(out)  # the keys of before, and new ones (engine, per thread count)
     for k, t in types.items():
         assert isinstance(out[k], t), k
     s = simulator.load(minimal_path)

@@ -303,7 +303,7 @@ class _Model:
 
     # quantities -----------------------------------------------------------------------------
 
-    def eval(self, q: Quantity) -> int:
+    def quantity(self, q: Quantity) -> int:
         b = self.b
         match q:
             case Const(value):
@@ -320,7 +320,7 @@ class _Model:
                     if len(rows) == 0:
                         continue
                     t = int(rows[0])
-                    val = self.eval(v)
+                    val = self.quantity(v)
                     yv, pv = b.shape[val]
                     if yv:
                         val = b.emit(OP_ROWGET, b.reg(False, pv), val, c=t)
@@ -358,7 +358,7 @@ class _Model:
         raise Unsupported(type(node).__name__)  # pragma: no cover
 
     def full(self, q: Quantity) -> int:
-        r = self.eval(q)
+        r = self.quantity(q)
         self.b.check(r)
         return r
 
@@ -753,7 +753,8 @@ def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizo
                 reg_off[d] = top[key[0]]
                 top[key[0]] += int(reg_ny[d])
         for r in ends.get(pos, []):
-            if reg_off[r] >= 0 and reg_arena[r] != ARENA_SAMPLE:
+            # what sampling defines is not redefined per model chunk: keep its storage
+            if reg_off[r] >= 0 and reg_arena[r] != ARENA_SAMPLE and first[r] >= sample_end:
                 free.setdefault((bool(reg_pf[r]), int(reg_ny[r])), []).append(int(reg_off[r]))
     code = np.array([ops[i] for i in kept], dtype=np.int64).reshape(-1, 6)
     if any(op[0] in (OP_DRAW, OP_ICDF, OP_COPULA) for op in code[sample_end:]) or \

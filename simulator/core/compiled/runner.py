@@ -1,10 +1,10 @@
 """Run a block with the compiled kernel: streams, workspace, the call, and the numpy fallback.
 
-Which engine runs is chosen by :func:`engine_name`: ``TAAKSIM_ENGINE=numpy|numba`` (the
-command line's ``--engine`` sets it), else numba when it can be imported. A scenario or an
-option the kernel does not implement (stock posts, ``detail``, deterministic mode) and a
-block whose checks fail take the numpy engine, which is the reference: its results and
-messages are the model's definition.
+Which engine runs is chosen by :func:`use_kernel`: ``TAAKSIM_ENGINE=numpy|numba`` (the
+command line's ``--engine`` sets it), else the kernel for runs of at least ``AUTO_PATHS``
+paths. A scenario or an option the kernel does not implement (stock posts, ``detail``,
+deterministic mode) and a block whose checks fail take the numpy engine, which is the
+reference: its results and messages are the model's definition.
 """
 
 from __future__ import annotations
@@ -28,16 +28,27 @@ _announced = False
 _lock = threading.Lock()
 
 
+#: below this many paths a run with the engine left to choose ("auto") takes numpy: loading
+#: numba and its cached kernel costs about 0.5-1 s per process, more than the kernel saves
+AUTO_PATHS = 200_000
+
+
 def engine_name() -> str:
-    """The engine runs use: "numba" (the default where numba is installed) or "numpy"."""
+    """The engine asked for: "numba", "numpy", or "auto" (``TAAKSIM_ENGINE``, ``--engine``)."""
     name = os.environ.get("TAAKSIM_ENGINE", "").strip().lower()
-    if name in ("numpy", "numba"):
-        return name
+    return name if name in ("numpy", "numba") else "auto"
+
+
+def use_kernel(paths: int) -> bool:
+    """Whether a run of ``paths`` paths uses the compiled kernel (where the scenario allows)."""
+    name = engine_name()
+    if name == "numpy" or (name == "auto" and paths < AUTO_PATHS):
+        return False
     try:
         import numba  # noqa: F401
     except ImportError:  # pragma: no cover - numba is a dependency
-        return "numpy"
-    return "numba"
+        return False
+    return True
 
 
 def stream_states(prog: Program, seed: int, block: int) -> np.ndarray:
@@ -99,8 +110,6 @@ def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray |
 def program_for(scenario: Scenario, *, active=None, overrides=None, no_growth: bool = False,
                 extra_delay: float = 0.0, outputs: tuple[str, ...] | None = None) -> Program | None:
     """The kernel's program for these options, or None if the kernel cannot run them."""
-    if engine_name() != "numba":
-        return None
     opts = Options(active=frozenset(active) if active is not None else None,
                    overrides=tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items())),
                    no_growth=bool(no_growth), extra_delay=float(extra_delay), outputs=outputs)
