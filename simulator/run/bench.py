@@ -84,7 +84,8 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
             cpus[t].append(time.process_time() - c0)
     floor = statistics.median(floors)
     seconds = statistics.median(walls[main_threads])
-    out = {
+    by_threads: dict[str, dict[str, float]] = {}
+    out: dict[str, object] = {
         "scenario": scenario.name,
         "paths": paths,
         "variates": variates,
@@ -99,11 +100,11 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         "engine": "numba" if use_kernel(paths) else "numpy",
         "engine_requested": engine_name(),
         "repeat": repeat,
-        "by_threads": {},
+        "by_threads": by_threads,
     }
     for t in counts:
         sec = statistics.median(walls[t])
-        out["by_threads"][str(t)] = {"seconds": sec, "paths_per_second": paths / sec, "floor_ratio": sec / floor,
+        by_threads[str(t)] = {"seconds": sec, "paths_per_second": paths / sec, "floor_ratio": sec / floor,
                                      "cpu_seconds": statistics.median(cpus[t])}
         out[f"floor_ratio_{t}t"] = sec / floor
         out[f"paths_per_second_{t}t"] = paths / sec
