@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from simulator.core import sampling
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import blocks
 from simulator.results.summary import summarise_years, summary_frame
 from simulator.run.dataset import run, to_dataset
@@ -99,7 +100,7 @@ def test_a_larger_effect_never_lowers_savings_on_any_path(doc, which, factor):
 
 @given(rich_doc())
 def test_no_post_ever_below_zero_in_rich_scenarios(doc):
-    b = simulate_block(build(doc), 128, seed=6, detail=True)
+    b = simulate_block(build(doc), 128, seed=6, options=RunOptions(detail=True))
     assert np.all(b.post_spending >= -1e-6 * np.maximum(1.0, b.post_baseline))
     assert np.all(b.post_baseline >= 0)
 

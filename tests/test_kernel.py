@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from simulator.core.compiled import runner
 from simulator.core.compiled.program import Options, Unsupported, translate
 from simulator.core.engine import scopes_of, simulate_block
+from simulator.core.options import RunOptions
 from simulator.errors import TaaksimError
 from simulator.scenario.loader import build, load
 from simulator.scenario.model import scope_label
@@ -41,7 +42,7 @@ def _kernel_block(scenario, n, *, seed, block, **options):
 def _assert_agree(scenario, n=3000, *, seed=7, block=1, **options):
     """Every scope's net and baseline and the totals of one block, kernel against numpy."""
     prog, out = _kernel_block(scenario, n, seed=seed, block=block, **options)
-    ref = simulate_block(scenario, n, seed=seed, block=block, **options)
+    ref = simulate_block(scenario, n, seed=seed, block=block, options=RunOptions(**options))
     labels = [scope_label(s) for s in scopes_of(scenario)]
     expected = {**{f"net:{x}": ref.scope_net[i] for i, x in enumerate(labels)},
                 **{f"baseline:{x}": ref.scope_baseline[i] for i, x in enumerate(labels)},

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.cli import main
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
 from simulator.results.summary import summarise_years
 from simulator.run.dataset import run_blocks
@@ -45,8 +46,8 @@ def meerinzicht():
 
 def test_threads_give_the_bits_of_one_thread(gooi):
     paths = BLOCK_PATHS + 1_000  # two blocks, the second short
-    one = run_blocks(gooi, paths, seed=11, detail=True, threads=1)
-    two = run_blocks(gooi, paths, seed=11, detail=True, threads=2)
+    one = run_blocks(gooi, paths, seed=11, threads=1, options=RunOptions(detail=True))
+    two = run_blocks(gooi, paths, seed=11, threads=2, options=RunOptions(detail=True))
     assert len(one) == len(two) == 2
     for a, b in zip(one, two, strict=True):
         for name in BLOCK_FIELDS:

@@ -29,6 +29,8 @@ from functools import cached_property
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
+from simulator.core.options import RunOptions
+from simulator.core.sampling import plan_value
 from simulator.i18n import pick
 from simulator.results.summary import all_years, goal_year, goals, probability_se
 from simulator.run.dataset import run_blocks, to_dataset
@@ -191,7 +193,8 @@ class Study:
     # the main run keeps inputs (sensitivity) and detail (attribution per measure)
     @cached_property
     def blocks(self):
-        return run_blocks(self.scenario, self.paths, seed=self.seed, keep_inputs=True, detail=True)
+        return run_blocks(self.scenario, self.paths, seed=self.seed,
+                          options=RunOptions(keep_inputs=True, detail=True))
 
     @cached_property
     def dataset(self):
@@ -214,9 +217,10 @@ class Study:
     def rerun(self, paths: int | None = None, **options) -> np.ndarray:
         """Net savings of the scope in the study year under changed options, same seed."""
         paths = paths or self.aux_paths
-        key = (paths, repr(sorted(options.items(), key=lambda kv: kv[0])))
+        opts = RunOptions(**options)
+        key = (paths, opts)
         if key not in self._runs:
-            parts = run_blocks(self.scenario, paths, seed=self.seed, **options)
+            parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
             self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
         return self._runs[key]
 
@@ -225,7 +229,7 @@ class Study:
         set of measures is computed once (plan, contributions and waterfall all ask)."""
         key = ("deterministic", active)
         if key not in self._runs:
-            b = simulate_block(self.scenario, 1, deterministic=True, active=active)
+            b = simulate_block(self.scenario, 1, options=RunOptions(deterministic=True, active=active))
             self._runs[key] = b.scope_net[self.scope, :, 0]
         yi = self.year_index if year is None else self.scenario.years.index(year)
         return float(self._runs[key][yi])
@@ -235,20 +239,9 @@ class Study:
         return [i for i in self.scenario.inputs if i.role in roles]
 
     def plan_values(self, roles, measure: str | None = None) -> dict[str, float]:
-        """Overrides that put inputs of these roles at their deterministic value."""
-        out = {}
-        for inp in self.keys(roles):
-            if measure is not None and measure_of(self.scenario, inp.key) != measure:
-                continue
-            if inp.role == GO:
-                out[inp.key] = 1.0
-            elif inp.role == DELAY:
-                out[inp.key] = 0.0
-            elif inp.deterministic == "mean":
-                out[inp.key] = inp.distribution.mean
-            else:
-                out[inp.key] = inp.distribution.point
-        return out
+        """Overrides that put inputs of these roles at their plan value (:func:`plan_value`)."""
+        return {inp.key: plan_value(inp) for inp in self.keys(roles)
+                if measure is None or measure_of(self.scenario, inp.key) == measure}
 
 
 def _dist(x: np.ndarray) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.scenario.model import Scenario
 
 FIELDS = ("effect", "cost", "net")
@@ -58,7 +59,7 @@ class CheckResult:
 
 def deterministic(scenario: Scenario, active: frozenset[str] | None = None) -> dict[str, dict[int, float]]:
     """Effect, cost and net per horizon year in deterministic mode [EUR]."""
-    b = simulate_block(scenario, 1, deterministic=True, active=active)
+    b = simulate_block(scenario, 1, options=RunOptions(deterministic=True, active=active))
     years = scenario.years
     return {
         "effect": {y: float(b.gross[i, 0]) for i, y in enumerate(years)},

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
 from simulator.core.stats import QUANTILES, probability_se
 from simulator.run.meta import budgets_meta, targets_meta
@@ -218,15 +219,15 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   active=None, overrides=None, kernel: bool = False) -> BlockStats:
-    """Simulate one block and reduce it: with the compiled kernel if ``kernel`` and it can
-    run the scenario (the same numbers), else with the numpy engine."""
-    if kernel and not spec.detail:
-        rows = _kernel_rows(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
+                   options: RunOptions | None = None, kernel: bool = False) -> BlockStats:
+    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: with the
+    compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy."""
+    opts = (options or RunOptions()).with_(detail=spec.detail)
+    if kernel and not (opts.detail or opts.deterministic or opts.keep_inputs):
+        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts)
         if rows is not None:
             return block_stats(spec, rows, block)  # type: ignore[arg-type]
-    b = simulate_block(scenario, n, seed=seed, block=block, active=active, overrides=overrides,
-                       detail=spec.detail)
+    b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
     return block_stats(spec, b, block)
 
 
@@ -249,8 +250,8 @@ class _KernelBlock:
     measure_gross: None = None
 
 
-def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int, active,
-                 overrides) -> _KernelBlock | None:
+def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
+                 options: RunOptions) -> _KernelBlock | None:
     """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
     from simulator.core.compiled.runner import program_for, run_program
 
@@ -259,7 +260,8 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
     bases = sorted({g.scope_index for g in spec.goals
                     if g.kind == "budget" or g.against == "base_year"})
     outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases))
-    prog = program_for(scenario, active=active, overrides=overrides, outputs=outputs)
+    prog = program_for(scenario, active=options.active, overrides=options.override_map,
+                       no_growth=options.no_growth, extra_delay=options.extra_delay, outputs=outputs)
     if prog is None:
         return None
     out = run_program(prog, n, seed=seed, block=block)

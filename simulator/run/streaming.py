@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.core.options import RunOptions
 from simulator.core.sampling import blocks
 from simulator.run.blocks import default_threads, map_blocks
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, in_order, simulate_stats
@@ -65,9 +66,10 @@ def run_stream(
     from simulator.core.compiled.runner import use_kernel
 
     kernel = use_kernel(max_paths if precision is not None else paths)
+    options = RunOptions(active=active, overrides=overrides)
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides, kernel=kernel)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats

@@ -8,13 +8,72 @@ says otherwise; fractions are shares of a post's cost (0.1 = 10%).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.expressions import Expression
 
-Law = Literal["wmo", "jeugdwet", "other"]
-LAWS: tuple[str, ...] = ("wmo", "jeugdwet", "other")
+# --- the vocabulary: one place for every closed set of words in a scenario -----------------
+# StrEnum values equal the words of the file, so a plain string read by the loader compares,
+# hashes and formats as its member does.
+
+
+class Law(StrEnum):
+    """The law a post or a measure's costs fall under."""
+
+    WMO = "wmo"
+    JEUGDWET = "jeugdwet"
+    OTHER = "other"
+
+
+LAWS: tuple[str, ...] = tuple(law.value for law in Law)
+
+
+class Role(StrEnum):
+    """What a random input stands for (``@ROLE`` in a variant; plan values go by role)."""
+
+    PARAMETER = "parameter"
+    GROWTH = "growth"
+    STOCK = "stock"
+    EFFECT = "effect"
+    EFFECT_FACTOR = "effect_factor"
+    PHASE = "phase"
+    GO_AHEAD = "go_ahead"
+    DELAY = "delay"
+    COST = "cost"
+    COST_FACTOR = "cost_factor"
+    SUBSTITUTION = "substitution"
+
+
+class EffectKind(StrEnum):
+    """How an effect's value reads: a share of the post, or euro per year off it."""
+
+    FRACTION = "fraction"
+    AMOUNT = "amount"
+
+
+class Lever(StrEnum):
+    """What an effect acts on: the cost, or (on a stock post) inflow, duration or price."""
+
+    COST = "cost"
+    INFLOW = "inflow"
+    DURATION = "duration"
+    PRICE = "price"
+
+
+class Reach(StrEnum):
+    """Which clients an effect reaches: all, or those who entered after the start."""
+
+    ALL = "all"
+    NEW = "new"
+
+
+class Combine(StrEnum):
+    """How several measures' shares of one post combine."""
+
+    MULTIPLICATIVE = "multiplicative"
+    ADDITIVE = "additive"
 
 
 # --- quantities: a value per year and path, built from numbers, names and formulas ------
@@ -79,7 +138,7 @@ class RandomInput:
 
     key: str
     distribution: Distribution
-    role: str
+    role: Role
     per_year: bool = False
     deterministic: Literal["point", "mean"] = "point"
     label: str = ""
@@ -112,20 +171,17 @@ class Post:
 
     id: str
     name: str
-    law: str
+    law: Law
     base: float
     clients: float | None
-    volume_growth: str | None  # random-input key (yearly rate) or None
-    price_growth: str | None
-    combine: Literal["multiplicative", "additive"]
+    volume_growth: Quantity | None  # yearly rate, or None
+    price_growth: Quantity | None
+    combine: Combine
     stock: Stock | None
     source: str
 
 
 # --- measures ---------------------------------------------------------------------------
-
-Lever = Literal["cost", "inflow", "duration", "price"]
-
 
 @dataclass(frozen=True, slots=True)
 class Effect:
@@ -137,10 +193,10 @@ class Effect:
     """
 
     post: str
-    kind: Literal["fraction", "amount"]
+    kind: EffectKind
     value: Quantity
-    lever: Lever = "cost"
-    reach: Literal["all", "new"] = "all"
+    lever: Lever = Lever.COST
+    reach: Reach = Reach.ALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +237,7 @@ class Published:
 class Measure:
     id: str
     name: str
-    law: str  # where its costs are booked
+    law: Law  # where its costs are booked
     effects: tuple[Effect, ...]
     start: int
     phase: PhaseTable | PhaseTurnover | None
@@ -206,7 +262,7 @@ class CostGroup:
 
     id: str
     costs: Quantity
-    law: str
+    law: Law
     source: str
 
 

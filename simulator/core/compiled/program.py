@@ -287,7 +287,7 @@ class Options:
 
 class _Model:
     def __init__(self, scenario: Scenario, opts: Options):
-        from simulator.core.engine import _measure_weight, model_years, scopes_of, share_of
+        from simulator.core.plan import measure_weight, model_years, scopes_of, share_of
 
         self.sc = scenario
         self.opts = opts
@@ -299,7 +299,7 @@ class _Model:
         self.streams: list[tuple[str, int]] = []
         self.scopes = scopes_of(scenario)
         self.share_of = share_of
-        self.measure_weight = _measure_weight
+        self.measure_weight = measure_weight
 
     # quantities -----------------------------------------------------------------------------
 
@@ -410,7 +410,7 @@ class _Model:
         baseline = []
         for p in sc.posts:
             f: list[int | None] = []
-            growth: tuple[Quantity | None, ...] = (p.volume_growth, p.price_growth)  # type: ignore[assignment]
+            growth: tuple[Quantity | None, ...] = (p.volume_growth, p.price_growth)
             for q in growth:
                 if q is None or opts.no_growth:
                     f.append(None)
