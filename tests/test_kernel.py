@@ -96,6 +96,14 @@ def test_the_kernel_draws_numpys_uniforms():
     assert np.array_equal(got, stream(11, 2, key, year).random(10_000))
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**40 + 5, 2**70 + 3])
+def test_stream_seeding_is_numpys(seed):
+    keys = [(block, 123456789, 4_000_000_000, year) for block in (0, 1, 152) for year in range(7)]
+    want = np.array([np.random.SFC64(np.random.SeedSequence(seed, spawn_key=k)).state["state"]["state"]
+                     for k in keys], dtype=np.uint64)
+    assert np.array_equal(runner.seeded_sfc64(seed, keys), want)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_doc())
 def test_generated_scenarios_agree(doc):
