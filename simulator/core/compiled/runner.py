@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def _words(n: int) -> list[int]:
             return out
 
 
-def seeded_sfc64(seed: int, spawn_keys: list[tuple[int, ...]]) -> np.ndarray:
+def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray:
     """The states of ``SFC64(SeedSequence(seed, spawn_key=k))`` for every k, vectorised.
 
     numpy's SeedSequence (pool of 4 words, hashmix and mix over the entropy, then
