@@ -45,6 +45,7 @@ from simulator.core.compiled.program import (
     NEG,
     OP_BIN,
     OP_BOUND,
+    OP_BYYEAR,
     OP_CHECK,
     OP_CLIP,
     OP_CONST,
@@ -515,6 +516,24 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
                 z = _row(ws, d, c, meta, n)
                 x = _row(ws, b, 0, meta, n)
                 if meta[b, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+        elif op == OP_BYYEAR:
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                for p in range(m):
+                    z[p] = 0.0
+            for j in range(int(pool[imm])):
+                t = int(pool[imm + 1 + 2 * j])
+                r = int(pool[imm + 2 + 2 * j])
+                z = _row(ws, d, t, meta, n)
+                x = _row(ws, r, t, meta, n)
+                if meta[r, 3]:
                     for p in range(m):
                         z[p] = x[p]
                 else:

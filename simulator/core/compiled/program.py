@@ -44,6 +44,7 @@ from simulator.scenario.model import ByYear, Const, Formula, PhaseTable, PhaseTu
 
 OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_BIN, OP_UN, OP_CHECK = 1, 2, 3, 4, 5, 6, 7, 8
 OP_CUMGROW, OP_SHIFT, OP_ROWGET, OP_ROWSET, OP_COPY, OP_OUT, OP_BOUND, OP_CLIP = 9, 10, 11, 12, 13, 14, 15, 16
+OP_BYYEAR = 17
 #: binary operations (field c of OP_BIN)
 ADD, SUB, MUL, DIV, POW, POWX, MIN, MAX, DIVPOS = 0, 1, 2, 3, 4, 5, 6, 7, 8
 #: unary operations (field c of OP_UN)
@@ -313,23 +314,15 @@ class _Model:
             case Formula(expression):
                 return self.expr(expression.tree)
             case ByYear(years, values):
-                out = b.const(0.0)
-                out = b.emit(OP_COPY, b.reg(True, False), out)
+                # exactly the listed years; unlisted years are 0 (one-off costs stay one-off)
+                pairs = []
                 for y, v in zip(years, values, strict=True):
                     rows = np.flatnonzero(self.years == y)
-                    if len(rows) == 0:
-                        continue
-                    t = int(rows[0])
-                    val = self.quantity(v)
-                    yv, pv = b.shape[val]
-                    if yv:
-                        val = b.emit(OP_ROWGET, b.reg(False, pv), val, c=t)
-                    if pv and not b.shape[out][1]:
-                        out = b.emit(OP_COPY, b.reg(True, True), out)
-                    nxt = b.reg(*b.shape[out])
-                    b.emit(OP_ROWSET, nxt, out, val, c=t)
-                    out = nxt
-                return out
+                    if len(rows):
+                        pairs.append((int(rows[0]), self.quantity(v)))
+                pf = any(b.shape[r][1] for _, r in pairs)
+                at = b.put([len(pairs), *(x for pair in pairs for x in pair)])
+                return b.emit(OP_BYYEAR, b.reg(True, pf), imm=at)
         raise TypeError(q)  # pragma: no cover
 
     def expr(self, node: Node) -> int:
@@ -666,22 +659,24 @@ def _cholesky(matrix) -> np.ndarray:
 
 def _reads(op: list[int]) -> list[int]:
     code = op[0]
-    if code in (OP_CONST, OP_VEC, OP_DRAW):
-        return []
-    if code == OP_COPULA:
-        return []  # its members are listed in the pool; handled by the caller
+    if code in (OP_CONST, OP_VEC, OP_DRAW, OP_COPULA, OP_BYYEAR):
+        return []  # copula members and year-table values are listed in the pool; see _layout
     return [r for r in (op[2], op[3]) if r >= 0]
 
 
 def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizon_start: int) -> Program:
     ops = b.ops
     pool = np.array(b.pool, dtype=np.float64)
-    copula_regs: dict[int, list[int]] = {}
+    copula_regs: dict[int, list[int]] = {}  # registers an instruction reads from its pool entry
     for i, op in enumerate(ops):
         if op[0] == OP_COPULA:
             at = op[5]
             m = int(pool[at])
             copula_regs[i] = [int(x) for x in pool[at + 1: at + 1 + m]]
+        elif op[0] == OP_BYYEAR:
+            at = op[5]
+            m = int(pool[at])
+            copula_regs[i] = [int(x) for x in pool[at + 2: at + 1 + 2 * m: 2]]
     # keep what an output or a check needs
     needed = set()
     keep = [False] * len(ops)
@@ -693,6 +688,8 @@ def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizo
             needed.update(copula_regs.get(i, []))
     # a copula is kept if any member is needed: its members' draws are then needed too
     for i, regs in copula_regs.items():
+        if ops[i][0] != OP_COPULA:
+            continue
         if any(r in needed for r in regs):
             keep[i] = True
             needed.update(regs)

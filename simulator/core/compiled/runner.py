@@ -89,6 +89,8 @@ def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray
     """
     if seed < 0:
         raise ValueError("seed must be a non-negative integer")
+    if not spawn_keys:
+        return np.zeros((0, 4), dtype=np.uint64)
     u32 = np.uint32
     run = _words(seed)
     run += [0] * (_POOL - len(run)) if spawn_keys and spawn_keys[0] else []
