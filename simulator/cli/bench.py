@@ -42,16 +42,18 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat)
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
-                "floor_ratio", "peak_memory_mb", "threads", "cpu_seconds", "generator", "engine", "repeat",
+                "floor_ratio", "peak_memory_mb", "threads", "cpu_seconds", "generator", "floor_cpu_seconds", "engine",
+                "repeat",
                 "by_threads")
         extra = [k for k in r if k.startswith(("floor_ratio_", "paths_per_second_"))]
         click.echo(json.dumps({k: r[k] for k in (*keys, *extra)}))
         return
     click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['engine']} engine, median of {repeat}")
     click.echo(f"  floor        {r['floor_seconds']:9.3f} s   {r['variates']:>12,} variates drawn by "
-               f"{r['generator']} alone (one thread)")
+               f"{r['generator']} alone (one thread; cpu {r['floor_cpu_seconds']:.3f} s)")
     for t, x in r["by_threads"].items():
         click.echo(f"  run, {t} thr.  {x['seconds']:9.3f} s   {x['paths_per_second']:>12,.0f} paths/s   "
-                   f"floor ratio {x['floor_ratio']:5.2f}   (cpu {x['cpu_seconds']:.2f} s)")
+                   f"floor ratio {x['floor_ratio']:5.2f}   (cpu {x['cpu_seconds']:.2f} s, "
+                   f"{x['cpu_floor_ratio']:.2f} x the floor's)")
     click.echo("  floor ratio = run / floor, both medians over the same repeats; the goal is 2 or less")
     click.echo(f"  peak memory  {r['peak_memory_mb']:9.0f} MB  (resident, whole process)")

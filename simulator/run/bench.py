@@ -57,7 +57,8 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
 
     Floor and run are measured the same way: each repeat times the floor and then the run
     on every thread count, back to back, and every figure is the median over the repeats
-    (a busy machine slows both alike). Thread counts: ``threads`` if given, else 1 and the
+    (a busy machine slows both alike; CPU times are reported too: on a machine shared with
+    other work they say more than wall time). Thread counts: ``threads`` if given, else 1 and the
     default (one per core). A short warm-up run first loads the engine (compiled kernel or
     tables), so no timed run pays for start-up. The keys without a thread suffix are those
     of the run on ``threads`` (default: one per core).
@@ -74,15 +75,18 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
                max_paths=paths).summary()  # warm-up: the same engine as the timed runs
     walls: dict[int, list[float]] = {t: [] for t in counts}
     cpus: dict[int, list[float]] = {t: [] for t in counts}
-    floors = []
+    floors, floor_cpus = [], []
     for _ in range(repeat):
+        c0 = time.process_time()
         floors.append(draw_floor(variates, generator, repeat=1))
+        floor_cpus.append(time.process_time() - c0)
         for t in counts:
             c0, t0 = time.process_time(), time.perf_counter()
             run_stream(scenario, paths, seed=seed, threads=t).summary()
             walls[t].append(time.perf_counter() - t0)
             cpus[t].append(time.process_time() - c0)
     floor = statistics.median(floors)
+    floor_cpu = statistics.median(floor_cpus)
     seconds = statistics.median(walls[main_threads])
     by_threads: dict[str, dict[str, float]] = {}
     out: dict[str, object] = {
@@ -97,6 +101,7 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         "threads": main_threads,
         "cpu_seconds": statistics.median(cpus[main_threads]),
         "generator": generator,
+        "floor_cpu_seconds": floor_cpu,
         "engine": "numba" if use_kernel(paths) else "numpy",
         "engine_requested": engine_name(),
         "repeat": repeat,
@@ -104,8 +109,9 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
     }
     for t in counts:
         sec = statistics.median(walls[t])
+        cpu = statistics.median(cpus[t])
         by_threads[str(t)] = {"seconds": sec, "paths_per_second": paths / sec, "floor_ratio": sec / floor,
-                                     "cpu_seconds": statistics.median(cpus[t])}
+                              "cpu_seconds": cpu, "cpu_floor_ratio": cpu / floor_cpu}
         out[f"floor_ratio_{t}t"] = sec / floor
         out[f"paths_per_second_{t}t"] = paths / sec
     return out
