@@ -23,7 +23,7 @@ from simulator.scenario.model import Scenario
 #: paths per model chunk: its registers (a few hundred rows of C doubles) stay in the L2 cache
 CHUNK = 256
 #: paths per sample chunk: each inverse-CDF table serves this many values while it is cached
-SAMPLE_CHUNK = 4096
+SAMPLE_CHUNK = 16384
 
 _announced = False
 _lock = threading.Lock()
