@@ -199,3 +199,17 @@ def test_expressions_become_instructions_not_code():
         assert not found, (module.__name__, found)
     prog = translate(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"), Options())
     assert prog.code.dtype == np.int64 and prog.pool.dtype == np.float64
+
+
+def test_dataset_blocks_from_the_kernel_equal_numpys(monkeypatch):
+    from simulator.run.dataset import run_blocks
+
+    s = load(ROOT / "scenarios" / "renkum-2025.toml")
+    opts = RunOptions(active=frozenset(m.id for m in s.measures[1:]), extra_delay=0.5)
+    monkeypatch.setenv("TAAKSIM_ENGINE", "numpy")
+    want = run_blocks(s, 2000, seed=4, options=opts)
+    monkeypatch.setenv("TAAKSIM_ENGINE", "numba")
+    got = run_blocks(s, 2000, seed=4, options=opts)
+    for name in ("baseline", "spending", "net", "gross", "costs", "scope_net", "scope_spending", "scope_baseline"):
+        a, b = getattr(got[0], name), getattr(want[0], name)
+        assert np.abs(a - b).max() <= RTOL * max(float(np.abs(b).max()), 1.0), name

@@ -194,3 +194,34 @@ def program_for(scenario: Scenario, *, active=None, overrides=None, no_growth: b
         return translate(scenario, opts)
     except Unsupported:
         return None
+
+
+def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) -> object | None:
+    """What :func:`simulator.core.engine.simulate_block` returns, from the kernel, or None
+    when the kernel does not run these options (detail, kept inputs, deterministic mode,
+    stock posts) or a check failed: the caller then runs the numpy engine.
+
+    ``options`` is a :class:`simulator.core.options.RunOptions`.
+    """
+    from simulator.core.engine import MAX_RESULT, Block
+    from simulator.core.plan import scopes_of
+
+    if options.deterministic or options.detail or options.keep_inputs:
+        return None
+    prog = program_for(scenario, active=options.active, overrides=options.override_map,
+                       no_growth=options.no_growth, extra_delay=options.extra_delay)
+    if prog is None:
+        return None
+    out = run_program(prog, n, seed=seed, block=block)
+    if out is None:
+        return None
+    s = len(scopes_of(scenario))
+    scope_net, scope_base = out[:s], out[s:2 * s]
+    gross, costs, base = out[2 * s], out[2 * s + 1], out[2 * s + 2]
+    net = gross - costs
+    result = Block(baseline=base, spending=base - net, net=net, gross=gross, costs=costs, scope_net=scope_net,
+                   scope_spending=scope_base - scope_net, scope_baseline=scope_base, post_baseline=None,
+                   post_spending=None, measure_gross=None, measure_costs=None, inputs=None)
+    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
+        return None  # the numpy engine raises the message
+    return result
