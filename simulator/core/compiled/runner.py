@@ -151,13 +151,16 @@ def _announce_compile() -> None:
         from simulator.core.compiled import machine
 
         try:
-            cache = machine.run._cache  # type: ignore[attr-defined]  # numba: no public API
-            index = os.path.join(cache._cache_path, cache._index_name)
-            cold = not os.path.exists(index)
-        except AttributeError:  # pragma: no cover - numba internals moved
+            # numba keeps no public "is it cached" API: an index missing or older than the
+            # kernel's source means numba compiles (it stamps the index with the source's mtime)
+            index = machine.run._cache._cache_file._index_path  # type: ignore[attr-defined]
+            cold = (not os.path.exists(index)
+                    or os.path.getmtime(index) < os.path.getmtime(machine.__file__))
+        except (AttributeError, OSError):  # pragma: no cover - numba internals moved
             cold = False
         if cold and not machine.run.signatures:
-            print("taaksim: compiling the simulation kernel (once, about 10 s)...", file=sys.stderr, flush=True)
+            print("taaksim: compiling the simulation kernel, once after an install or upgrade (about a minute)...",
+                  file=sys.stderr, flush=True)
 
 
 def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray | None:
