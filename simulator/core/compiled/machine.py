@@ -564,6 +564,20 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
 
 
 @_jit
+def compiled_codes():
+    """The instruction and distribution codes as compiled into the cached kernel.
+
+    numba freezes imported constants into the machine code and re-checks only this file's
+    own source when it loads its cache, so a change of a code in ``program.py`` alone would
+    leave a stale kernel: the runner compares these with ``program.codes()`` first.
+    """
+    return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, ADD, MUL, SUB, DIV,
+                     DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP, D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM,
+                     D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE, ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
+
+
+@_jit
 def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
         out, ws):
     """Run the program over ``n_total`` paths; returns 0 or an error code.

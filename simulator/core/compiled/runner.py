@@ -161,6 +161,12 @@ def _announce_compile() -> None:
         if cold and not machine.run.signatures:
             print("taaksim: compiling the simulation kernel, once after an install or upgrade (about a minute)...",
                   file=sys.stderr, flush=True)
+        from simulator.core.compiled.program import codes
+
+        if list(machine.compiled_codes()) != codes():  # pragma: no cover - a developer changed program.py only
+            raise RuntimeError("the compiled kernel in numba's cache predates simulator/core/compiled/program.py: "
+                               f"delete {os.path.dirname(machine.__file__)}/__pycache__ (or NUMBA_CACHE_DIR) "
+                               "and run again")
 
 
 def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray | None:
