@@ -151,7 +151,9 @@ def _block(plan: Plan, active: np.ndarray, inputs: Inputs, options: RunOptions, 
     total_gross = np.zeros((n_h, n))
     for saved in post_saved:
         total_gross += saved[horizon]
-    total_costs = costs_h.sum(axis=0)
+    in_total = plan.measure_cost_in_total[active]
+    # costs paid from outside the programme (paid_by = "outside") are in no total
+    total_costs = costs_h.sum(axis=0) if in_total.all() else np.tensordot(in_total, costs_h, axes=1)
     total_base = base_h.sum(axis=0)
     net_total = total_gross - total_costs
     detail = options.detail
