@@ -232,6 +232,10 @@ def _check_relations(ctx: _Ctx, measures: list[Measure]) -> None:
                 raise ctx.at(f'measure "{m.id}"', "replace").error(
                     f"measure {x!r} requires {m.id!r}, so {m.id!r} cannot replace it "
                     "(it could only go ahead where the other fails, and the other needs it)")
+            if how == Relation.REQUIRE and x in by_id and any(
+                    h == Relation.EXCLUDE and y == m.id for h, y in by_id[x].relations):
+                raise ctx.at(f'measure "{m.id}"', "require").error(
+                    f"measure {x!r} excludes {m.id!r}, so {m.id!r} cannot require it (it could never go ahead)")
     before = relation_graph(measures)
     state: dict[str, int] = {}
 
