@@ -156,6 +156,27 @@ class Contributions:
         return pd.DataFrame(rows).set_index("id")
 
 
+def go_probability(s: Scenario, measure_id: str) -> float:
+    """P(the measure goes ahead) [-]: its own go-ahead times its decision's; where it requires,
+    replaces or excludes others (or is excluded), estimated over the paths of block 0 of seed 0."""
+    m = s.measure(measure_id)
+    involved = bool(m.relations) or any(x == m.id for o in s.measures for _, x in o.relations)
+    if involved:
+        from simulator.core.measures import go_aheads
+        from simulator.core.plan import compile_plan
+        from simulator.core.sampling import sample_inputs
+
+        plan = compile_plan(s)
+        values = sample_inputs(s, 1 << 14, seed=0, block=0, n_years=plan.n_years)
+        go, _ = go_aheads(plan, values, np.arange(len(s.measures)), 0.0)
+        return float(np.mean(go[[x.id for x in s.measures].index(m.id)]))
+    p = 1.0
+    for key in (m.go_ahead, s.decision(m.decision).go_ahead if m.decision else None):
+        if key is not None:
+            p *= float(next(i for i in s.inputs if i.key == key).distribution.mean)
+    return p
+
+
 def published_net(scenario: Scenario, measure_id: str, year: int) -> float | None:
     """The net figure the document prints for a measure in a year [EUR], if any."""
     m = scenario.measure(measure_id)
@@ -188,8 +209,7 @@ def contributions(study: StudyLike) -> Contributions:
             over = study.plan_values(roles, m.id)
             return float(package.mean() - study.rerun(overrides=over).mean()) if over else 0.0
 
-        go = s.measure(m.id).go_ahead
-        p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)
+        p_go = go_probability(s, m.id)
         plan = None if study.municipality else published_net(s, m.id, year)
         det = study.deterministic(frozenset({m.id}))
         rows.append(Contribution(

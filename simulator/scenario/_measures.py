@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 from simulator.scenario import distributions as dist
@@ -94,8 +94,8 @@ def _read_measures(ctx: _Ctx, v: Any, b: _Builder, posts: tuple[Post, ...], know
 
 
 def _read_measure(mctx: _Ctx, m: Any, b: _Builder, post_map: dict[str, Post], defaults: dict[str, Any],
-                  group_ids: set[str], muni_ids: set[str], seen: set[str], decision_ids: set[str] = frozenset(),
-                  measure_ids: set[str] = frozenset()) -> Measure:
+                  group_ids: set[str], muni_ids: set[str], seen: set[str], decision_ids: Collection[str] = frozenset(),
+                  measure_ids: Collection[str] = frozenset()) -> Measure:
     m = _table(mctx, m, MEASURE_KEYS, {"id", "source"})
     mid = _ident(mctx.at("id"), m["id"])
     if mid in seen:
@@ -196,8 +196,8 @@ def _read_components(mctx: _Ctx, v: Any, b: _Builder, post_map: dict[str, Post],
     return tuple(components), effects
 
 
-def _read_relations(mctx: _Ctx, m: dict[str, Any], mid: str, decision_ids: set[str],
-                    measure_ids: set[str]) -> tuple[tuple[Relation, str], ...]:
+def _read_relations(mctx: _Ctx, m: dict[str, Any], mid: str, decision_ids: Collection[str],
+                    measure_ids: Collection[str]) -> tuple[tuple[Relation, str], ...]:
     """``require`` (measures or decisions), ``replace`` (one measure), ``exclude`` (measures)."""
     out: list[tuple[Relation, str]] = []
     for how in Relation:
@@ -208,7 +208,7 @@ def _read_relations(mctx: _Ctx, m: dict[str, Any], mid: str, decision_ids: set[s
         ids = v if isinstance(v, list) else [v]
         if not ids or (how == Relation.REPLACE and len(ids) > 1):
             raise rctx.error("one measure id" if how == Relation.REPLACE else "an id or a non-empty list of ids")
-        allowed = measure_ids | decision_ids if how == Relation.REQUIRE else measure_ids
+        allowed = set(measure_ids) | set(decision_ids) if how == Relation.REQUIRE else set(measure_ids)
         for x in ids:
             if _unknown(x, allowed):
                 what = "measure or decision" if how == Relation.REQUIRE else "measure"
