@@ -181,7 +181,14 @@ def measure_effects(env: Env, plan: Plan, active: np.ndarray, values: Mapping[st
             profile = profile * e_go
             profile = EFFECT_KINDS[plan.effect_kind[ei]](profile, baseline[pi])
             profile = np.clip(profile, MIN_FRACTION, 1.0)
-            fractions[pi].append((row, np.broadcast_to(profile, (n_years, n)), int(plan.effect_lever[ei])))
+            lever = int(plan.effect_lever[ei])
+            items = fractions[pi]
+            if ci >= 0 and items and items[-1][0] == row and items[-1][2] == lever:
+                # the parts of one measure on one post add up to the measure's share (the document
+                # adds them); the measure meets the others on the post as one
+                items[-1] = (row, np.clip(items[-1][1] + profile, MIN_FRACTION, 1.0), lever)
+            else:
+                items.append((row, np.broadcast_to(profile, (n_years, n)), lever))
         own_costs(env, plan, m, values, go, delay, costs[row])
     return fractions, go_of, costs
 
