@@ -37,7 +37,9 @@ from simulator.scenario.model import (
     PhaseTurnover,
     Post,
     Quantity,
+    Ref,
     Relation,
+    Role,
     Substitution,
     relation_graph,
 )
@@ -68,11 +70,37 @@ def _read_decisions(ctx: _Ctx, v: Any, b: _Builder) -> tuple[Decision, ...]:
             raise dctx.error("a decision needs go_ahead = {p = ...} or delay = ... (else it changes nothing)")
         if "comment" in d:
             _text(dctx.at("comment"), d["comment"])
+        go = d.get("go_ahead")
+        delay = d.get("delay")
         out.append(Decision(
             did, _text(dctx.at("name"), d.get("name", did), limit=300),
-            _read_go_ahead(dctx.at("go_ahead"), d.get("go_ahead"), b, did),
-            _read_delay(dctx.at("delay"), d.get("delay"), b, did), _source(dctx.at("source"), d["source"])))
+            _parameter_as(dctx.at("go_ahead"), go, b, Role.GO_AHEAD) if isinstance(go, str)
+            else _read_go_ahead(dctx.at("go_ahead"), go, b, did),
+            _parameter_as(dctx.at("delay"), delay, b, Role.DELAY) if isinstance(delay, str)
+            else _read_delay(dctx.at("delay"), delay, b, did), _source(dctx.at("source"), d["source"])))
     return tuple(out)
+
+
+def _parameter_as(ctx: _Ctx, name: str, b: _Builder, role: Role) -> str:
+    """A decision's go-ahead or delay given as a parameter's name: the same draw then moves the
+    measures that hang on the decision and the expressions that read the parameter. The
+    parameter's input takes the decision's role, so plan values, the waterfall and ``@delay``
+    treat it as the decision's."""
+    q = b.parameters.get(name)
+    if not isinstance(q, Ref) or q.name not in b.inputs:
+        raise ctx.error(f"{_shown(name)} is not a parameter with a distribution; give "
+                        + ("{p = ...} or the name of a {p = ...} parameter" if role == Role.GO_AHEAD
+                           else "a delay in years or the name of a parameter with a distribution of years"))
+    inp = b.inputs[q.name]
+    lo, hi = inp.distribution.support
+    if role == Role.GO_AHEAD and not isinstance(inp.distribution, dist.Bernoulli):
+        raise ctx.error(f"parameter {name!r} must be a go-ahead, {{p = ...}}")
+    if role == Role.DELAY and (lo < 0 or hi > 10):
+        raise ctx.error(f"parameter {name!r} ranges [{lo:g}, {hi:g}]; a delay lies between 0 and 10 years")
+    if inp.per_year:
+        raise ctx.error(f"parameter {name!r} is drawn per year; a decision is one draw per path")
+    b.inputs[q.name] = dataclasses.replace(inp, role=role)
+    return q.name
 
 
 def _read_measures(ctx: _Ctx, v: Any, b: _Builder, posts: tuple[Post, ...], known: set[str],
