@@ -304,3 +304,55 @@ def test_the_reference_models_distribution_is_the_hand_calculation_path_by_path(
     assert block.net == pytest.approx(want, rel=1e-9, abs=1e-6)
     # and the distribution is not degenerate: delays and no-gos both occur
     assert len(set(np.round(block.net[0], 3))) > 4
+
+
+# --- the analysis sees decisions and parts ----------------------------------------------------
+
+
+def decided():
+    return scenario(two_posts(), [
+        {"id": "x", "post": "a", "effect": {"amount": 100}, "decision": "raad"},
+        {"id": "y", "post": "b", "component": [
+            {"id": "vast", "effect": {"amount": 50}, **SRC},
+            {"id": "gedrag", "effect": {"amount": 30}, "go_ahead": 0.5, "delay": {"p": 0.5, "years": 1}, **SRC}]}],
+        decision=[{"id": "raad", "go_ahead": {"p": 0.6}, "delay": {"p": 0.5, "years": 1}, **SRC}], years=YEARS)
+
+
+def test_decision_variants_and_roles_reach_decision_and_part_inputs():
+    from simulator.results.variants import parse_variant
+
+    s = decided()
+    v = parse_variant("zeker=@decision=1", s)
+    assert dict(v.overrides) == {"raad.go_ahead": 1.0, "raad.delay": 1.0}
+    v = parse_variant("op-tijd=@delay=0", s)
+    assert set(dict(v.overrides)) == {"raad.delay", "y.gedrag.delay"}
+    assert set(s.measure_inputs("x")) == {"raad.go_ahead", "raad.delay"}
+    assert set(s.measure_inputs("y")) == {"y.gedrag.go_ahead", "y.gedrag.delay"}
+
+
+def test_detail_shows_each_parts_standalone_saving():
+    s = decided()
+    b = simulate_block(s, 20_000, options=RunOptions(detail=True))
+    assert b.component_gross is not None and b.component_gross.shape == (2, 3, 20_000)
+    assert b.component_gross[0].mean(axis=1) == pytest.approx([50.0, 50.0, 50.0])
+    # 30 EUR with P(go) 0.5; half the paths a year late: 2025 mean 0.5 * 0.5 * 30, later 0.5 * 30
+    mean = b.component_gross[1].mean(axis=1)
+    se = b.component_gross[1].std(axis=1) / math.sqrt(20_000)
+    assert np.all(np.abs(mean - [7.5, 15.0, 15.0]) < 4 * se + 1e-9)
+    assert b.measure_gross is not None
+    assert b.measure_gross[1].mean(axis=1) == pytest.approx(b.component_gross.sum(axis=0).mean(axis=1))
+
+
+def test_contributions_list_parts_and_count_the_decision_in_the_measures_losses():
+    from simulator.results.analysis import Study
+    from simulator.results.contributions import contributions, go_probability
+
+    s = decided()
+    assert go_probability(s, "x") == pytest.approx(0.6)
+    c = contributions(Study(s, paths=4000, seed=3, aux_paths=4000))
+    x, y = c.measures
+    assert x.p_go_ahead == pytest.approx(0.6)
+    assert x.loss_no_go < 0 and x.loss_delay <= 0  # the decision's risk is the measure's
+    assert [p.id for p in y.parts] == ["vast", "gedrag"]
+    assert y.parts[1].p_go_ahead == 0.5 and y.parts[1].loss_no_go < 0
+    assert "parts" in y.to_json() and "parts" not in x.to_json()

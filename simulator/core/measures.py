@@ -140,9 +140,12 @@ def delayed(profile: np.ndarray, delay: Delay, baseline: np.ndarray, euros: bool
 
 
 def measure_effects(env: Env, plan: Plan, active: np.ndarray, values: Mapping[str, np.ndarray],
-                    baseline: np.ndarray, extra_delay: float
+                    baseline: np.ndarray, extra_delay: float, parts: np.ndarray | None = None
                     ) -> tuple[list[list[Item]], list[np.ndarray], np.ndarray]:
     """Every active measure's shares of its posts, and its own costs, with go-ahead and delay.
+
+    ``parts``, if given (component, year, path), receives each component's standalone saving
+    [EUR]: its share times its post's baseline, before it meets the other measures.
 
     Returns
     -------
@@ -182,6 +185,8 @@ def measure_effects(env: Env, plan: Plan, active: np.ndarray, values: Mapping[st
             profile = EFFECT_KINDS[plan.effect_kind[ei]](profile, baseline[pi])
             profile = np.clip(profile, MIN_FRACTION, 1.0)
             lever = int(plan.effect_lever[ei])
+            if parts is not None and ci >= 0:
+                parts[ci] += profile * baseline[pi]
             items = fractions[pi]
             if ci >= 0 and items and items[-1][0] == row and items[-1][2] == lever:
                 # the parts of one measure on one post add up to the measure's share (the document
