@@ -1,7 +1,7 @@
 """The command line: parse arguments, call the library, format the answer. Nothing else.
 
-One module per command (validate, check, run, report, compare, bench); their shared options in
-``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
+One module per command (validate, check, run, report, compare, bench, monitor + seek, optimise); their
+shared options in ``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
 the commands, so ``taaksim --help`` answers at once.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from simulator.cli import bench, check, compare, report, run, validate
+from simulator.cli import bench, check, compare, monitor, optimise, report, run, validate
 from simulator.cli.options import fail, usage
 from simulator.errors import TaaksimError
 
@@ -26,6 +26,9 @@ class _Group(click.Group):
             usage(exc)
 
     def invoke(self, ctx):
+        from simulator.report.writers import WRITTEN
+
+        WRITTEN.clear()  # what this command writes; an interrupt message owns up to exactly that
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -35,12 +38,23 @@ class _Group(click.Group):
                 raise
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: no output was written", err=True)
-            sys.exit(130)
+            _interrupted()
         except MemoryError:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             fail("out of memory: use fewer --paths (summaries converge long before that)")
+
+
+def _interrupted():
+    from simulator.report.writers import WRITTEN
+
+    if WRITTEN:
+        done = ", ".join(str(p) for p in dict.fromkeys(WRITTEN))
+        click.echo(f"interrupted: {done} written completely before the interrupt; nothing else was changed",
+                   err=True)
+    else:
+        click.echo("interrupted: no output was written", err=True)
+    sys.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,3 +76,6 @@ def main(ctx, debug):
 
 for _command in (validate.validate, check.check_cmd, run.run, report.report, compare.compare, bench.bench):
     main.add_command(_command)
+for _command, _name in ((monitor.monitor, "monitor"), (monitor.seek, "seek"), (optimise.optimise, "optimise"),
+                       (optimise.optimise, "choose")):
+    main.add_command(_command, _name)

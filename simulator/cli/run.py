@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import format_detail, format_risk, format_run, jsonable
+from simulator.cli.format import dumps, format_detail, format_risk, format_run, jsonable
 from simulator.cli.options import (
     capacity_option,
     check_choices,
+    check_memory,
     fail,
     lang_option,
     load_scenario,
     progress,
+    reachable,
     scale_options,
     study_options,
 )
@@ -33,16 +34,23 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    if str(scheduler).startswith("dask://"):
+        reachable(scheduler)
     total = max_paths if precision is not None else paths
     bar, update = progress(total, show_progress and precision is None)
     kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
                   scheduler=None if scheduler == "threads" else scheduler, precision=precision,
                   max_paths=max_paths, progress=update)
-    if bar is not None:
-        with bar:
+    try:
+        if bar is not None:
+            with bar:
+                merged = run_stream(s, paths, **kwargs)
+        else:
             merged = run_stream(s, paths, **kwargs)
-    else:
-        merged = run_stream(s, paths, **kwargs)
+    except (OSError, TimeoutError) as exc:  # the cluster went away, or never answered
+        if scheduler in (None, "threads"):
+            raise
+        fail(f"the dask scheduler {scheduler} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     return Summary.from_merged(merged)
 
 
@@ -56,13 +64,24 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @scale_options
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
-        precision, max_paths):
+        precision, max_paths, realised_file):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
     or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
     """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+        from simulator.cli.options import fail
+
+        if out or capacity is not None or precision is not None:
+            fail("--realised prints the conditioned forecast; it does not combine with --out, "
+                 "--weerstandscapaciteit or --precision")
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json, threads=threads)
     s = load_scenario(scenario)
     check_choices(s, municipality, year)
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
@@ -70,6 +89,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         check_output(out, force=force)
     full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
     if full:
@@ -93,7 +113,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         write_result(ds, out, rows, force=force, findings=findings, lang=lang)
     if as_json:
-        click.echo(json.dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
+        click.echo(dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
                                        precision=precision)))
         return
     _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)

@@ -32,7 +32,8 @@ def phase(env: Env, m: Measure | Component, years: np.ndarray) -> np.ndarray:
             vals = np.where(idx >= 0, np.array(shares)[np.maximum(idx, 0)], 0.0)
             return vals[:, None] * started
         case PhaseTurnover(rate):
-            r = env.full(rate, what=f'"{m.id}" turnover')
+            kind = "measure" if isinstance(m, Measure) else "component"
+            r = env.full(rate, what=f'{kind} "{m.id}" turnover', domain="turnover")
             k = np.maximum(years - m.start + 0.5, 0.0)[:, None]
             return (1.0 - (1.0 - r) ** k) * started
     raise TypeError(m.phase)  # pragma: no cover
@@ -250,7 +251,7 @@ def add_substitution(env: Env, plan: Plan, active: np.ndarray, gross_by: Sequenc
         m = plan.measures[mi]
         if m.substitution is None:
             continue
-        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share')
+        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share', domain="substitution")
         extra = sh * measure_total(gross_by[row], env.n_years, env.n)
         costs[row] += extra
         if plan.measure_substitution_post[mi] >= 0:

@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 from simulator.errors import ScenarioError
 from simulator.scenario._builder import _Builder
-from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _year
+from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _visible, _year
 from simulator.scenario._correlations import _read_correlations
 from simulator.scenario._goals import _read_budget, _read_published_totals, _read_target
-from simulator.scenario._measures import _read_decisions, _read_measures
+from simulator.scenario._measures import _plan_measures, _read_decisions, _read_measures
 from simulator.scenario._parameters import _check_names, _read_defaults, _read_parameters
 from simulator.scenario._posts import _read_cost_groups, _read_municipalities, _read_posts
 from simulator.scenario.model import Budget, Post, Scenario, Target
@@ -71,8 +71,12 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
         raise ScenarioError("tables nested too deeply", file=file) from None
 
 
-def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "") -> Scenario:
-    """Validate an already parsed document (used by ``loads`` and by variants)."""
+def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "",
+          candidates: bool = False) -> Scenario:
+    """Validate an already parsed document (used by ``loads`` and by variants).
+
+    ``candidates``: keep measures marked ``candidate = true`` (only ``taaksim optimise`` does).
+    """
     ctx = _Ctx(file)
     data = _table(ctx, data, TOP_KEYS, {"scenario", "post"})
     b = _Builder(file)
@@ -94,8 +98,8 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
     group_ids = {g.id for g in cost_groups}
 
     decisions = _read_decisions(ctx, data.get("decision", []), b)
-    measures = _read_measures(ctx, data.get("measure", []), b, posts, known_names, defaults,
-                              group_ids, muni_ids, decisions)
+    measures = _read_measures(ctx, _plan_measures(ctx, data.get("measure", []), candidates), b, posts,
+                              known_names, defaults, group_ids, muni_ids, decisions)
     for m in measures:
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
@@ -128,8 +132,8 @@ def _read_meta(ctx: _Ctx, v: Any, b: _Builder) -> tuple[str, str, int, tuple[int
                   {"name", "region", "municipality", "base_year", "years", "description", "source"},
                   {"name", "base_year", "years"})
     mctx = ctx.at("scenario")
-    name = _text(mctx.at("name"), meta["name"], limit=200)
-    region = _text(mctx.at("region"), meta.get("region", meta.get("municipality", name)), limit=200)
+    name = _text(mctx.at("name"), meta["name"], limit=200, line=True)
+    region = _text(mctx.at("region"), meta.get("region", meta.get("municipality", name)), limit=200, line=True)
     base_year = _year(mctx.at("base_year"), meta["base_year"])
     yv = meta["years"]
     if not isinstance(yv, list) or not yv or len(yv) > 50:
@@ -149,7 +153,8 @@ def _read_meta(ctx: _Ctx, v: Any, b: _Builder) -> tuple[str, str, int, tuple[int
 def _read_sources(ctx: _Ctx, sources_table: Any) -> dict[str, str]:
     if not isinstance(sources_table, Mapping):
         raise ctx.at("sources").error("expected a table of short names and documents")
-    return {str(k): _text(ctx.at("sources", str(k)), v) for k, v in sources_table.items()}
+    return {_visible(ctx.at("sources"), str(k)): _text(ctx.at("sources", str(k)), v)
+            for k, v in sources_table.items()}
 
 
 def _read_check(ctx: _Ctx, v: Any) -> Literal["mean", "none"]:
