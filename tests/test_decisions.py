@@ -356,3 +356,18 @@ def test_contributions_list_parts_and_count_the_decision_in_the_measures_losses(
     assert [p.id for p in y.parts] == ["vast", "gedrag"]
     assert y.parts[1].p_go_ahead == 0.5 and y.parts[1].loss_no_go < 0
     assert "parts" in y.to_json() and "parts" not in x.to_json()
+
+
+def test_a_decisions_delay_may_be_a_parameter_that_expressions_read_too():
+    s = scenario(two_posts(), [
+        {"id": "native", "post": "a", "effect": {"amount": 120}, "decision": "raad"},
+        {"id": "partial", "post": "b", "effect": {"amount": {2025: "120 * (1 - late)", 2026: 120, 2027: 120}}}],
+        parameters={"late": {"discrete": {"values": [0, 0.5], "probabilities": [0.5, 0.5]}}},
+        decision=[{"id": "raad", "delay": "late", **SRC}], years=YEARS)
+    role = next(i.role for i in s.inputs if i.key == "late")
+    assert role == "delay"  # the waterfall's delay step and @delay see it
+    b = simulate_block(s, 4000, options=RunOptions(detail=True))
+    assert b.measure_gross is not None
+    # one draw: the native shift and the expression agree in every path
+    assert b.measure_gross[0, 0] == pytest.approx(b.measure_gross[1, 0])
+    assert set(np.round(b.measure_gross[0, 0], 6)) == {60.0, 120.0}
