@@ -125,7 +125,10 @@ def parse_variant(text: str, scenario: Scenario) -> Variant:
             pattern, _, value = clause.partition("=")
             pattern = pattern.strip()
             # keys and roles ignore case (M3.Go_Ahead is m3.go_ahead): ids are lower-case by convention
-            if pattern.startswith("@"):
+            if pattern.lower() == "@decision":  # every shared decision's go-ahead and delay
+                heads = {d.id for d in scenario.decisions}
+                hits = [i for i in scenario.inputs if i.key.split(".", 1)[0] in heads]
+            elif pattern.startswith("@"):
                 hits = [i for i in scenario.inputs if i.role.lower() == pattern[1:].lower()]
             else:
                 hits = [i for i in scenario.inputs if fnmatch.fnmatchcase(i.key.lower(), pattern.lower())]
