@@ -194,7 +194,7 @@ def _taaksim(*args, **kw):
     (["validate", "nope.toml"], "file not found"),
     (["run", MINIMAL, "--paths", "0"], "'--paths'"),
     (["run", MINIMAL, "--paths", "10", "--municipality", "x"], "unknown municipality"),
-    (["report", MINIMAL, "--paths", "10", "--out", "x.pdf"], "use .html or .md"),
+    (["report", MINIMAL, "--paths", "10", "--out", "x.docx"], "use .html, .md or .pdf"),  # .pdf: issue 17
 ])
 def test_real_process_errors_have_no_traceback(args, expect, tmp_path):
     p = _taaksim(*args, cwd=tmp_path)
