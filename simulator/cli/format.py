@@ -32,12 +32,18 @@ def format_risk(head: Headline | None, paths: int) -> str:
              f"  realisation risk (register)   {eur(head.realisatierisico):>14}   "
              f"= P(shortfall) {pct(1 - head.p_met, None, paths).split(' ')[0]} x maximum consequence "
              f"{eur(head.max_consequence)}"]
+    lines.append(f"  needed reserve, every goal      {eur(head.programme_reserve):>12}   "
+                 "(all goals and years together, overlapping goals counted once)")
     if head.capacity is not None and head.ratio is not None:
         r = head.ratio
         lines.append(f"  weerstandsratio               {('inf' if r == float('inf') else f'{r:.2f}'):>14}   "
                      f"class {head.ratio_class} ({head.ratio_nl} / {head.ratio_en}), available "
                      f"{eur(head.capacity)}")
     return "\n".join(lines)
+
+
+def _level(level) -> str:
+    return "nominal prices" if level == "nominal" else f"constant {level} prices"
 
 
 def eur(x: float | None) -> str:
@@ -72,37 +78,51 @@ def format_detail(s, summary: Summary) -> str:
 
 def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str | None) -> str:
     who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
-    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings of all posts against the "
-             "baseline (spending without the measures) [EUR]", ""]
-    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}{'target':>14}{'P(target met)':>17}"
-    has_budget = any(v is not None for v in summary.p_within_budget.values())
-    if has_budget:
-        head += f"{'P(within budget)':>19}"
+    reading = ""
+    if getattr(s, "reading", None):
+        r = next(x for x in s.readings if x.id == s.reading)
+        reading = f"reading {r.id}{' (literal)' if r.literal else ''}: {r.name}"
+    lines = [f"{s.name}: {who}", *([reading] if reading else []),
+             f"{paths:,} paths, seed {seed}; net savings of all posts against spending without the measures "
+             f"(t.o.v. de uitgaven zonder maatregelen), {_level(s.prices.simulated)} [EUR]", ""]
+    head_goal = next((g for g in summary.goals if g.kind == "target"), None)
+    # the headline target stands beside net savings only when it judges net savings of the same posts
+    same = (head_goal is not None and head_goal.basis == "counterfactual"
+            and head_goal.price_level == s.prices.simulated and head_goal.scope.split("@")[0] == "all"
+            and not any(k.municipality == municipality for k in s.booked))
+    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}"
+    if same:
+        head += f"{'target':>14}{'P(target met)':>17}"
     lines.append(head)
     for y in summary.years:
         v = summary.savings[y]
-        row = (f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
-               f"{eur(summary.target[y]):>14}"
-               f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
-        if has_budget:
-            row += f"{pct(summary.p_within_budget[y], summary.p_within_budget_se[y], paths):>19}"
+        row = f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
+        if same:
+            row += (f"{eur(summary.target[y]):>14}"
+                    f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
         lines.append(row)
     if summary.goals:
         lines.append("")
-        lines.append("each target and budget, judged on its own scope:")
+        lines.append("every target and budget, on its own scope, basis and price level "
+                     "(P50 and P5-P95: what the goal judges, on that basis):")
         for g in summary.goals:
-            if g.kind == "target":
-                basis = "savings against base-year spending" if g.against == "base_year" else "net savings"
-                lines.append(f"  target {g.id} [{g.scope}], {basis}:")
-            else:
-                lines.append(f"  budget {g.id} [{g.scope}], spending with measures and growth:")
+            what = "target" if g.kind == "target" else "budget"
+            judged = ("savings" if g.kind == "target" else "spending")
+            lines.append(f"  {what} {g.id} [{g.scope}], {judged} {g.basis_text}:")
             for gy, d in g.years.items():
                 verb = "P(met)" if g.kind == "target" else "P(within)"
                 lines.append(f"    {gy}: {eur(d.amount):>13}   P50 {eur(d.p50):>13}   "
                              f"P5-P95 {eur(d.p5)} .. {eur(d.p95)}   "
-                             f"{verb} {pct(d.p, d.se, paths)}")
+                             f"{verb} {pct(d.p, d.se, paths)}   reserve (90%) {eur(d.reserve)}")
             if g.p_all_years is not None and len(g.years) > 1:
                 lines.append(f"    every year together: {100 * g.p_all_years:.1f}%")
+        if summary.programme_reserve is not None:
+            lines.append("")
+            lines.append(f"needed reserve for every goal and year together (90% certain, overlapping goals "
+                         f"counted once): {eur(summary.programme_reserve)}")
+        if summary.hardest is not None:
+            gid, y = summary.hardest
+            lines.append(f"hardest goal: {gid} in {y}")
     lines.append("")
     worst = max(v.mean_se for v in summary.savings.values())
     lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "

@@ -20,10 +20,11 @@ the seam: :func:`simulate` reads only a :class:`~simulator.core.plan.Plan`, the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from simulator.core.goals import price_index
 from simulator.core.growth import baseline_of, growth_factors
 from simulator.core.levers import COMBINE_RULES, Item, attribute, stock_with_measures
 from simulator.core.measures import MIN_FRACTION, add_cost_groups, add_substitution, measure_effects, measure_total
@@ -69,6 +70,7 @@ class Block:
     measure_gross: np.ndarray | None
     measure_costs: np.ndarray | None
     inputs: dict[str, np.ndarray] | None
+    price_index: np.ndarray | None = None  # (year, path) [-]: see simulator.core.goals.price_index
 
 
 def simulate_block(scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
@@ -89,7 +91,9 @@ def simulate(plan: Plan, inputs: Inputs, options: RunOptions) -> Block:
     add_cost_groups(env, plan, active, inputs.values, go_of, costs)
     spending, gross_by, post_saved = combine_posts(env, plan, fractions, baseline, growth, len(active))
     add_substitution(env, plan, active, gross_by, costs, spending)
-    return _block(plan, active, inputs, options, baseline, spending, costs, gross_by, post_saved)
+    out = _block(plan, active, inputs, options, baseline, spending, costs, gross_by, post_saved)
+    index = price_index(env, plan.scenario.prices.indexation, plan.horizon)
+    return out if index is None else replace(out, price_index=index)
 
 
 def baselines(env: Env, plan: Plan, *, no_growth: bool) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:

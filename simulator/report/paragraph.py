@@ -150,8 +150,9 @@ def _range_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang
     sav = f.summary.savings[y]
     first = []
     if head and goal and head.kind == "target":
-        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal.against == "base_year"
-                 else _t("basis_baseline", lang))
+        basis = goal.basis_text if lang == "nl" or not goal.basis_text else (
+            _t("basis_base_year", lang).format(base_year=s.base_year) if goal.basis == "base_year"
+            else _t("basis_baseline", lang))
         first.append(_t("target", lang).format(year=y, scope=scope_words(goal.scope, lang, s),
                                                amount=money(head.amount, lang), basis=basis))
     first.append(_t("range", lang).format(
@@ -159,7 +160,7 @@ def _range_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang
         p5=money(sav.p5, lang), p95=money(sav.p95, lang), p50=money(sav.p50, lang),
         plan=money(f.waterfall[0].value, lang)))
     why = []
-    if head and goal and head.kind == "target" and goal.against == "base_year":
+    if head and goal and head.kind == "target" and goal.basis != "counterfactual":
         why.append(_t("diff_growth", lang))
     if head and goal and head.kind == "target" and goal.scope.split("@")[0] != "all":
         why.append(_t("diff_scope", lang).format(scope=scope_words(goal.scope, lang, s)))

@@ -67,7 +67,7 @@ def _what(f: Findings, lang: str) -> str:
     if g is None or g.kind != "target":
         return "netto besparing" if nl else "net savings"
     scope = scope_words(g.scope, lang, f.study.scenario)
-    if g.against == "base_year":
+    if g.basis == "base_year":
         y0 = f.study.scenario.base_year
         return f"{scope}: lagere uitgaven dan in {y0}" if nl else f"{scope}: spending below {y0}"
     return f"{scope}: netto besparing" if nl else f"{scope}: net savings"
@@ -94,7 +94,7 @@ def fan_chart(f: Findings, lang: str = "nl"):
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
                 label="taakstelling" if nl else "target")
-    if g is None or (g.kind == "target" and g.against == "baseline" and g.scope.split("@")[0] == "all"):
+    if g is None or (g.kind == "target" and g.basis == "counterfactual" and not g.booked and g.scope.split("@")[0] == "all"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
     ax.axhline(0, color=GREYS["mid"], lw=0.6)

@@ -115,7 +115,7 @@ def goals_table(f: Findings) -> Table:
     for g in f.risk.goals:
         for y, d in g.years.items():
             lo, hi = d.needed_capacity_interval
-            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.against,
+            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.basis_text or g.basis,
                          "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
                          "p_met": d.p_met, "p_met_se": d.p_met_se,
                          "expected_shortfall": d.expected_shortfall, "needed_capacity": d.needed_capacity,
