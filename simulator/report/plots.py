@@ -94,7 +94,8 @@ def fan_chart(f: Findings, lang: str = "nl"):
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
                 label="taakstelling" if nl else "target")
-    if g is None or (g.kind == "target" and g.basis == "counterfactual" and not g.booked and g.scope.split("@")[0] == "all"):
+    if g is None or (g.kind == "target" and g.basis == "counterfactual" and not g.booked
+                     and g.scope.split("@")[0] == "all"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
