@@ -252,11 +252,14 @@ def _check_price_levels(ctx: _Ctx, prices: Prices, goals: Any) -> None:
         return
     for where, g in goals:
         if g.price_level != prices.simulated:
-            raise ctx.at(*where, "price_level").error(
-                f"the amounts are in {_shown(g.price_level) if g.price_level == 'nominal' else g.price_level} "
-                f"prices, the simulated costs in {_shown(prices.simulated)}: add [prices] indexation (the yearly "
-                "price rise: a number, a table of years or a distribution) to convert, or state the goal in "
-                f"price_level = {_shown(prices.simulated)}")
+            raise ctx.at(where, "price_level").error(
+                f"the amounts are in {_level(g.price_level)}, the simulated costs in {_level(prices.simulated)}: "
+                "add [prices] indexation (the yearly price rise: a number, a table of years or a distribution) "
+                f"to convert, or state the goal in price_level = {prices.simulated!r}".replace("'", '"'))
+
+
+def _level(level: PriceLevel) -> str:
+    return "nominal prices" if level == "nominal" else f"constant {level} prices"
 
 
 def _read_booked(ctx: _Ctx, v: Any, years: tuple[int, ...], muni_ids: set[str], measure_ids: frozenset[str],

@@ -94,9 +94,11 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
     readings = _read_readings(ctx, data.get("reading", []))
     if readings:
         chosen = _choose_reading(ctx, readings, reading)
-        data = _apply_reading(ctx.at(f'reading "{chosen.id}"'), data, chosen)
-        out = _build(_Ctx(f"{file} (reading {chosen.id})"), data, file=file, digest=digest)
-        return replace(out, readings=readings, reading=chosen.id)
+        built = {}
+        for r in (chosen, *(x for x in readings if x is not chosen)):  # every reading is validated
+            doc = _apply_reading(ctx.at(f'reading "{r.id}"'), data, r)
+            built[r.id] = _build(_Ctx(f"{file} (reading {r.id})"), doc, file=file, digest=digest)
+        return replace(built[chosen.id], readings=readings, reading=chosen.id)
     if reading is not None:
         raise ctx.error(f"no reading {reading!r}: this scenario declares no [[reading]]")
     return _build(ctx, data, file=file, digest=digest)
@@ -133,9 +135,9 @@ def _build(ctx: _Ctx, data: Mapping[str, Any], *, file: str, digest: str) -> Sce
     targets, budgets = _read_goals(ctx, data, years, posts, muni_ids, measure_ids, base_year, measure_posts)
     prices = _read_prices(ctx.at("prices"), data.get("prices"), b, posts, base_year, years)
     booked = _read_booked(ctx, data.get("booked", []), years, muni_ids, measure_ids, base_year)
-    _check_price_levels(ctx, prices, [*((("target", t.id), t) for t in targets),
-                                      *((("budget", g.id), g) for g in budgets),
-                                      *((("booked", k.id), k) for k in booked)])
+    _check_price_levels(ctx, prices, [*((f'target "{t.id}"', t) for t in targets),
+                                      *((f'budget "{g.id}"', g) for g in budgets),
+                                      *((f'booked "{k.id}"', k) for k in booked)])
 
     published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years,
                                               frozenset(m.id for m in measures))
