@@ -1,7 +1,7 @@
 """The command line: parse arguments, call the library, format the answer. Nothing else.
 
-One module per command (validate, check, run, report, compare, bench); their shared options in
-``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
+One module per command (validate, check, run, report, compare, bench, monitor + seek, optimise); their
+shared options in ``options``, terminal formatting in ``format``. Heavy imports (numpy, xarray, scipy) happen inside
 the commands, so ``taaksim --help`` answers at once.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from simulator.cli import bench, check, compare, report, run, validate
+from simulator.cli import bench, check, compare, monitor, optimise, report, run, validate
 from simulator.cli.options import fail, usage
 from simulator.errors import TaaksimError
 
@@ -62,3 +62,6 @@ def main(ctx, debug):
 
 for _command in (validate.validate, check.check_cmd, run.run, report.report, compare.compare, bench.bench):
     main.add_command(_command)
+for _command, _name in ((monitor.monitor, "monitor"), (monitor.seek, "seek"), (optimise.optimise, "optimise"),
+                       (optimise.optimise, "choose")):
+    main.add_command(_command, _name)

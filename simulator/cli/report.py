@@ -20,13 +20,20 @@ from simulator.cli.options import capacity_option, check_choices, lang_option, l
 @click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
               help="Paths of each extra run (sensitivity, contributions); at most --paths.")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
-def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json):
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition on realised figures: the conditioned forecast and goal seek (docs/monitoring.md).")
+def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json, realised_file):
     """Council answers for SCENARIO: the risk paragraph, or with --out the full report.
 
     Risk figures (shortfall, the reserve needed at 90% certainty, weerstandsratio),
     sensitivity (which assumption to research first), each measure's contribution and the
     waterfall from plan to result, all from the same random numbers.
     """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json)
     from simulator.report.paragraph import risk_paragraph
     from simulator.results.analysis import analyse
 

@@ -56,13 +56,24 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @scale_options
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
-        precision, max_paths):
+        precision, max_paths, realised_file):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
     or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
     """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+        from simulator.cli.options import fail
+
+        if out or capacity is not None or precision is not None:
+            fail("--realised prints the conditioned forecast; it does not combine with --out, "
+                 "--weerstandscapaciteit or --precision")
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json, threads=threads)
     s = load_scenario(scenario)
     check_choices(s, municipality, year)
     if out:  # before the run, not after it: a refused --out must not cost a long simulation

@@ -38,8 +38,18 @@ from simulator.scenario.model import (
 MEASURE_KEYS = {"id", "name", "law", "post", "effect", "start", "phase_in", "effect_factor",
                 "go_ahead", "delay", "costs", "committed_costs", "cost_factor",
                 "delay_shifts_costs", "cost_group",
-                "substitution", "municipalities", "published", "source", "comment"}
+                "substitution", "municipalities", "published", "source", "comment", "candidate"}
 EFFECT_KEYS = {"post", "posts", "scope", "fraction", "amount", "lever", "reach"}
+
+
+def _plan_measures(ctx: _Ctx, v: Any, keep_candidates: bool) -> Any:
+    """Measures marked ``candidate = true`` are options for ``taaksim optimise``, not part of the plan."""
+    if not isinstance(v, list):
+        return v
+    for i, m in enumerate(v):
+        if isinstance(m, Mapping) and "candidate" in m and not isinstance(m["candidate"], bool):
+            raise ctx.at(f"measure[{i}]", "candidate").error("candidate must be true or false")
+    return v if keep_candidates else [m for m in v if not (isinstance(m, Mapping) and m.get("candidate") is True)]
 
 
 def _read_measures(ctx: _Ctx, v: Any, b: _Builder, posts: tuple[Post, ...], known: set[str],

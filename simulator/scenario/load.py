@@ -27,7 +27,7 @@ from simulator.scenario._goals import (
     _read_published_totals,
     _read_target,
 )
-from simulator.scenario._measures import _read_measures
+from simulator.scenario._measures import _plan_measures, _read_measures
 from simulator.scenario._parameters import _check_names, _read_defaults, _read_parameters
 from simulator.scenario._posts import _read_cost_groups, _read_municipalities, _read_posts
 from simulator.scenario._readings import _apply_reading, _choose_reading, _read_readings
@@ -82,9 +82,10 @@ def loads(raw: bytes | str, *, file: str = "<scenario>", reading: str | None = N
 
 
 def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "",
-          reading: str | None = None) -> Scenario:
+          candidates: bool = False, reading: str | None = None) -> Scenario:
     """Validate an already parsed document (used by ``loads`` and by variants).
 
+    ``candidates``: keep measures marked ``candidate = true`` (only ``taaksim optimise`` does).
     With ``[[reading]]`` tables the document is first rewritten by the chosen reading (default:
     the literal one), then validated like the file itself; errors name the reading.
     """
@@ -97,14 +98,15 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
         built = {}
         for r in (chosen, *(x for x in readings if x is not chosen)):  # every reading is validated
             doc = _apply_reading(ctx.at(f'reading "{r.id}"'), data, r)
-            built[r.id] = _build(_Ctx(f"{file} (reading {r.id})"), doc, file=file, digest=digest)
+            built[r.id] = _build(_Ctx(f"{file} (reading {r.id})"), doc, file=file, digest=digest,
+                                 candidates=candidates)
         return replace(built[chosen.id], readings=readings, reading=chosen.id)
     if reading is not None:
         raise ctx.error(f"no reading {reading!r}: this scenario declares no [[reading]]")
-    return _build(ctx, data, file=file, digest=digest)
+    return _build(ctx, data, file=file, digest=digest, candidates=candidates)
 
 
-def _build(ctx: _Ctx, data: Mapping[str, Any], *, file: str, digest: str) -> Scenario:
+def _build(ctx: _Ctx, data: Mapping[str, Any], *, file: str, digest: str, candidates: bool = False) -> Scenario:
     data = _table(ctx, data, TOP_KEYS, {"scenario", "post"})
     b = _Builder(file)
     name, region, base_year, years, description = _read_meta(ctx, data["scenario"], b)
@@ -124,8 +126,8 @@ def _build(ctx: _Ctx, data: Mapping[str, Any], *, file: str, digest: str) -> Sce
     cost_groups = _read_cost_groups(ctx, data.get("cost_group", []), b, known_names)
     group_ids = {g.id for g in cost_groups}
 
-    measures = _read_measures(ctx, data.get("measure", []), b, posts, known_names, defaults,
-                              group_ids, muni_ids)
+    measures = _read_measures(ctx, _plan_measures(ctx, data.get("measure", []), candidates), b, posts,
+                              known_names, defaults, group_ids, muni_ids)
     for m in measures:
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
