@@ -42,6 +42,29 @@ def format_risk(head: Headline | None, paths: int) -> str:
     return "\n".join(lines)
 
 
+def format_readings(rows, paths: int) -> str:
+    """Each goal's headline under every reading, side by side (the literal reading first)."""
+    if len(rows) < 2:
+        return ""
+    lines = ["", "readings of the document side by side (the same random numbers; * = the literal reading):"]
+    for r in rows:
+        lines.append(f"  {'*' if r.literal else ' '} {r.id}: {r.name}")
+    width = max(26, *(len(r.id) + 4 for r in rows))
+    lines.append(f"  {'goal':<34}" + "".join(f"{r.id + ('*' if r.literal else ''):>{width}}" for r in rows))
+    ids = list(dict.fromkeys(g.goal for r in rows for g in r.goals))
+    for gid in ids:
+        every, hard = [], []
+        for r in rows:
+            g = next((x for x in r.goals if x.goal == gid), None)
+            every.append("-" if g is None or g.p_all_years is None else f"every year {100 * g.p_all_years:.1f}%")
+            hard.append("-" if g is None else f"{g.hardest_year}: {pct(g.p_hardest, g.p_hardest_se, paths)}")
+        lines.append(f"  {gid[:33]:<34}" + "".join(f"{c:>{width}}" for c in every))
+        lines.append(f"  {'':<34}" + "".join(f"{c:>{width}}" for c in hard))
+    lines.append(f"  {'reserve, every goal (90%)':<34}"
+                 + "".join(f"{eur(r.programme_reserve):>{width}}" for r in rows))
+    return "\n".join(lines)
+
+
 def _level(level) -> str:
     return "nominal prices" if level == "nominal" else f"constant {level} prices"
 
@@ -107,8 +130,8 @@ def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str 
                      "(P50 and P5-P95: what the goal judges, on that basis):")
         for g in summary.goals:
             what = "target" if g.kind == "target" else "budget"
-            judged = ("savings" if g.kind == "target" else "spending")
-            lines.append(f"  {what} {g.id} [{g.scope}], {judged} {g.basis_text}:")
+            judged = "savings on this basis" if g.kind == "target" else "spending"
+            lines.append(f"  {what} {g.id} [{g.scope}]: {g.basis_text} (judged: {judged})")
             for gy, d in g.years.items():
                 verb = "P(met)" if g.kind == "target" else "P(within)"
                 lines.append(f"    {gy}: {eur(d.amount):>13}   P50 {eur(d.p50):>13}   "
