@@ -167,7 +167,8 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
 def waterfall(f: Findings, lang: str = "nl"):
     """From the plan through each cause to the P50 result."""
     plt = _plt()
-    steps = [s for s in f.waterfall if s.kind == "total" or abs(s.value) >= 0.5]
+    steps = [s for s in f.waterfall if s.kind == "total" or (s.kind == "step" and abs(s.value) >= 0.5)]
+    pressure = [s for s in f.waterfall if s.kind == "pressure"]
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     level = 0.0
     for i, s in enumerate(steps):
@@ -184,8 +185,14 @@ def waterfall(f: Findings, lang: str = "nl"):
             top = max(level, level - v)
         ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
                     va="bottom", fontsize=7)
+    for s in pressure:  # growth as pressure on spending, beside the chain, never part of it
+        i = len(steps) + 0.5
+        ax.bar(i, s.value, color="white", edgecolor=GREYS["ink"], lw=0.6, hatch="..")
+        ax.annotate(money(s.value, lang), (i, max(s.value, 0)), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=7)
     ax.axhline(0, color=GREYS["ink"], lw=0.6)
-    ax.set_xticks(range(len(steps)), [waterfall_label(s.step, lang) for s in steps], rotation=30,
+    ticks = [*range(len(steps)), *[len(steps) + 0.5] * len(pressure)]
+    ax.set_xticks(ticks, [waterfall_label(s.step, lang) for s in (*steps, *pressure)], rotation=30,
                   ha="right", fontsize=8)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels

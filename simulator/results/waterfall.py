@@ -20,7 +20,8 @@ class WaterfallStep:
         Its key (:data:`WATERFALL_LABELS` names it in Dutch and English).
     value : float
         A total [EUR] (``kind == "total"``), or the change it brings [EUR] (``"step"``).
-    kind : {"total", "step"}
+    kind : {"total", "step", "pressure"}
+        ``pressure``: outside the chain, what autonomous growth adds to spending [EUR].
     """
 
     step: str
@@ -37,8 +38,12 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
     Steps, taken in this order (each is the change of the mean when one more kind of
     uncertainty is let in, with the same random numbers throughout):
     plan (sum of published figures) -> model at plan values (sum of measures alone) ->
-    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> autonomous
-    growth -> mean to median -> P50.
+    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> growth's effect
+    on the savings (a fraction of a larger post) -> mean to median -> P50.
+
+    After the chain, outside it, one ``pressure`` bar: what autonomous growth does to spending
+    (the mean spending without measures in the study year less base-year spending, in simulated
+    prices): growth is the risk that a base-year or budget goal is missed, not a saving.
     """
     s = study.scenario
     det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
@@ -80,7 +85,28 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
         ("mean_to_median", p50 - m4, "step"),
         ("p50", p50, "total"),
     ]
+    pressure = growth_pressure(study)
+    if pressure is not None:
+        steps.append(("growth_pressure", pressure, "pressure"))
     return [WaterfallStep(k, float(v), kind) for k, v, kind in steps]
+
+
+def growth_pressure(study: StudyLike) -> float | None:
+    """Autonomous growth as pressure on spending in the study year [EUR]: the mean spending of
+    the headline scope without the measures less its base-year spending (simulated prices);
+    None when the study has no Dataset."""
+    ds = getattr(study, "dataset", None)
+    if ds is None or study.year is None:
+        return None
+    from simulator.results.goals import headline_scope
+    from simulator.run.meta import base_year_spending
+    from simulator.scenario.model import Scope
+
+    s = study.scenario
+    label = headline_scope(ds, study.municipality)
+    base = float(ds["scope_baseline"].sel(scope=label, year=study.year).mean())
+    start = base_year_spending(s, Scope(tuple(p.id for p in s.posts), "all", study.municipality))
+    return base - start
 
 
 WATERFALL_LABELS = {
@@ -91,7 +117,8 @@ WATERFALL_LABELS = {
     "no_go": ("maatregelen gaan niet door", "measures not going ahead"),
     "delay": ("vertraging", "delay"),
     "cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "autonomous_growth": ("autonome groei", "autonomous growth"),
+    "autonomous_growth": ("groei: grotere post, meer besparing", "growth: larger post, larger saving"),
     "mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
     "p50": ("resultaat (P50)", "result (P50)"),
+    "growth_pressure": ("autonome groei: uitgaven +", "autonomous growth: spending +"),
 }
