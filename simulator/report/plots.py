@@ -186,9 +186,9 @@ def waterfall(f: Findings, lang: str = "nl"):
         ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
                     va="bottom", fontsize=7)
     for s in pressure:  # growth as pressure on spending, beside the chain, never part of it
-        i = len(steps) + 0.5
-        ax.bar(i, s.value, color="white", edgecolor=GREYS["ink"], lw=0.6, hatch="..")
-        ax.annotate(money(s.value, lang), (i, max(s.value, 0)), xytext=(0, 2), textcoords="offset points",
+        x = len(steps) + 0.5
+        ax.bar(x, s.value, color="white", edgecolor=GREYS["ink"], lw=0.6, hatch="..")
+        ax.annotate(money(s.value, lang), (x, max(s.value, 0)), xytext=(0, 2), textcoords="offset points",
                     ha="center", va="bottom", fontsize=7)
     ax.axhline(0, color=GREYS["ink"], lw=0.6)
     ticks = [*range(len(steps)), *[len(steps) + 0.5] * len(pressure)]
