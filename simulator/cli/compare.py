@@ -6,8 +6,8 @@ import json
 
 import click
 
-from simulator.cli.format import eur, jsonable, pct
-from simulator.cli.options import check_choices, fail, lang_option, load_scenario, study_options
+from simulator.cli.format import eur, format_readings, jsonable, pct
+from simulator.cli.options import check_choices, fail, lang_option, load_scenario, reading_option, study_options
 
 
 @click.command()
@@ -19,7 +19,8 @@ from simulator.cli.options import check_choices, fail, lang_option, load_scenari
 @click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json):
+@reading_option
+def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json, reading):
     """Compare what-if variants of SCENARIO with the same random numbers.
 
     \b
@@ -29,7 +30,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     from simulator.results.variants import compare as compare_variants
     from simulator.results.variants import parse_variant
 
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, reading)
     check_choices(s, municipality, year)
     if not variants:
         fail("give at least one --variant NAME=CHANGE, e.g. --variant zonder-m7=without:m7")
@@ -48,9 +49,12 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
 
         data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
+    readings = _readings(s, paths=paths, seed=seed, municipality=municipality)
     if as_json:
-        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed,
-                                        "variants": [r.to_json() for r in rows]})))
+        payload = {"scenario": s.name, "paths": paths, "seed": seed, "variants": [r.to_json() for r in rows]}
+        if readings:
+            payload["readings"] = [r.to_json() for r in readings]
+        click.echo(json.dumps(jsonable(payload)))
         return
     y = rows[0].year
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
@@ -63,5 +67,28 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
                    f"{pct(r.p_target_met, r.p_target_met_se, paths):>17}{delta:>24}")
     for r in rows[1:]:
         click.echo(f"  {r.name}: {r.spec}")
+    goal_ids = list(rows[0].goals)
+    if goal_ids:
+        click.echo("")
+        click.echo("every goal on its own basis: P(met in every year); the reserve for every goal together")
+        click.echo(f"{'variant':<22}" + "".join(f"{g[:21]:>22}" for g in goal_ids) + f"{'reserve (90%)':>16}")
+        for r in rows:
+            cells = "".join(f"{'-' if r.goals.get(g) is None else f'{100 * r.goals[g]:.1f}%':>22}" for g in goal_ids)
+            click.echo(f"{r.name:<22}{cells}{eur(r.programme_reserve):>16}")
+    text = format_readings(readings, paths)
+    if text:
+        click.echo(text)
     if plot:
         click.echo(f"saved {plot}")
+
+
+def _readings(s, *, paths, seed, municipality):
+    """Every reading of the document (unchanged scenario), side by side; [] without readings."""
+    if not s.readings:
+        return []
+    from simulator.results.readings import side_by_side
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+
+    summary = Summary.from_merged(run_stream(s, paths, seed=seed, municipality=municipality))
+    return side_by_side(s, summary, paths=paths, seed=seed, municipality=municipality)
