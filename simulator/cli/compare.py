@@ -73,13 +73,17 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         click.echo("every goal on its own basis: P(met in every year); the reserve for every goal together")
         click.echo(f"{'variant':<22}" + "".join(f"{g[:21]:>22}" for g in goal_ids) + f"{'reserve (90%)':>16}")
         for r in rows:
-            cells = "".join(f"{'-' if r.goals.get(g) is None else f'{100 * r.goals[g]:.1f}%':>22}" for g in goal_ids)
+            cells = "".join(f"{_share(r.goals.get(g)):>22}" for g in goal_ids)
             click.echo(f"{r.name:<22}{cells}{eur(r.programme_reserve):>16}")
     text = format_readings(readings, paths)
     if text:
         click.echo(text)
     if plot:
         click.echo(f"saved {plot}")
+
+
+def _share(p: float | None) -> str:
+    return "-" if p is None else f"{100 * p:.1f}%"
 
 
 def _readings(s, *, paths, seed, municipality):
