@@ -142,3 +142,44 @@ def test_goal_messages(change, fragment):
             doc["target"][0].pop(k)
     with pytest.raises(ScenarioError, match=fragment.replace("(", r"\(").replace("[", r"\[")):
         build(doc, file="t.toml")
+
+
+def test_the_streamed_summary_gives_the_same_reserves():
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+
+    posts = [{"id": "p", "base": 1_000_000}, {"id": "q", "base": 1_000_000, "law": "jeugdwet"}]
+    measures = [{"id": "m", "post": "p", "effect": {"fraction": {"pert": [0.0, 0.08, 0.12]}}, "costs": 20_000}]
+    s = scenario(posts, measures, targets=[{"id": "tp", "scope": ["p"], "amounts": {"2025": 60_000}},
+                                           {"id": "ta", "amounts": {"2025": 50_000, "2026": 60_000}}],
+                 budgets=[{"id": "bq", "scope": ["q"], "amounts": {"2026": 1_000_000}}])
+    full = Summary.from_dataset(run(s, 5000, seed=3))
+    streamed = Summary.from_merged(run_stream(s, 5000, seed=3))
+    # the sketch is within 0.01% or 1 euro of every quantile
+    assert streamed.programme_reserve == pytest.approx(full.programme_reserve, rel=2e-4, abs=2.0)
+    for a, b in zip(full.goals, streamed.goals, strict=True):
+        for y in a.years:
+            assert b.years[y].reserve == pytest.approx(a.years[y].reserve, rel=2e-4, abs=2.0)
+    assert full.hardest == streamed.hardest
+
+
+def test_readings_rewrite_the_document_and_unknown_ones_are_refused():
+    from simulator.scenario.loader import load
+
+    s = load("scenarios/meerinzicht-2026.toml")
+    assert s.reading == "zoals-gedrukt" and [r.literal for r in s.readings].count(True) == 1
+    z = load("scenarios/meerinzicht-2026.toml", reading="zeewolde-structureel")
+    t = next(x for x in z.targets if x.id == "taakstelling-zeewolde")
+    assert t.amounts[2027] == 105_000
+    with pytest.raises(ScenarioError, match="no reading 'nope'; readings: zoals-gedrukt"):
+        load("scenarios/meerinzicht-2026.toml", reading="nope")
+
+
+def test_hilversum_shows_the_2022_risk_and_a_programme_reserve():
+    from simulator.scenario.loader import load
+
+    s = load("scenarios/gooi-en-vechtstreek-2021.toml")
+    r = risk_of(run(s, 2000, seed=1), year=2024, municipality="hilversum", capacity=1_000_000)
+    assert r.hardest == ("hilversum-taakstelling", 2022)
+    assert r.programme_reserve > 0 and r.headline.ratio == pytest.approx(1_000_000 / r.programme_reserve)
+    assert r.goal("hilversum-taakstelling").years[2022].booked > 0  # the Begroting 2021's own savings
