@@ -17,6 +17,7 @@ from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import money, number
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
+from simulator.results.waterfall import WaterfallStep, growth_pressure
 
 if TYPE_CHECKING:
     from simulator.results.variants import VariantResult
@@ -168,7 +169,8 @@ def waterfall(f: Findings, lang: str = "nl"):
     """From the plan through each cause to the P50 result."""
     plt = _plt()
     steps = [s for s in f.waterfall if s.kind == "total" or (s.kind == "step" and abs(s.value) >= 0.5)]
-    pressure = [s for s in f.waterfall if s.kind == "pressure"]
+    grown = growth_pressure(f.study)
+    pressure = [] if grown is None else [WaterfallStep("growth_pressure", grown, "pressure")]
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     level = 0.0
     for i, s in enumerate(steps):

@@ -301,11 +301,16 @@ class Summary:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per year (index: year): the savings range, target, P(target met), P(within budget)."""
+        """One row per year (index: year): the savings range (against spending without the measures),
+        the headline target, P(target met), P(within budget), and the target's basis in words."""
         import pandas as pd
 
+        head = next((g for g in self.goals if g.kind == "target"), None)
+        # the target is judged on its own basis: say which, beside net savings against the counterfactual
+        basis = f"{head.id}: {head.basis_text}" if head is not None else None
         rows = [{"year": y, **self.savings[y].to_json(), "target": self.target[y],
-                 "p_target_met": self.p_target_met[y], "p_within_budget": self.p_within_budget[y]}
+                 "p_target_met": self.p_target_met[y], "p_within_budget": self.p_within_budget[y],
+                 "target_basis": basis if self.target[y] is not None else None}
                 for y in self.years]
         return pd.DataFrame(rows).set_index("year")
 

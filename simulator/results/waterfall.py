@@ -21,7 +21,8 @@ class WaterfallStep:
     value : float
         A total [EUR] (``kind == "total"``), or the change it brings [EUR] (``"step"``).
     kind : {"total", "step", "pressure"}
-        ``pressure``: outside the chain, what autonomous growth adds to spending [EUR].
+        ``pressure``: beside the chain, what autonomous growth adds to spending [EUR]
+        (:func:`growth_pressure`; not returned by :func:`waterfall`).
     """
 
     step: str
@@ -41,9 +42,8 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
     interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> growth's effect
     on the savings (a fraction of a larger post) -> mean to median -> P50.
 
-    After the chain, outside it, one ``pressure`` bar: what autonomous growth does to spending
-    (the mean spending without measures in the study year less base-year spending, in simulated
-    prices): growth is the risk that a base-year or budget goal is missed, not a saving.
+    Beside the chain, never in it, :func:`growth_pressure` is what autonomous growth does to
+    spending: growth is the risk that a base-year or budget goal is missed, not a saving.
     """
     s = study.scenario
     det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
@@ -85,9 +85,6 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
         ("mean_to_median", p50 - m4, "step"),
         ("p50", p50, "total"),
     ]
-    pressure = growth_pressure(study)
-    if pressure is not None:
-        steps.append(("growth_pressure", pressure, "pressure"))
     return [WaterfallStep(k, float(v), kind) for k, v, kind in steps]
 
 
