@@ -26,6 +26,9 @@ class _Group(click.Group):
             usage(exc)
 
     def invoke(self, ctx):
+        from simulator.report.writers import WRITTEN
+
+        WRITTEN.clear()  # what this command writes; an interrupt message owns up to exactly that
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -35,12 +38,23 @@ class _Group(click.Group):
                 raise
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: no output was written", err=True)
-            sys.exit(130)
+            _interrupted()
         except MemoryError:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             fail("out of memory: use fewer --paths (summaries converge long before that)")
+
+
+def _interrupted():
+    from simulator.report.writers import WRITTEN
+
+    if WRITTEN:
+        done = ", ".join(str(p) for p in dict.fromkeys(WRITTEN))
+        click.echo(f"interrupted: {done} written completely before the interrupt; nothing else was changed",
+                   err=True)
+    else:
+        click.echo("interrupted: no output was written", err=True)
+    sys.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from simulator.cli.format import eur, format_readings, jsonable, pct
-from simulator.cli.options import check_choices, fail, lang_option, load_scenario, reading_option, study_options
+from simulator.cli.format import dumps, eur, format_readings, pct
+from simulator.cli.options import (
+    check_choices,
+    check_memory,
+    fail,
+    lang_option,
+    load_scenario,
+    reading_option,
+    study_options,
+)
 
 
 @click.command()
@@ -42,6 +48,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         from simulator.report.writers import check_output
 
         check_output(plot, force=force, suffixes=(".png",), what="plot")
+    check_memory(s, paths)
     rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
     if plot:
         from simulator.report import plots
@@ -54,7 +61,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         payload = {"scenario": s.name, "paths": paths, "seed": seed, "variants": [r.to_json() for r in rows]}
         if readings:
             payload["readings"] = [r.to_json() for r in readings]
-        click.echo(json.dumps(jsonable(payload)))
+        click.echo(dumps(payload))
         return
     y = rows[0].year
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
