@@ -98,8 +98,5 @@ def _readings(s, *, paths, seed, municipality):
     if not s.readings:
         return []
     from simulator.results.readings import side_by_side
-    from simulator.results.summary import Summary
-    from simulator.run.streaming import run_stream
 
-    summary = Summary.from_merged(run_stream(s, paths, seed=seed, municipality=municipality))
-    return side_by_side(s, summary, paths=paths, seed=seed, municipality=municipality)
+    return side_by_side(s, None, paths=paths, seed=seed, municipality=municipality)

@@ -91,15 +91,19 @@ def of_summary(s: Scenario, reading_id: str, summary: Summary) -> ReadingResult:
     return ReadingResult(r.id, r.name, r.literal, r.quote, r.source, tuple(rows), summary.programme_reserve)
 
 
-def side_by_side(s: Scenario, summary: Summary, *, paths: int, seed: int, municipality: str | None = None,
+def side_by_side(s: Scenario, summary: Summary | None, *, paths: int, seed: int, municipality: str | None = None,
                  threads: int | None = None) -> list[ReadingResult]:
-    """Every reading of ``s`` (``summary`` is the run of ``s``'s own reading), the literal first;
-    empty when the scenario declares none."""
+    """Every reading of ``s``, the literal first; empty when the scenario declares none.
+
+    ``summary`` is the run of ``s``'s own reading on ``paths`` paths (None: run it too).
+    """
     if not s.readings or s.reading is None:
         return []
     from simulator.run.streaming import run_stream
     from simulator.scenario.loader import load
 
+    if summary is None:
+        summary = Summary.from_merged(run_stream(s, paths, seed=seed, municipality=municipality, threads=threads))
     out = {s.reading: of_summary(s, s.reading, summary)}
     for r in s.readings:
         if r.id in out:
