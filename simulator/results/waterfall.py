@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.i18n import pair
 from simulator.results.contributions import COST, DELAY, GO, GROWTH, StudyLike, plan_of
 
 
@@ -106,16 +107,6 @@ def growth_pressure(study: StudyLike) -> float | None:
     return base - start
 
 
-WATERFALL_LABELS = {
-    "plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
-    "model_vs_document": ("model t.o.v. document", "model vs document"),
-    "interaction_loss": ("communicerende vaten", "interaction loss"),
-    "effect_ranges": ("bandbreedte effecten", "effect ranges"),
-    "no_go": ("maatregelen gaan niet door", "measures not going ahead"),
-    "delay": ("vertraging", "delay"),
-    "cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "autonomous_growth": ("groei: grotere post, meer besparing", "growth: larger post, larger saving"),
-    "mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
-    "p50": ("resultaat (P50)", "result (P50)"),
-    "growth_pressure": ("autonome groei: uitgaven +", "autonomous growth: spending +"),
-}
+WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
+    "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
+    "autonomous_growth", "mean_to_median", "p50", "growth_pressure")}
