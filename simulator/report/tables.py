@@ -83,23 +83,37 @@ def summary_table(f: Findings) -> Table:
     return Table("summary", cols, tuple(rows))
 
 
-def goals_table(f: Findings) -> Table:
+def goals_table(f: Findings, lang: str = "nl") -> Table:
     rows = []
     for g in f.risk.goals:
         for y, d in g.years.items():
             lo, hi = d.needed_capacity_interval
-            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.basis_text or g.basis,
+            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.basis_in(lang) or g.basis,
                          "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
-                         "p_met": d.p_met, "p_met_se": d.p_met_se,
+                         "p_met": d.p_met, "p_met_se": d.p_met_se, "booked": d.booked,
                          "expected_shortfall": d.expected_shortfall, "needed_capacity": d.needed_capacity,
                          "needed_low": lo, "needed_high": hi, "realisatierisico": d.realisatierisico,
                          "p_all_years": g.p_all_years})
     cols = (Column("goal", "text"), Column("kind", "text"), Column("scope", "text"), Column("basis", "text"),
             Column("year", "text"), Column("amount"), Column("p5"), Column("p50"), Column("p95"),
-            Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("expected_shortfall"),
+            Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("booked"), Column("expected_shortfall"),
             Column("needed_capacity"), Column("needed_low"), Column("needed_high"), Column("realisatierisico"),
             Column("p_all_years", "pct"))
-    return Table("risk", cols, tuple(rows))
+    return Table("risk", cols, tuple(rows), {"reserve": cell(f.risk.programme_reserve, "eur", lang)})
+
+
+def readings_table(f: Findings, lang: str = "nl") -> Table:
+    """Every goal under each declared reading of the document (no rows without readings)."""
+    rows = []
+    for r in f.readings:
+        for g in r.goals:
+            rows.append({"reading": r.id + (" *" if r.literal else ""), "goal": g.goal, "basis": g.basis_text,
+                         "p_all_years": g.p_all_years, "hardest_year": g.hardest_year, "p_hardest": g.p_hardest,
+                         "reserve": g.reserve, "programme_reserve": r.programme_reserve})
+    cols = (Column("reading", "text"), Column("goal", "text"), Column("basis", "text"), Column("p_all_years", "pct"),
+            Column("hardest_year", "text"), Column("p_hardest", "pct"), Column("reserve"),
+            Column("programme_reserve"))
+    return Table("readings", cols, tuple(rows))
 
 
 def contributions_table(f: Findings) -> Table:
@@ -172,7 +186,8 @@ def ratio_scale_table() -> Table:
 
 
 def all_tables(f: Findings, lang: str = "nl") -> dict[str, Table]:
-    return {"summary": summary_table(f), "risk": goals_table(f), "contributions": contributions_table(f),
+    return {"summary": summary_table(f), "risk": goals_table(f, lang), "readings": readings_table(f, lang),
+            "contributions": contributions_table(f),
             "waterfall": waterfall_table(f, lang), "sensitivity": sensitivity_table(f), "inputs": inputs_table(f)}
 
 

@@ -99,21 +99,20 @@ def goals(ds: Any, *, municipality: str | None = None) -> list[Goal]:
 
 def basis_words(spec: Any, lang: str = "nl") -> str:
     """A goal's basis and price level in a controller's words, e.g. "t.o.v. de uitgaven in 2019,
-    lopende prijzen"."""
-    from simulator.scenario.model import price_level_words
+    lopende prijzen" (the catalogue's ``basis.`` and ``price.`` entries)."""
+    from simulator.i18n import t
 
     if spec.kind == "budget":
-        b = "plafond op de uitgaven (begroting)" if lang == "nl" else "ceiling on spending (the budget)"
+        b = t("basis.ceiling", lang)
     elif spec.basis == "counterfactual":
-        b = "t.o.v. de uitgaven zonder maatregelen" if lang == "nl" else "against spending without the measures"
+        b = t("basis.counterfactual", lang)
     elif spec.basis == "base_year":
-        year = spec.reference_year or spec.base_year
-        b = f"t.o.v. de uitgaven in {year}" if lang == "nl" else f"against spending in {year}"
-    elif lang == "nl":
-        b = "binnen de begroting" + (" (taakstelling al verwerkt)" if spec.in_budget else " min de taakstelling")
+        b = t("basis.base_year", lang).format(year=spec.reference_year or spec.base_year)
     else:
-        b = "within the budget" + (" (taakstelling already in it)" if spec.in_budget else " less the taakstelling")
-    return f"{b}, {price_level_words(spec.price_level, lang)}"
+        b = t("basis.budget_in" if spec.in_budget else "basis.budget_out", lang)
+    level = spec.price_level
+    price = t("price.nominal", lang) if level == "nominal" else t("price.constant", lang).format(year=level)
+    return f"{b}, {price}"
 
 
 def goal_year(g: Goal, y: int, n: int) -> dict[str, float]:

@@ -155,8 +155,8 @@ class GoalRisk:
         As :class:`simulator.results.summary.GoalSummary`.
     price_level : str or int
         "nominal" or the year of constant prices.
-    basis_text : str
-        Basis and price level in a controller's words (Dutch).
+    basis_text, basis_text_en : str
+        Basis and price level in a controller's words (Dutch, English).
     years : dict of int to RiskYear
         Its years, ascending.
     p_all_years, p_all_years_se : float or None
@@ -175,6 +175,11 @@ class GoalRisk:
     needed_capacity_all_years: float | None
     price_level: Any = "nominal"
     basis_text: str = ""
+    basis_text_en: str = ""
+
+    def basis_in(self, lang: str) -> str:
+        """The basis in words, in ``lang``."""
+        return self.basis_text if lang == "nl" else self.basis_text_en
 
     @property
     def amounts(self) -> dict[int, float]:
@@ -183,7 +188,7 @@ class GoalRisk:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "scope": self.scope, "basis": self.basis,
-                "price_level": self.price_level, "basis_text": self.basis_text,
+                "price_level": self.price_level, "basis_text": self.basis_text, "basis_text_en": self.basis_text_en,
                 "years": {y: d.to_json() for y, d in self.years.items()}, "p_all_years": self.p_all_years,
                 "p_all_years_se": self.p_all_years_se, "needed_capacity_all_years": self.needed_capacity_all_years}
 
@@ -324,7 +329,8 @@ def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: fl
             p_all_years_se=None if together is None else probability_se(float(together.mean()), n),
             needed_capacity_all_years=(None if total_short is None
                                        else float(np.quantile(total_short, CERTAINTY))),
-            price_level=g.price_level, basis_text=basis_words(g.spec) if g.spec is not None else ""))
+            price_level=g.price_level, basis_text=basis_words(g.spec) if g.spec is not None else "",
+            basis_text_en=basis_words(g.spec, "en") if g.spec is not None else ""))
     combined = rule.combined_shortfall([g.spec.footprint if g.spec else frozenset() for g in gs], every)
     reserve, interval = 0.0, (0.0, 0.0)
     if combined is not None:
