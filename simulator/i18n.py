@@ -331,10 +331,14 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- table titles and notes (report/tables.py): table.<sheet>, table.<sheet>.note ------
     "table.summary": ("Netto besparing per jaar (alle posten, t.o.v. de uitgaven zonder maatregelen)",
                       "Net savings per year (all posts, against spending without the measures)"),
-    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, op haar eigen "
-                           "posten en grondslag. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
-                           "Target and P(met): the area's first target, on its own posts and basis. MC error: the "
-                           "Monte Carlo standard error in percentage points."),
+    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, alleen als zij de "
+                           "netto besparing van alle posten meet (t.o.v. de uitgaven zonder maatregelen, in de prijzen "
+                           "van de simulatie); anders staat zij op haar eigen grondslag in de tabel Taakstellingen en "
+                           "budgetten. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
+                           "Target and P(met): the area's first target, only when it judges the net savings of all "
+                           "posts (against spending without the measures, in the simulation's prices); otherwise it "
+                           "is in the table of targets and budgets, on its own basis. MC error: the Monte Carlo "
+                           "standard error in percentage points."),
     "table.risk": ("Taakstellingen en budgetten, elk op eigen grondslag: kans, tekort en benodigde "
                    "weerstandscapaciteit (alle doelen en jaren samen: {reserve})",
                    "Targets and budgets, each on its own basis: probability, shortfall and required reserve "

@@ -114,11 +114,9 @@ def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str 
     lines = [f"{s.name}: {who}", *([reading] if reading else []),
              f"{paths:,} paths, seed {seed}; net savings of all posts against spending without the measures "
              f"(t.o.v. de uitgaven zonder maatregelen), {_level(s.prices.simulated)} [EUR]", ""]
-    head_goal = next((g for g in summary.goals if g.kind == "target"), None)
-    # the headline target stands beside net savings only when it judges net savings of the same posts
-    same = (head_goal is not None and head_goal.basis == "counterfactual"
-            and head_goal.price_level == s.prices.simulated and head_goal.scope.split("@")[0] == "all"
-            and not any(k.municipality == municipality for k in s.booked))
+    from simulator.results.summary import target_beside_savings
+
+    same = target_beside_savings(summary, s, municipality)
     head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}"
     if same:
         head += f"{'target':>14}{'P(target met)':>17}"

@@ -14,6 +14,7 @@ from simulator.i18n import TEXT, t
 from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import cell
 from simulator.results.analysis import Findings, describe_input, ratio_class
+from simulator.results.summary import target_beside_savings
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +69,15 @@ def describe_distribution(d) -> str:
 
 def summary_table(f: Findings) -> Table:
     s = f.summary
+    # the headline target only beside savings it judges (else it is in the goals table, on its basis)
+    same = target_beside_savings(s, f.study.scenario, f.study.municipality)
     rows = []
     for y in s.years:
         v = s.savings[y]
         rows.append({"year": y, "plan": f.plan.get(y), "mean": v.mean, "p5": v.p5, "p10": v.p10,
-                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y],
-                     "p_target_met": s.p_target_met[y], "p_target_met_se": s.p_target_met_se[y],
+                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y] if same else None,
+                     "p_target_met": s.p_target_met[y] if same else None,
+                     "p_target_met_se": s.p_target_met_se[y] if same else None,
                      "p_within_budget": s.p_within_budget[y],
                      "p_within_budget_se": s.p_within_budget_se[y]})
     cols = (Column("year", "text"), Column("plan"), Column("mean"), Column("p5"), Column("p10"), Column("p50"),

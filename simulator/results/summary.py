@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from simulator.run.reduce import Merged
 
 __all__ = ["Goal", "GoalSummary", "GoalYear", "Summary", "YearRange", "all_years", "frame_of", "goal_year",
-           "goals", "headline_scope", "savings_of", "summarise_years", "summary_frame"]
+           "goals", "headline_scope", "savings_of", "summarise_years", "summary_frame", "target_beside_savings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +313,16 @@ class Summary:
                  "target_basis": basis if self.target[y] is not None else None}
                 for y in self.years]
         return pd.DataFrame(rows).set_index("year")
+
+
+def target_beside_savings(summary: Summary, scenario: Any, municipality: str | None = None) -> bool:
+    """Whether the headline target may stand beside net savings of all posts: only when it judges
+    exactly that quantity (basis counterfactual, all posts, the simulated price level, nothing
+    booked), never a target on another basis beside savings on this one."""
+    head = next((g for g in summary.goals if g.kind == "target"), None)
+    return (head is not None and head.basis == "counterfactual" and head.scope.split("@")[0] == "all"
+            and head.price_level == scenario.prices.simulated
+            and not any(k.municipality == municipality for k in scenario.booked))
 
 
 def savings_of(ds: Any, municipality: str | None = None) -> Any:
