@@ -63,16 +63,19 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
+    from simulator.core.compiled.runner import use_kernel
+
+    kernel = use_kernel(max_paths if precision is not None else paths)
     options = RunOptions(active=active, overrides=tuple((overrides or {}).items()))
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, options=options)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
-                            active=active, overrides=overrides, stop=_stopper(precision))
+                            active=active, overrides=overrides, stop=_stopper(precision), kernel=kernel)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
