@@ -183,3 +183,27 @@ def test_hilversum_shows_the_2022_risk_and_a_programme_reserve():
     assert r.hardest == ("hilversum-taakstelling", 2022)
     assert r.programme_reserve > 0 and r.headline.ratio == pytest.approx(1_000_000 / r.programme_reserve)
     assert r.goal("hilversum-taakstelling").years[2022].booked > 0  # the Begroting 2021's own savings
+
+
+@pytest.mark.parametrize("municipality", [None, "hilversum"])
+def test_the_kernel_judges_measure_scopes_and_booked_savings_as_numpy(monkeypatch, municipality):
+    # Meerinzicht's targets are on measures, Hilversum's loses its booked savings: the compiled
+    # kernel and the numpy engine give the same summary on the same paths
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+    from simulator.scenario.loader import load
+
+    for path, muni in (("scenarios/meerinzicht-2026.toml", None), ("scenarios/gooi-en-vechtstreek-2021.toml",
+                                                                   municipality)):
+        s = load(path)
+        out = {}
+        for engine in ("numpy", "numba"):
+            monkeypatch.setenv("TAAKSIM_ENGINE", engine)
+            out[engine] = Summary.from_merged(run_stream(s, 3000, seed=2, municipality=muni)).to_json()
+        a, b = out["numpy"], out["numba"]
+        assert (b["programme_reserve"] is None if a["programme_reserve"] is None
+                else b["programme_reserve"] == pytest.approx(a["programme_reserve"], rel=1e-9))
+        for ga, gb in zip(a["goals"], b["goals"], strict=True):
+            for y, d in ga["years"].items():
+                assert gb["years"][y]["p"] == d["p"]
+                assert gb["years"][y]["p50"] == pytest.approx(d["p50"], rel=1e-9, abs=1e-6)

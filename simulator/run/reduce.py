@@ -234,6 +234,7 @@ class _KernelBlock:
     scope_net: _ScopeRows
     scope_baseline: _ScopeRows
     measure_gross: None = None
+    price_index: None = None  # the kernel runs scenarios without an indexation only
 
 
 def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
@@ -241,8 +242,12 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
     """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
     from simulator.core.compiled.runner import program_for, run_program
 
+    if scenario.prices.indexation is not None:  # the price index is drawn by the numpy engine only
+        return None
     labels = [scope_label(s) for s in scopes_of(scenario)]
-    nets = sorted({spec.headline, *(g.scope_index for g in spec.goals)})
+    # the headline, every goal's scope and the measures a booked saving overlaps
+    nets = sorted({spec.headline, *(g.scope_index for g in spec.goals),
+                   *(k.scope_index for g in spec.goals for k in g.booked)})
     bases = sorted({g.scope_index for g in spec.goals})  # the goal rule is given every goal's baseline
     outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases))
     prog = program_for(scenario, active=options.active, overrides=options.override_map,

@@ -571,7 +571,9 @@ class _Model:
                 elif kind == "net":
                     r = None
                     for mi, m in enumerate(measures):
-                        w = self.measure_weight(sc, m, s.municipality)
+                        # a measure scope (issue 13) counts its own measures only
+                        w = (self.measure_weight(sc, m, s.municipality)
+                             if s.measures is None or m.id in s.measures else 0.0)
                         if w == 0.0:
                             continue
                         for pi, saved in gross_by[mi]:

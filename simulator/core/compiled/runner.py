@@ -217,6 +217,8 @@ def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) 
 
     if options.deterministic or options.detail or options.keep_inputs:
         return None
+    if scenario.prices.indexation is not None:  # the price index (core/goals.py) is the numpy engine's
+        return None
     prog = program_for(scenario, active=options.active, overrides=options.override_map,
                        no_growth=options.no_growth, extra_delay=options.extra_delay)
     if prog is None:
