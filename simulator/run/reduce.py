@@ -198,6 +198,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
                   "measure_costs": b.measure_costs.sum(axis=2),
                   "post_baseline": b.post_baseline.sum(axis=2),
                   "post_spending": b.post_spending.sum(axis=2)}
+        if b.component_gross is not None:  # the parts of measures with components
+            detail["component_savings"] = b.component_gross.sum(axis=2)
     combined = rule.combined_shortfall([g.footprint for g in spec.goals], shortfalls)
     programme = LogSketch.span(combined) if combined is not None else (0, np.zeros(0, dtype=np.int64))
     return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch,
