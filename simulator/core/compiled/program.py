@@ -396,20 +396,26 @@ class _Model:
 
     def build(self) -> Program:
         sc, b, opts = self.sc, self.b, self.opts
-        Y, years = self.Y, self.years
         if any(p.stock is not None for p in sc.posts):
             raise Unsupported("stock posts")
         self.sample()
-        self.values["year"] = b.vec(years.astype(np.float64))
+        self.values["year"] = b.vec(self.years.astype(np.float64))
         for name in sc.parameter_order:
             self.values[name] = self.full(sc.parameters[name])
         measures = [m for m in sc.measures if opts.active is None or m.id in opts.active]
-        post_index = {p.id: i for i, p in enumerate(sc.posts)}
         one = b.const(1.0)
+        baseline = self.baselines()
+        fractions, costs, go_of = self.profiles(measures, baseline, one)
+        self.cost_groups(measures, costs, go_of)
+        gross_by, post_saved = self.combine(measures, baseline, fractions, one)
+        self.substitution(measures, costs, gross_by)
+        return self.finish(measures, baseline, costs, gross_by, post_saved)
 
-        # baseline per post
+    def baselines(self) -> list[int]:
+        """The baseline register of each post: its base times volume and price growth."""
+        b, opts, Y = self.b, self.opts, self.Y
         baseline = []
-        for p in sc.posts:
+        for p in self.sc.posts:
             f: list[int | None] = []
             growth: tuple[Quantity | None, ...] = (p.volume_growth, p.price_growth)
             for q in growth:
@@ -422,8 +428,13 @@ class _Model:
             vol = f[0] if f[0] is not None else b.vec(np.ones(Y))
             price = f[1] if f[1] is not None else b.vec(np.ones(Y))
             baseline.append(b.bin(MUL, b.bin(MUL, base, vol), price))
+        return baseline
 
-        # each measure's profile, go-ahead and delay
+    def profiles(self, measures, baseline: list[int], one: int
+                 ) -> tuple[dict[int, list[tuple[int, int]]], list[int | None], list[int]]:
+        """Each measure's effect profiles per post, its costs and its go-ahead register."""
+        sc, b, opts, years = self.sc, self.b, self.opts, self.years
+        post_index = {p.id: i for i, p in enumerate(sc.posts)}
         fractions: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(sc.posts))}
         costs: list[int | None] = [None] * len(measures)
         go_of: list[int] = []
@@ -462,9 +473,12 @@ class _Model:
                 if m.cost_factor:
                     k = b.bin(MUL, k, self.values[m.cost_factor])
                 costs[mi] = _plus(b, costs[mi], k)
+        return fractions, costs, go_of
 
-        # cost groups
-        for group in sc.cost_groups:
+    def cost_groups(self, measures, costs: list[int | None], go_of: list[int]) -> None:
+        """Add each cost group's costs to its members, shared among those that go ahead (in place)."""
+        b = self.b
+        for group in self.sc.cost_groups:
             members = [mi for mi, m in enumerate(measures) if m.cost_group == group.id]
             if not members:
                 continue
@@ -480,10 +494,13 @@ class _Model:
                     k = b.bin(MUL, k, self.values[m.cost_factor])
                 costs[mi] = _plus(b, costs[mi], k)
 
-        # combine on each post
+    def combine(self, measures, baseline: list[int], fractions: dict[int, list[tuple[int, int]]], one: int
+                ) -> tuple[list[list[tuple[int, int]]], list[int]]:
+        """Combine the measures on each post: each measure's gross saving per post, and each post's saving."""
+        b = self.b
         gross_by: list[list[tuple[int, int]]] = [[] for _ in measures]
         post_saved: list[int] = []
-        for pi, p in enumerate(sc.posts):
+        for pi, p in enumerate(self.sc.posts):
             items = fractions[pi]
             if not items:
                 continue
@@ -517,8 +534,11 @@ class _Model:
             per_weight = b.bin(DIVPOS, loss, wsum)
             for (mi, _), x, w in zip(items, standalone, weight, strict=True):
                 gross_by[mi].append((pi, b.bin(ADD, b.bin(MUL, w, per_weight), x)))
+        return gross_by, post_saved
 
-        # substitution: part of the saving reappears as cost
+    def substitution(self, measures, costs: list[int | None], gross_by: list[list[tuple[int, int]]]) -> None:
+        """Substitution: part of the saving reappears as cost (added to ``costs`` in place)."""
+        b = self.b
         for mi, m in enumerate(measures):
             if m.substitution is None:
                 continue
@@ -528,8 +548,6 @@ class _Model:
                 summed = _plus(b, summed, saved)
             extra = b.bin(MUL, sh, summed if summed is not None else b.full_years(b.const(0.0)))
             costs[mi] = _plus(b, costs[mi], extra)
-
-        return self.finish(measures, baseline, costs, gross_by, post_saved)
 
     def finish(self, measures, baseline, costs, gross_by, post_saved) -> Program:
         sc, b = self.sc, self.b
