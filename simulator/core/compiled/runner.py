@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported, translate
+from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported
+from simulator.core.compiled.translate import translate
 from simulator.core.sampling import key_words
 from simulator.scenario.model import Scenario
 
