@@ -48,8 +48,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "para.budget.1": ("budget", "budget"),
     "para.budget.n": ("budgetten", "budgets"),
     "para.task_target": ("voor {scope} {amount} in {year}, {basis}", "for {scope} {amount} in {year}, {basis}"),
-    "para.task_budget": ("een budget van {amount} voor {scope} in {year}",
-                         "a budget of {amount} for {scope} in {year}"),
+    "para.task_budget": ("een budget van {amount} voor {scope} in {year}, {basis}",
+                         "a budget of {amount} for {scope} in {year}, {basis}"),
     "para.basis_baseline": ("als netto besparing ten opzichte van de uitgaven zonder maatregelen",
                             "as net savings against spending without the measures"),
     "para.basis_base_year": ("als lagere uitgaven dan in {base_year}", "as lower spending than in {base_year}"),
@@ -66,6 +66,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "para.p_all": ("In alle jaren {years} samen is die kans {p}.", "In every year {years} together it is {p}."),
     "para.below": ("kleiner dan ", "below "),
     "para.above": ("groter dan ", "above "),
+    "para.measured": ("Gemeten zoals de taakstelling is geformuleerd, ligt de uitkomst in {year} met 90% zekerheid "
+                      "tussen {p5} en {p95}; de middelste uitkomst is {p50}.",
+                      "Measured as the target is defined, the result in {year} lies between {p5} and {p95} with 90% "
+                      "certainty; the middle outcome is {p50}."),
+    "para.diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
+    "para.diff_scope": ("het feit dat de taakstelling alleen {scope} omvat",
+                        "the fact that the target covers only {scope}"),
+    "para.diff_booked": ("de al in de eigen begroting geboekte besparingen", "savings already booked in the budget"),
+    "para.diff_prices": ("het prijspeil van de taakstelling", "the target's price level"),
+    "para.diff": (" Het verschil met de netto besparing komt door {why}.",
+             " The difference from the net savings is due to {why}."),
     "para.hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
                      "{p}{need}.",
                      "The hardest year is {year}: the probability of meeting the target of {amount} then is "
@@ -83,15 +94,34 @@ TEXT: dict[str, tuple[str, str]] = {
                           "is geen weerstandscapaciteit nodig (verwacht tekort {es}).",
                           "For {goal} in {year}: met in at least 90% of the scenarios, so with 90% certainty no "
                           "reserve is needed (expected shortfall {es})."),
-    "para.programme": ("Voor het hele programma ({count} doelen, alle jaren) is met 90% zekerheid hoogstens {need} "
-                       "nodig: de som per doel; omdat niet alle tegenvallers tegelijk optreden, is het werkelijk "
-                       "benodigde bedrag doorgaans lager.",
-                       "For the whole programme ({count} goals, all years) at most {need} is needed with 90% "
-                       "certainty: the sum per goal; since not every setback comes at once, the amount really "
-                       "needed is usually lower."),
+    "para.programme": ("Om de tekorten op alle {count} doelen en al hun jaren samen met 90% zekerheid op te vangen "
+                       "is {need} weerstandscapaciteit nodig (doelen op dezelfde posten één keer geteld); het "
+                       "moeilijkste doel is {goal} in {year} (kans {p}).",
+                       "Covering the shortfalls of all {count} goals and all their years together with 90% "
+                       "certainty needs a reserve of {need} (goals on the same posts counted once); the hardest "
+                       "goal is {goal} in {year} (probability {p})."),
     "para.ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
-                   "klasse {cls} ({word}).",
-                   "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
+              "klasse {cls} ({word}), gemeten tegen wat alle doelen en jaren samen vragen.",
+              "With available capacity of {cap} the ratio is {r}: class {cls} ({word}), measured against what "
+              "every goal and year together needs."),
+    "para.booked": ("Van wat de taakstelling in {year} meet, is naar verwachting {amount} al als eigen bezuiniging "
+                    "in de begroting geboekt (overlap met maatregelen van dit programma); dat telt hier één keer.",
+                    "Of what the target measures in {year}, an expected {amount} is already booked as the "
+                    "participant's own saving in its budget (overlapping measures of this programme); it counts "
+                    "once here."),
+    "para.growth": ("Autonome groei laat de uitgaven zonder maatregelen tot {year} naar verwachting met {amount} "
+                    "stijgen t.o.v. {base}: dat is druk op de begroting en op elke taakstelling t.o.v. een basisjaar "
+                    "of begroting, geen besparing.",
+                    "Autonomous growth is expected to raise spending without the measures by {amount} up to {year} "
+                    "against {base}: pressure on the budget and on every target against a base year or budget, not "
+                    "a saving."),
+    "basis.counterfactual": ("t.o.v. de uitgaven zonder maatregelen", "against spending without the measures"),
+    "basis.base_year": ("t.o.v. de uitgaven in {year}", "against spending in {year}"),
+    "basis.budget_in": ("binnen de begroting (taakstelling al verwerkt)", "within the budget (target already in it)"),
+    "basis.budget_out": ("binnen de begroting min de taakstelling", "within the budget less the target"),
+    "basis.ceiling": ("plafond op de uitgaven (begroting)", "ceiling on spending (the budget)"),
+    "price.nominal": ("lopende prijzen", "nominal prices"),
+    "price.constant": ("prijspeil {year}", "constant {year} prices"),
     "para.register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
                       "For the risk register: probability {p} × maximum consequence {max} = {line}."),
     "para.drivers.1": ("De uitkomst hangt het sterkst af van één aanname: {items}. Nader onderzoek daarnaar "
@@ -173,6 +203,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.page": ("pagina", "page"),
     "report.of": ("van", "of"),
     "report.footer": ("scenario {sha} · taaksim {version} · {date}", "scenario {sha} · taaksim {version} · {date}"),
+    "report.reading_line": ("{id}{literal}: {name} (\u201c{quote}\u201d). Kans alle jaren: {goals}. Nodig voor "
+                            "alle doelen (90%): {reserve}.",
+                            "{id}{literal}: {name} (\u201c{quote}\u201d). P(every year): {goals}. Needed for "
+                            "every goal (90%): {reserve}."),
+    "report.literal": (" (letterlijke lezing)", " (literal reading)"),
+    "report.readings": ("Lezingen van het document", "Readings of the document"),
     "report.risk_split": ("Tekort en benodigde weerstandscapaciteit", "Shortfall and reserve"),
     "report.in_package": ("In het pakket", "In the package"),
     "report.check_count": ("{ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, "
@@ -215,6 +251,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.shortfall": ("verwacht tekort", "expected shortfall"),
     "kpi.ratio": ("weerstandsratio", "risk capacity ratio"),
     "kpi.p_budget": ("kans binnen budget", "P(within budget)"),
+    "kpi.goal": ("taakstelling ({goal}, {year})", "target ({goal}, {year})"),
+    "kpi.basis": ("grondslag", "basis"),
+    "kpi.programme": ("benodigde weerstandscapaciteit, alle doelen en jaren (90%)",
+                      "required reserve, every goal and year (90%)"),
+    "kpi.hardest": ("moeilijkste doel", "hardest goal"),
+    "kpi.booked": ("al geboekt in de eigen begroting ({year})", "already booked in the own budget ({year})"),
     # --- the waterfall's steps (results/analysis.py, report/tables.py, plots.py) -------------
     "step.plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
     "step.model_vs_document": ("model t.o.v. document", "model vs document"),
@@ -223,9 +265,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "step.no_go": ("maatregelen gaan niet door", "measures not going ahead"),
     "step.delay": ("vertraging", "delay"),
     "step.cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "step.autonomous_growth": ("autonome groei", "autonomous growth"),
+    "step.autonomous_growth": ("groei: grotere post, meer besparing", "growth: larger post, larger saving"),
     "step.mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
     "step.p50": ("resultaat (P50)", "result (P50)"),
+    "step.growth_pressure": ("autonome groei: uitgaven +", "autonomous growth: spending +"),
     # --- weerstandsratio classes (results/analysis.py RATIO_CLASSES) ----------------------
     "ratio.A": ("uitstekend", "excellent"),
     "ratio.B": ("ruim voldoende", "more than sufficient"),
@@ -254,6 +297,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot.net": ("netto besparing", "net savings"),
     "plot.below_base": ("{scope}: lagere uitgaven dan in {year}", "{scope}: spending below {year}"),
     "plot.scope_net": ("{scope}: netto besparing", "{scope}: net savings"),
+    "plot.below_budget": ("{scope}: ruimte onder de begroting", "{scope}: room below the budget"),
     "plot.target": ("taakstelling", "target"),
     "plot.s_note": ("taakstelling {amount}\nkans gehaald {p}", "target {amount}\nP(met) {p}"),
     "plot.s_title": ("Kans op hooguit een bedrag in {year} (S-curve)", "Probability of at most an amount in {year} "
@@ -302,6 +346,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.needed_high": ("tot", "to"),
     "col.realisatierisico": ("realisatierisico", "realisation risk"),
     "col.p_all_years": ("kans alle jaren", "P(every year)"),
+    "col.booked": ("al geboekt", "already booked"),
+    "col.reading": ("lezing", "reading"),
+    "col.hardest_year": ("moeilijkste jaar", "hardest year"),
+    "col.p_hardest": ("kans dan", "P(met) then"),
+    "col.reserve": ("nodig (90%)", "needed (90%)"),
+    "col.programme_reserve": ("alle doelen (90%)", "every goal (90%)"),
     "col.id": ("id", "id"),
     "col.name": ("maatregel", "measure"),
     "col.published": ("document", "document"),
@@ -371,12 +421,20 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- table titles and notes (report/tables.py): table.<sheet>, table.<sheet>.note ------
     "table.summary": ("Netto besparing per jaar (alle posten, t.o.v. de uitgaven zonder maatregelen)",
                       "Net savings per year (all posts, against spending without the measures)"),
-    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, op haar eigen "
-                           "posten en grondslag. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
-                           "Target and P(met): the area's first target, on its own posts and basis. MC error: the "
-                           "Monte Carlo standard error in percentage points."),
-    "table.risk": ("Taakstellingen en budgetten: kans, tekort en benodigde weerstandscapaciteit",
-                   "Targets and budgets: probability, shortfall and required reserve"),
+    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, alleen als zij de "
+                           "netto besparing van alle posten meet (t.o.v. de uitgaven zonder maatregelen, in de prijzen "
+                           "van de simulatie); anders staat zij op haar eigen grondslag in de tabel Taakstellingen en "
+                           "budgetten. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
+                           "Target and P(met): the area's first target, only when it judges the net savings of all "
+                           "posts (against spending without the measures, in the simulation's prices); otherwise it "
+                           "is in the table of targets and budgets, on its own basis. MC error: the Monte Carlo "
+                           "standard error in percentage points."),
+    "table.risk": ("Taakstellingen en budgetten, elk op eigen grondslag: kans, tekort en benodigde "
+                   "weerstandscapaciteit (alle doelen en jaren samen: {reserve})",
+                   "Targets and budgets, each on its own basis: probability, shortfall and required reserve "
+                   "(every goal and year together: {reserve})"),
+    "table.readings": ("Lezingen van het document naast elkaar (* = letterlijke lezing)",
+                       "Readings of the document side by side (* = the literal reading)"),
     "table.risk.note": ("Tekort: bij een taakstelling wat aan het bedrag ontbreekt, bij een budget de "
                         "overschrijding. Nodig (90%): het tekort dat in 90% van de scenario's niet wordt "
                         "overschreden (benodigde weerstandscapaciteit). Realisatierisico: kans op een tekort × "

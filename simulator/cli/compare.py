@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import amount, chance, dumps, w
-from simulator.cli.options import check_choices, check_memory, fail, lang_option, load_scenario, study_options
+from simulator.cli.format import amount, chance, dumps, format_readings, w
+from simulator.cli.options import (
+    check_choices,
+    check_memory,
+    fail,
+    lang_option,
+    load_scenario,
+    reading_option,
+    study_options,
+)
 from simulator.cli.progress import Progress, wanted
 
 
@@ -18,7 +26,8 @@ from simulator.cli.progress import Progress, wanted
 @click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
 @lang_option(help="Language of the table and the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json):
+@reading_option
+def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json, reading):
     """Compare what-if variants of SCENARIO with the same random numbers.
 
     Per variant, in one year: the range of net savings (P5, P50, P95), the chance of meeting
@@ -31,7 +40,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     from simulator.results.variants import compare as compare_variants
     from simulator.results.variants import parse_variant
 
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, reading)
     municipality = check_choices(s, municipality, year)
     if not variants:
         fail("give at least one --variant NAME=CHANGE, e.g. --variant zonder-m7=without:m7")
@@ -52,9 +61,12 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
 
         data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
+    readings = _readings(s, paths=paths, seed=seed, municipality=municipality)
     if as_json:
-        click.echo(dumps({"scenario": s.name, "paths": paths, "seed": seed,
-                          "variants": [r.to_json() for r in rows]}))
+        payload = {"scenario": s.name, "paths": paths, "seed": seed, "variants": [r.to_json() for r in rows]}
+        if readings:
+            payload["readings"] = [r.to_json() for r in readings]
+        click.echo(dumps(payload))
         return
     y = rows[0].year
     click.echo(w("compare_head", lang).format(name=s.name, paths=amount(paths, lang), seed=seed, year=y))
@@ -67,5 +79,32 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
                    f"{chance(r.p_target_met, r.p_target_met_se, paths, lang):>18}{delta:>26}")
     for r in rows[1:]:
         click.echo(f"  {r.name}: {r.spec}")
+    goal_ids = list(rows[0].goals)
+    if goal_ids:
+        click.echo("")
+        click.echo(w("goals_head", lang))
+        click.echo(f"{w('variant', lang):<22}" + "".join(f"{g[:21]:>22}" for g in goal_ids)
+                   + f"{w('reserve_goals', lang):>16}")
+        for r in rows:
+            cells = "".join(f"{_share(r.goals.get(g), lang):>22}" for g in goal_ids)
+            click.echo(f"{r.name:<22}{cells}{amount(r.programme_reserve, lang):>16}")
+    text = format_readings(readings, paths, lang)
+    if text:
+        click.echo(text)
     if plot:
         click.echo(f"{'opgeslagen' if lang == 'nl' else 'saved'}: {plot}")
+
+
+def _share(p: float | None, lang: str = "nl") -> str:
+    from simulator.report.text import number
+
+    return "-" if p is None else f"{number(100 * p, 1, lang)}%"
+
+
+def _readings(s, *, paths, seed, municipality):
+    """Every reading of the document (unchanged scenario), side by side; [] without readings."""
+    if not s.readings:
+        return []
+    from simulator.results.readings import side_by_side
+
+    return side_by_side(s, None, paths=paths, seed=seed, municipality=municipality)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from simulator.results.risk import Headline
     from simulator.results.summary import Summary
 
-__all__ = ["eur", "format_detail", "format_risk", "format_run", "jsonable", "pct"]
+__all__ = ["eur", "format_detail", "format_readings", "format_risk", "format_run", "jsonable", "pct"]
 
 
 # the formats live in report/text.py (one place for every number format); imported on first
@@ -58,14 +58,36 @@ WORDS = {
                     "= P(shortfall) {p} x maximum consequence {worst}"),
     "ratio": ("weerstandsratio", "weerstandsratio"),
     "ratio_is": ("klasse {cls} ({word}), beschikbaar {cap}", "class {cls} ({word}), available {cap}"),
-    "header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de basislijn (uitgaven "
-               "zonder de maatregelen) [EUR]",
-               "{paths} paths, seed {seed}; net savings of all posts against the baseline (spending without the "
-               "measures) [EUR]"),
+    "header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de uitgaven zonder de "
+               "maatregelen, {level} [EUR]",
+               "{paths} paths, seed {seed}; net savings of all posts against spending without the measures "
+               "(t.o.v. de uitgaven zonder maatregelen), {level} [EUR]"),
     "year": ("jaar", "year"), "mean": ("gemiddeld", "mean"), "goal_col": ("taakstelling", "target"),
     "p_met": ("kans gehaald", "P(target met)"), "p_within": ("kans binnen budget", "P(within budget)"),
-    "each_goal": ("elke taakstelling en elk budget, op de eigen posten:",
-                  "each target and budget, judged on its own scope:"),
+    "each_goal": ("elke taakstelling en elk budget, op de eigen posten, grondslag en prijspeil (P50 en P5-P95: wat "
+                  "het doel beoordeelt, op die grondslag):",
+                  "every target and budget, on its own scope, basis and price level (P50 and P5-P95: what the goal "
+                  "judges, on that basis):"),
+    "judged_target": ("beoordeeld: besparing op deze grondslag", "judged: savings on this basis"),
+    "judged_budget": ("beoordeeld: uitgaven", "judged: spending"),
+    "reserve90": ("reserve (90%)", "reserve (90%)"),
+    "programme": ("benodigde reserve, alle doelen", "needed reserve, every goal"),
+    "programme_is": ("(alle doelen en jaren samen, overlappende doelen één keer geteld)",
+                     "(all goals and years together, overlapping goals counted once)"),
+    "programme_line": ("benodigde reserve voor alle doelen en jaren samen (90% zeker, overlappende doelen één keer "
+                       "geteld): {need}",
+                       "needed reserve for every goal and year together (90% certain, overlapping goals counted "
+                       "once): {need}"),
+    "hardest": ("moeilijkste doel: {goal} in {year}", "hardest goal: {goal} in {year}"),
+    "reading_line": ("lezing {id}{literal}: {name}", "reading {id}{literal}: {name}"),
+    "literal": (" (letterlijk)", " (literal)"),
+    "readings": ("lezingen van het document naast elkaar (dezelfde toevalsgetallen; * = de letterlijke lezing):",
+                 "readings of the document side by side (the same random numbers; * = the literal reading):"),
+    "goal": ("doel", "goal"), "every_year": ("elk jaar", "every year"),
+    "reserve_every": ("reserve, alle doelen (90%)", "reserve, every goal (90%)"),
+    "reserve_goals": ("reserve (90%)", "reserve (90%)"),
+    "goals_head": ("elk doel op de eigen grondslag: kans gehaald in elk jaar; de reserve voor alle doelen samen",
+                   "every goal on its own basis: P(met in every year); the reserve for every goal together"),
     "target_line": ("taakstelling {id} [{scope}], {basis}:", "target {id} [{scope}], {basis}:"),
     "basis_base_year": ("besparing t.o.v. de uitgaven in het basisjaar", "savings against base-year spending"),
     "basis_net": ("netto besparing", "net savings"),
@@ -149,7 +171,9 @@ def format_risk(head: Headline | None, paths: int, lang: str = "nl") -> str:
              f"  {w('needed', lang):<{width}}{amount(head.needed_capacity, lang):>14}   "
              f"({w('interval', lang)} {amount(lo, lang)} .. {amount(hi, lang)})",
              f"  {w('register', lang):<{width}}{amount(product, lang):>14}   "
-             + w("register_is", lang).format(p=p_text, worst=amount(head.max_consequence, lang))]
+             + w("register_is", lang).format(p=p_text, worst=amount(head.max_consequence, lang)),
+             f"  {w('programme', lang):<{width}}{amount(head.programme_reserve, lang):>14}   "
+             + w("programme_is", lang)]
     if head.capacity is not None and head.ratio is not None:
         r = head.ratio
         word = head.ratio_nl if lang == "nl" else head.ratio_en
@@ -167,6 +191,36 @@ def _shown(p: float, lang: str) -> tuple[str, float]:
     digits = max(0, 1 - math.floor(math.log10(100 * small))) if small > 0 else 0
     value = round(round(100 * p, digits) / 100, digits + 2)
     return number(100 * value, digits, lang) + "%", value
+
+
+def format_readings(rows, paths: int, lang: str = "nl") -> str:
+    """Each goal's headline under every reading, side by side (the literal reading first)."""
+    if len(rows) < 2:
+        return ""
+    lines = ["", w("readings", lang)]
+    for r in rows:
+        lines.append(f"  {'*' if r.literal else ' '} {r.id}: {r.name}")
+    width = max(26, *(len(r.id) + 4 for r in rows))
+    lines.append(f"  {w('goal', lang):<34}" + "".join(f"{r.id + ('*' if r.literal else ''):>{width}}" for r in rows))
+    ids = list(dict.fromkeys(g.goal for r in rows for g in r.goals))
+    for gid in ids:
+        every, hard = [], []
+        for r in rows:
+            g = next((x for x in r.goals if x.goal == gid), None)
+            every.append("-" if g is None or g.p_all_years is None
+                         else f"{w('every_year', lang)} {share(g.p_all_years, paths, lang)}")
+            hard.append("-" if g is None else f"{g.hardest_year}: {chance(g.p_hardest, g.p_hardest_se, paths, lang)}")
+        lines.append(f"  {gid[:33]:<34}" + "".join(f"{c:>{width}}" for c in every))
+        lines.append(f"  {'':<34}" + "".join(f"{c:>{width}}" for c in hard))
+    lines.append(f"  {w('reserve_every', lang):<34}"
+                 + "".join(f"{amount(r.programme_reserve, lang):>{width}}" for r in rows))
+    return "\n".join(lines)
+
+
+def _level(level, lang: str = "nl") -> str:
+    from simulator.i18n import t
+
+    return t("price.nominal", lang) if level == "nominal" else t("price.constant", lang).format(year=level)
 
 
 def format_detail(s, summary: Summary, lang: str = "nl") -> str:
@@ -190,41 +244,54 @@ def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str 
     from simulator.report.text import number
 
     who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
-    lines = [f"{s.name}: {who}", w("header", lang).format(paths=number(paths, 0, lang), seed=seed), ""]
-    head = (f"{w('year', lang):<6}{w('mean', lang):>14}{'P5':>14}{'P50':>14}{'P95':>14}{w('goal_col', lang):>14}"
-            f"{w('p_met', lang):>18}")
-    has_budget = any(v is not None for v in summary.p_within_budget.values())
-    if has_budget:
-        head += f"{w('p_within', lang):>21}"
+    reading = ""
+    if getattr(s, "reading", None):
+        r = next(x for x in s.readings if x.id == s.reading)
+        reading = w("reading_line", lang).format(id=r.id, literal=w("literal", lang) if r.literal else "", name=r.name)
+    lines = [f"{s.name}: {who}", *([reading] if reading else []),
+             w("header", lang).format(paths=number(paths, 0, lang), seed=seed, level=_level(s.prices.simulated, lang)),
+             ""]
+    from simulator.results.summary import target_beside_savings
+
+    same = target_beside_savings(summary, s, municipality)
+    head = f"{w('year', lang):<6}{w('mean', lang):>14}{'P5':>14}{'P50':>14}{'P95':>14}"
+    if same:
+        head += f"{w('goal_col', lang):>14}{w('p_met', lang):>18}"
     lines.append(head)
     for y in summary.years:
         v = summary.savings[y]
         row = (f"{y:<6}{amount(v.mean, lang):>14}{amount(v.p5, lang):>14}{amount(v.p50, lang):>14}"
-               f"{amount(v.p95, lang):>14}{amount(summary.target[y], lang):>14}"
-               f"{chance(summary.p_target_met[y], summary.p_target_met_se[y], paths, lang):>18}")
-        if has_budget:
-            row += f"{chance(summary.p_within_budget[y], summary.p_within_budget_se[y], paths, lang):>21}"
+               f"{amount(v.p95, lang):>14}")
+        if same:
+            row += (f"{amount(summary.target[y], lang):>14}"
+                    f"{chance(summary.p_target_met[y], summary.p_target_met_se[y], paths, lang):>18}")
         lines.append(row)
     if summary.goals:
         lines.append("")
         lines.append(w("each_goal", lang))
-        headline_scope = "all" + (f"@{municipality}" if municipality else "")
         for g in summary.goals:
-            if g.kind == "target":
-                basis = w("basis_base_year" if g.against == "base_year" else "basis_net", lang)
-                lines.append("  " + w("target_line", lang).format(id=g.id, scope=g.scope, basis=basis))
-            else:
-                lines.append("  " + w("budget_line", lang).format(id=g.id, scope=g.scope))
-            # the table above already shows this quantity's range: one set of percentiles per screen
-            same = g.kind == "target" and g.against != "base_year" and g.scope == headline_scope
+            what = w(g.kind, lang)
+            judged = w("judged_target" if g.kind == "target" else "judged_budget", lang)
+            basis = g.basis_text if lang == "nl" else getattr(g, "basis_text_en", g.basis_text)
+            lines.append(f"  {what} {g.id} [{g.scope}]: {basis} ({judged})")
+            # the table above already shows the quantity the headline target judges when it stands beside it:
+            # one set of percentiles per quantity on a screen
+            as_above = same and g is next(x for x in summary.goals if x.kind == "target")
             for gy, d in g.years.items():
-                verb = w("met" if g.kind == "target" else "within", lang)
-                spread = (w("as_above", lang) if same else
+                verb = w("p_met" if g.kind == "target" else "within", lang)
+                spread = (w("as_above", lang) if as_above else
                           f"P50 {amount(d.p50, lang):>13}   P5-P95 {amount(d.p5, lang)} .. {amount(d.p95, lang)}")
                 lines.append(f"    {gy}: {amount(d.amount, lang):>13}   {spread}   "
-                             f"{verb} {chance(d.p, d.se, paths, lang)}")
+                             f"{verb} {chance(d.p, d.se, paths, lang)}   {w('reserve90', lang)} "
+                             f"{amount(d.reserve, lang)}")
             if g.p_all_years is not None and len(g.years) > 1:
                 lines.append("    " + w("all_years", lang).format(p=share(g.p_all_years, paths, lang)))
+        if summary.programme_reserve is not None:
+            lines.append("")
+            lines.append(w("programme_line", lang).format(need=amount(summary.programme_reserve, lang)))
+        if summary.hardest is not None:
+            gid, y = summary.hardest
+            lines.append(w("hardest", lang).format(goal=gid, year=y))
     lines.append("")
     worst = max(v.mean_se for v in summary.savings.values())
     import textwrap

@@ -18,6 +18,7 @@ import math
 from simulator.i18n import TEXT, pick, t
 from simulator.report.text import bound_pct, eur, money, number, pct, ratio
 from simulator.results.analysis import WATERFALL_LABELS, Findings, GoalRisk, Headline
+from simulator.results.waterfall import growth_pressure
 
 
 def scope_words(label: str, lang: str = "nl", scenario=None) -> str:
@@ -80,7 +81,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
         region = s.region
     lines = [f"{_t('title', lang)}: {region}", ""]
     head = f.risk.headline
-    blocks = [_task_block(f, lang), _chance_block(f, lang), _reserve_block(f, head, lang), _causes_block(f, lang),
+    blocks = [_task_block(f, head, lang), _chance_block(f, lang), _reserve_block(f, head, lang), _causes_block(f, lang),
               _control_block(f, lang), _assumption_block(f, lang), _method_block(f, lang)]
     for block in blocks:
         if block:
@@ -98,7 +99,7 @@ def _goal_year(g: GoalRisk, year: int) -> int:
     return year if year in g.years else max(g.years)
 
 
-def _task_block(f: Findings, lang: str) -> list[str]:
+def _task_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
     """What the programme must deliver: every target and budget, with its amount and basis."""
     s, y = f.study.scenario, _year(f)
     goals = f.risk.goals
@@ -111,18 +112,44 @@ def _task_block(f: Findings, lang: str) -> list[str]:
     for g in goals:
         gy = _goal_year(g, y)
         amount = money(g.years[gy].amount, lang)
-        if g.kind == "target":
-            basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if g.against == "base_year"
-                     else _t("basis_baseline", lang))
-            items.append(_t("task_target", lang).format(scope=scope_words(g.scope, lang, s), amount=amount,
-                                                         year=gy, basis=basis))
-        else:
-            items.append(_t("task_budget", lang).format(scope=scope_words(g.scope, lang, s), amount=amount, year=gy))
+        # every goal on its own basis and price level (core/goals.py), in the council's words
+        basis = g.basis_in(lang) or _t("basis_baseline", lang)
+        key = "task_target" if g.kind == "target" else "task_budget"
+        items.append(_t(key, lang).format(scope=scope_words(g.scope, lang, s), amount=amount, year=gy, basis=basis))
     n_t = sum(g.kind == "target" for g in goals)
     n_b = len(goals) - n_t
     counts = [f"{n_t} {_n('target', n_t, lang)}"] if n_t else []
     counts += [f"{n_b} {_n('budget', n_b, lang)}"] if n_b else []
-    return [_t("task", lang).format(counts=_join(counts, lang), items=_join(items, lang, "; ")), spread]
+    out = [_t("task", lang).format(counts=_join(counts, lang), items=_join(items, lang, "; ")), spread]
+    return out + _measured(f, head, lang)
+
+
+def _measured(f: Findings, head: Headline | None, lang: str) -> list[str]:
+    """Why what the headline target judges differs from the net savings: growth, scope, booked
+    savings, price level; and growth as pressure on spending."""
+    st, s, y = f.study, f.study.scenario, _year(f)
+    goal = f.risk.goal(head.goal) if head else None
+    out = []
+    why = []
+    if head and goal and head.kind == "target" and goal.basis != "counterfactual":
+        why.append(_t("diff_growth", lang))
+    if head and goal and head.kind == "target" and goal.scope.split("@")[0] != "all":
+        why.append(_t("diff_scope", lang).format(scope=scope_words(goal.scope, lang, s)))
+    if head and goal and head.kind == "target" and head.booked > 0:
+        why.append(_t("diff_booked", lang))
+    if head and goal and head.kind == "target" and goal.price_level != s.prices.simulated:
+        why.append(_t("diff_prices", lang))
+    if head and why:
+        out.append(_t("measured", lang).format(year=head.year, p5=money(head.p5, lang),
+                                               p95=money(head.p95, lang), p50=money(head.p50, lang))
+                   + _t("diff", lang).format(why=_join(why, lang)))
+    if head and head.booked > 0:
+        out.append(_t("booked", lang).format(year=head.year, amount=money(head.booked, lang)))
+    pressure = growth_pressure(st)
+    if pressure is not None and abs(pressure) >= 1000 and any(g.basis != "counterfactual" for g in f.risk.goals):
+        base = t("basis.base_year", lang).split(" ", 1)[1].format(year=s.base_year)  # "de uitgaven in 2024"
+        out.append(_t("growth", lang).format(year=y, amount=money(pressure, lang), base=base))
+    return out
 
 
 def _chance_block(f: Findings, lang: str) -> list[str]:
@@ -173,9 +200,13 @@ def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
     else:
         out.append(_t("no_shortfall", lang).format(goal=goal, year=head.year,
                                                    es=money(head.expected_shortfall, lang)))
-    needs = [g.needed_capacity_all_years or 0.0 for g in f.risk.goals]
-    if len(needs) > 1 and sum(needs) > 0:
-        out.append(_t("programme", lang).format(need=money(sum(needs), lang), count=len(needs)))
+    if f.risk.hardest is not None and len(f.risk.goals) > 1:
+        # the combined programme reserve: the 90th percentile of the shortfall over disjoint goals
+        # together (overlapping goals once), not the sum of the goals' own reserves
+        gid, hy = f.risk.hardest
+        out.append(_t("programme", lang).format(
+            count=number(len(f.risk.goals), 0, lang), need=money(f.risk.programme_reserve, lang), goal=gid,
+            year=hy, p=chance(f.risk.goal(gid).years[hy].p_met, n, lang)))
     if f.capacity is not None and head.ratio is not None:
         word = head.ratio_nl if lang == "nl" else head.ratio_en
         out.append(_t("ratio", lang).format(cap=money(f.capacity, lang), r=ratio(head.ratio, lang),
@@ -187,7 +218,7 @@ def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
         else:
             p_text, p_value = shown_chance(missed, lang)
         worst = shown_money(head.max_consequence)
-        out.append(_t("register", lang).format(p=p_text, max=money(worst, lang), line=money(p_value * worst, lang)))
+        out.append(_t("register", lang).format(p=p_text, max=money(worst, lang), line=eur(p_value * worst, lang)))
     return out
 
 

@@ -17,6 +17,7 @@ from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import money, number, pct, t
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
+from simulator.results.waterfall import WaterfallStep, growth_pressure
 
 if TYPE_CHECKING:
     from simulator.results.variants import VariantResult
@@ -69,8 +70,11 @@ def _what(f: Findings, lang: str) -> str:
     if g is None or g.kind != "target":
         return t("plot.net", lang)
     scope = scope_words(g.scope, lang, f.study.scenario)
-    if g.against == "base_year":
-        return t("plot.below_base", lang).format(scope=scope, year=f.study.scenario.base_year)
+    if g.basis == "base_year":
+        year = g.spec.reference_year or f.study.scenario.base_year if g.spec else f.study.scenario.base_year
+        return t("plot.below_base", lang).format(scope=scope, year=year)
+    if g.basis == "budget":
+        return t("plot.below_budget", lang).format(scope=scope)
     return t("plot.scope_net", lang).format(scope=scope)
 
 
@@ -95,7 +99,8 @@ def fan_chart(f: Findings, lang: str = "nl"):
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
                 label=t("plot.target", lang))
-    if g is None or (g.kind == "target" and g.against == "baseline" and g.scope.split("@")[0] == "all"):
+    if g is None or (g.kind == "target" and g.basis == "counterfactual" and not g.booked
+                     and g.scope.split("@")[0] == "all"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
@@ -235,8 +240,10 @@ def waterfall(f: Findings, lang: str = "nl"):
     plt = _plt()
     from matplotlib.patches import Patch
 
-    steps = [s for s in f.waterfall if s.kind == "total" or abs(s.value) >= 0.5]
-    fig, ax = plt.subplots(figsize=(7.0, 0.42 * len(steps) + 1.6))
+    steps = [s for s in f.waterfall if s.kind == "total" or (s.kind == "step" and abs(s.value) >= 0.5)]
+    grown = growth_pressure(f.study)
+    pressure = [] if grown is None else [WaterfallStep("growth_pressure", grown, "pressure")]
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * (len(steps) + len(pressure)) + 1.6))
     level = 0.0
     for i, s in enumerate(steps):
         v = s.value
@@ -253,8 +260,14 @@ def waterfall(f: Findings, lang: str = "nl"):
         # one rounding for every label: to the thousand (millions with one decimal)
         ax.annotate(money(round(v, -3), lang), (right, i), xytext=(4, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=7.5)
+    for s in pressure:  # growth as pressure on spending, below the chain, never part of it
+        y = len(steps) + 0.5
+        ax.barh(y, s.value, color="white", edgecolor=GREYS["ink"], lw=0.6, hatch="..")
+        ax.annotate(money(round(s.value, -3), lang), (max(s.value, 0), y), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=7.5)
     ax.axvline(0, color=GREYS["ink"], lw=0.6)
-    ax.set_yticks(range(len(steps)), [_wrap(waterfall_label(s.step, lang), 40, 1) for s in steps], fontsize=8)
+    ticks = [*range(len(steps)), *[len(steps) + 0.5] * len(pressure)]
+    ax.set_yticks(ticks, [_wrap(waterfall_label(s.step, lang), 40, 1) for s in (*steps, *pressure)], fontsize=8)
     ax.invert_yaxis()
     lo, hi = ax.get_xlim()
     ax.set_xlim(lo, hi + 0.16 * (hi - lo))  # room for the value labels
@@ -264,7 +277,7 @@ def waterfall(f: Findings, lang: str = "nl"):
                        Patch(fc=GREYS["light"], ec=GREYS["ink"], label=t("plot.wf_up", lang)),
                        Patch(fc="white", ec=GREYS["ink"], hatch="\\\\\\", label=t("plot.wf_down", lang))],
               frameon=False, fontsize=8, ncol=3, loc="upper center",
-              bbox_to_anchor=(0.5, -0.12 - 0.5 / (len(steps) + 2)))
+              bbox_to_anchor=(0.5, -0.12 - 0.5 / (len(steps) + len(pressure) + 2)))
     fig.tight_layout()
     return fig
 
