@@ -53,7 +53,8 @@ def spearman_to_pearson(rank: np.ndarray) -> np.ndarray:
 def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
     """Induce the scenario's rank correlations on the uniforms in place (Gaussian copula).
 
-    Marginals stay exact because only the ranks are rearranged through normal scores.
+    Marginals stay exact because only the ranks are rearranged through normal scores; the
+    latent matrix is calibrated once per correlation group (:func:`simulator.core.copula.calibrate`).
     """
     if not scenario.correlations:
         return
@@ -62,16 +63,13 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
 
     ndtri = normal_table()
 
+    from simulator.core.copula import calibrate
+
+    by_key = {i.key: i for i in scenario.inputs}
     for c in scenario.correlations:
-        pearson = spearman_to_pearson(np.array(c.matrix))
-        np.fill_diagonal(pearson, 1.0)
-        try:
-            chol = np.linalg.cholesky(pearson)
-        except np.linalg.LinAlgError:  # rank -> pearson can tip a borderline matrix over
-            w, v = np.linalg.eigh(pearson)
-            pearson = (v * np.maximum(w, 1e-9)) @ v.T
-            d = np.sqrt(np.diag(pearson))
-            chol = np.linalg.cholesky(pearson / np.outer(d, d))
+        # per pair, the latent correlation whose rank correlation is the asked one for these
+        # marginals (go-aheads and delays have atoms): see simulator.core.copula
+        chol = np.linalg.cholesky(calibrate(c, by_key).latent)
         z = ndtri(np.vstack([uniforms[k] for k in c.members]))
         corr = normal_cdf(_lower_times(chol, z))
         for i, k in enumerate(c.members):
