@@ -7,6 +7,7 @@ answers at once.
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import click
@@ -86,9 +87,17 @@ def _study_options(f):
     return f
 
 
+def _finite(ctx, param, value):
+    """click's FloatRange lets nan (and, without a bound, inf) through."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number")
+    return value
+
+
 def _capacity_option(f):
     return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
-                        metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
+                        callback=_finite, metavar="EUR",
+                        help="Available risk capacity: gives the weerstandsratio and its class.")(f)
 
 
 def _lang_option(f):
@@ -171,7 +180,7 @@ def _scale_options(f):
     f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000,
                      show_default=True,
                      help="With --precision: stop here even if the precision is not reached.")(f)
-    f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None,
+    f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None, callback=_finite,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
                           "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
     f = click.option("--scheduler", default=None, metavar="threads|dask|dask://HOST:PORT",

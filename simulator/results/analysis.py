@@ -58,6 +58,8 @@ def ratio_class(ratio: float) -> tuple[str, str, str]:
     >>> [ratio_class(r)[0] for r in (2.01, 2.0, 1.4, 1.39, 1.0, 0.8, 0.6, 0.59)]
     ['A', 'B', 'B', 'C', 'C', 'D', 'E', 'F']
     """
+    if ratio != ratio:  # nan compares false everywhere and would fall through to A
+        raise ValueError("the weerstandsratio is not a number (is the capacity?)")
     if not ratio > 2.0:
         for cls, lower, nl, en in RATIO_CLASSES[1:]:
             if ratio >= lower:
@@ -270,6 +272,8 @@ def risk(study: Study, capacity: float | None = None) -> dict:
 
 def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float | None = None) -> dict:
     """:func:`risk` for a simulated Dataset (see :func:`simulator.run.dataset.run`)."""
+    if capacity is not None and not np.isfinite(capacity):
+        raise ValueError(f"capacity must be a finite amount, got {capacity!r}")
     n = int(ds.sizes["path"])
     out_goals = []
     for g in goals(ds, municipality=municipality):

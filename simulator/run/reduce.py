@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator.core.engine import Block, scopes_of, simulate_block
 from simulator.core.sampling import BLOCK_PATHS
-from simulator.core.stats import QUANTILES, probability_se
+from simulator.core.stats import QUANTILES, probability_se, wilson_se
 from simulator.run.meta import budgets_meta, targets_meta
 from simulator.scenario.model import Scenario, scope_label
 
@@ -297,6 +297,13 @@ class Merged:
             return []
         p = self.holds / self.n
         return list(np.sqrt(p * (1 - p) / self.n))
+
+    def stopping_errors(self) -> list[float]:
+        """Per reported probability, an error that stays honest at 0 and 1 (Wilson; see
+        :func:`simulator.core.stats.wilson_se`): the plain one is 0 there after any block."""
+        if self.holds is None or self.n == 0:
+            return []
+        return [wilson_se(float(h) / self.n, self.n) for h in self.holds]
 
     def summary(self) -> dict:
         return summarise_merged(self)

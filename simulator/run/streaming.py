@@ -23,6 +23,7 @@ block's offset, so a run gives the same bits on one thread, on two, or on a clus
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from simulator.core.sampling import blocks
@@ -53,6 +54,8 @@ def run_stream(
     until the standard error of every reported probability is below it (at most
     ``max_paths``); ``paths`` is then ignored.
     """
+    if precision is not None and not (math.isfinite(precision) and precision > 0):
+        raise ValueError(f"precision must be a positive number, got {precision!r}")
     spec = ReportSpec.of(scenario, municipality, detail=detail)
     threads = default_threads() if threads is None else max(1, threads)
     if precision is not None:
@@ -87,7 +90,7 @@ def run_stream(
 def _stopper(precision: float | None) -> Callable[[Merged], bool]:
     if precision is None:
         return lambda m: False
-    return lambda m: all(se < precision for se in m.probability_errors())
+    return lambda m: all(se < precision for se in m.stopping_errors())
 
 
 def _dask_address(scheduler: str) -> str | None:
