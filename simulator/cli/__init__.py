@@ -394,7 +394,8 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     if as_json:
         click.echo(json.dumps(_jsonable({
             "scenario": s.name, "paths": paths, "seed": seed, "year": f.study.year, "municipality": municipality,
-            "risk": f.risk, "sensitivity": f.sensitivity, "contributions": f.contributions,
+            "risk": f.risk, "sensitivity": f.sensitivity,
+            "sensitivity_measures": f.sensitivity_measures, "contributions": f.contributions,
             "waterfall": f.waterfall, "plan": f.plan, "paragraph": risk_paragraph(f, lang)})))
         return
     click.echo(risk_paragraph(f, lang), nl=False)

@@ -155,7 +155,7 @@ def simulate_block(
     active: frozenset[str] | None = None,
     detail: bool = False,
     keep_inputs: bool = False,
-    overrides: dict[str, float] | None = None,
+    overrides: dict[str, float | np.ndarray] | None = None,
     no_growth: bool = False,
     extra_delay: float = 0.0,
 ) -> Block:
@@ -165,7 +165,8 @@ def simulate_block(
     ----------
     deterministic : every input at its plan value (one path), go-ahead certain, no delay.
     active : ids of the measures in the package (None: all). Standalone runs pass one id.
-    overrides : input key -> value fixed for every path (sensitivity and variants).
+    overrides : input key -> value fixed for every path (sensitivity and variants), or an
+        array of values per path.
     no_growth : no autonomous growth at all, whatever the posts say (the waterfall's and
         the document's basis when it computes on base-year figures).
     extra_delay : years added to every measure's delay ("everything a year later").
@@ -179,7 +180,9 @@ def simulate_block(
         values = sample_inputs(scenario, n, seed=seed, block=block, n_years=n_years)
     if overrides:
         for k, v in overrides.items():
-            values[k] = np.full((1, 1), float(v))
+            # a number fixes the input on every path; an array ((1, n) or (year, n)) gives each
+            # path its own value (the pick-freeze runs of simulator.results.sensitivity)
+            values[k] = np.full((1, 1), float(v)) if np.ndim(v) == 0 else np.asarray(v, dtype=np.float64)
     env = _Env(scenario, values, n)
     horizon = slice(n_years - len(scenario.years), n_years)
     measures = [m for m in scenario.measures if active is None or m.id in active]

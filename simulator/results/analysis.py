@@ -16,9 +16,11 @@ Definitions (also in docs/results.md):
   six-step scale with each lower bound inclusive (1.4 is B, exactly 2.0 is B).
 * realisatierisico: P(target missed) x maximum consequence, where the maximum consequence is
   the 95th percentile of the shortfall among the paths that miss: one line for a register.
-* tornado swing: P50 savings with the input fixed at its own P90, minus with it at its P10
-  (other inputs keep their draws); Spearman: rank correlation of input and savings;
-  first-order index: the share of the variance of savings explained by the input alone.
+* tornado swing: mean savings with the input fixed at its own P90, minus with it at its P10
+  (other inputs keep their draws; a go-ahead or other input whose P10 and P90 coincide swings
+  between the ends of its range, no-go against go); Spearman: rank correlation of input and
+  savings; first- and total-order Sobol' indices: the share of the variance of savings the
+  input explains alone, and alone or with others (pick-freeze, :mod:`simulator.results.sensitivity`).
 """
 
 from __future__ import annotations
@@ -322,32 +324,99 @@ def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float |
 # --- sensitivity --------------------------------------------------------------------------
 
 
-def sensitivity(study: Study, *, leading: int = 8) -> list[dict]:
-    """Every uncertain input's influence on net savings in the study year, largest first."""
+def sensitivity(study: Study, *, leading: int | None = None) -> list[dict]:
+    """Every uncertain input's influence on net savings in the study year, largest swing first.
+
+    Definitions and estimators: :mod:`simulator.results.sensitivity`. ``leading``: how many
+    of the largest get Sobol' indices (None: every input; the others get None).
+    """
+    from simulator.results.sensitivity import (
+        drawn_for_study,
+        per_year_constant,
+        spearman_interval,
+        swing_values,
+    )
+
     y = study.net
     drawn = study.inputs()
-    base_p50 = float(np.median(study.rerun()))
+    base = study.rerun()
     rows = []
     for inp in study.scenario.inputs:
-        x = drawn[inp.key]
-        low, high = (float(v) for v in inp.distribution.ppf(np.array([[0.10, 0.90]]))[0])
-        if low == high:
-            p50_low = p50_high = base_p50
+        x = drawn_for_study(study, inp, drawn[inp.key])
+        if inp.per_year:
+            t = study.year - study.scenario.base_year
+            q_low, q_high = (float(v) for v in np.quantile(x, [0.10, 0.90]))
+            low, high = per_year_constant(inp, q_low, t), per_year_constant(inp, q_high, t)
         else:
-            p50_low = float(np.median(study.rerun(overrides={inp.key: low})))
-            p50_high = float(np.median(study.rerun(overrides={inp.key: high})))
+            low, high = swing_values(inp)
+        if low == high:
+            at_low = at_high = base
+        else:
+            at_low, at_high = study.rerun(overrides={inp.key: low}), study.rerun(overrides={inp.key: high})
+        diff = at_high - at_low
+        rho = spearman(x, y)
+        mean_low, mean_high = float(at_low.mean()), float(at_high.mean())
         rows.append({
             "key": inp.key, "label": describe_input(study.scenario, inp, "nl"),
             "label_en": describe_input(study.scenario, inp, "en"), "role": inp.role,
             "measure": measure_of(study.scenario, inp.key),
-            "spearman": spearman(x, y), "p10_value": low, "p90_value": high,
-            "p50_at_p10": p50_low, "p50_at_p90": p50_high, "swing": p50_high - p50_low,
+            "spearman": rho, "spearman_interval": spearman_interval(rho, y.size),
+            "p10_value": low, "p90_value": high,
+            # kept under their old names for the report: since issue 16 these are means, not P50s
+            "p50_at_p10": mean_low, "p50_at_p90": mean_high,
+            "low_value": low, "high_value": high, "mean_at_low": mean_low, "mean_at_high": mean_high,
+            "swing": mean_high - mean_low,
+            "swing_se": float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0,
             "first_order": None,
         })
     rows.sort(key=lambda r: (-abs(r["swing"]), -abs(r["spearman"]), r["key"]))
-    for r in rows[:leading]:
-        r["first_order"] = first_order_index(drawn[r["key"]], y)
+    chosen = rows if leading is None else rows[:leading]
+    found = indices(study)
+    for r in chosen:
+        r.update(_shown(found["inputs"][r["key"]]))
     return rows
+
+
+def _shown(ix: dict) -> dict:
+    """Indices as shown: clipped into [0, 1] (the unbiased estimates can stray outside by
+    sampling error; they stay under ``*_estimate``)."""
+    out = dict(ix)
+    for k in ("first_order", "total_order"):
+        out[f"{k}_estimate"] = ix[k]
+        out[k] = float(min(max(ix[k], 0.0), 1.0))
+    return out
+
+
+def indices(study: Study) -> dict[str, dict]:
+    """Sobol' indices of every input ("inputs") and of each measure's inputs together
+    ("measures"), by pick-freeze with common random numbers; computed once per study."""
+    from simulator.results.sensitivity import study_indices, swing_values
+
+    if "indices" in study._runs:
+        return study._runs["indices"]
+    s = study.scenario
+    varying = [i for i in s.inputs
+               if i.per_year or (lambda lh: lh[0] != lh[1])(swing_values(i))]
+    groups = {i.key: (i.key,) for i in varying}
+    by_measure: dict[str, tuple[str, ...]] = {}
+    for i in varying:
+        mid = measure_of(s, i.key)
+        if mid is not None:
+            by_measure[mid] = (*by_measure.get(mid, ()), i.key)
+    # a measure with one uncertain input: its group is that input (no second run)
+    found = study_indices(study, {**groups, **{f"measure:{m}": keys for m, keys in by_measure.items()
+                                               if len(keys) > 1}})
+    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if len(keys) == 1})
+    zero = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
+            "total_order": 0.0, "total_order_se": 0.0, "total_order_interval": (0.0, 0.0)}
+    out = {
+        "inputs": {i.key: found.get(i.key, zero) for i in s.inputs},
+        "measures": [{"id": m.id, "name": m.name, "inputs": list(by_measure.get(m.id, ())),
+                      **_shown(found.get(f"measure:{m.id}", zero))} for m in s.measures],
+        "paths": study.aux_paths,
+    }
+    study._runs["indices"] = out
+    return out
 
 
 # --- contributions and the waterfall ------------------------------------------------------
@@ -500,6 +569,8 @@ class Findings:
     waterfall: list[dict]
     plan: dict[int, float]  # per horizon year: the sum of the measures as the plan states them
     capacity: float | None
+    #: Sobol' indices of each measure's inputs together (see :func:`indices`), largest first
+    sensitivity_measures: list[dict] = field(default_factory=list)
 
 
 def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipality: str | None = None,
@@ -517,4 +588,5 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
         waterfall=waterfall(study),
         plan=plan_by_year(study),
         capacity=capacity,
+        sensitivity_measures=sorted(indices(study)["measures"], key=lambda r: -r["total_order"]),
     )
