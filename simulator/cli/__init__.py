@@ -345,7 +345,8 @@ def format_risk(head: dict | None, paths: int) -> str:
     what = "target" if head["kind"] == "target" else "budget"
     lo, hi = head["needed_capacity_interval"]
     lines = ["", f"risk, {what} {head['goal']} in {head['year']}:",
-             f"  expected shortfall            {_eur(head['expected_shortfall']):>14}",
+             f"  mean shortfall (all paths)    {_eur(head['expected_shortfall']):>14}",
+             f"  mean shortfall, worst 10%     {_eur(head['cvar']):>14}   (CVaR)",
              f"  needed reserve, 90% certain   {_eur(head['needed_capacity']):>14}   "
              f"(95% interval {_eur(lo)} .. {_eur(hi)})",
              f"  realisation risk (register)   {_eur(head['realisatierisico']):>14}   "

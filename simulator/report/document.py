@@ -124,7 +124,7 @@ def _kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
                         + ("" if head["p_met"] in (0.0, 1.0) else f" ({cell(head['p_met_se'], 'se', lang)})")))
         out.append(("benodigde weerstandscapaciteit (90%)" if nl else "required reserve (90%)",
                     cell(head["needed_capacity"], "eur", lang)))
-        out.append(("verwacht tekort" if nl else "expected shortfall", cell(head["expected_shortfall"], "eur", lang)))
+        out.append(("gemiddeld tekort" if nl else "mean shortfall", cell(head["expected_shortfall"], "eur", lang)))
         if "ratio" in head:
             word = head["ratio_nl"] if nl else head["ratio_en"]
             out.append(("weerstandsratio" if nl else "risk capacity ratio",

@@ -47,14 +47,14 @@ _T = {
                  "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
     "p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
                  "The probability that spending stays within budget in {year} is {p} ({se})."),
-    "shortfall": ("Het verwachte tekort bedraagt {es}. Om het tekort met 90% zekerheid op te vangen is een "
-                  "weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
-                  "The expected shortfall is {es}. Covering the shortfall with 90% certainty needs a reserve of "
-                  "{need} (required risk capacity)."),
+    "shortfall": ("Het gemiddelde tekort over alle scenario's bedraagt {es}. Om het tekort met 90% zekerheid "
+                  "op te vangen is een weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
+                  "The mean shortfall over all scenarios is {es}. Covering the shortfall with 90% certainty needs "
+                  "a reserve of {need} (required risk capacity)."),
     "no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
-                     "met 90% zekerheid geen weerstandscapaciteit nodig (verwacht tekort {es}).",
+                     "met 90% zekerheid geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
                      "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
-                     "needed for this risk (expected shortfall {es})."),
+                     "needed for this risk (mean shortfall {es})."),
     "ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
               "klasse {cls} ({word}).",
               "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),

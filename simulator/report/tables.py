@@ -119,7 +119,8 @@ def goals_table(f: Findings) -> Table:
             rows.append({"goal": g["id"], "kind": g["kind"], "scope": g["scope"], "basis": g["against"],
                          "year": y, "amount": d["amount"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
                          "p_met": d["p_met"], "p_met_se": d["p_met_se"],
-                         "expected_shortfall": d["expected_shortfall"], "needed_capacity": d["needed_capacity"],
+                         "expected_shortfall": d["expected_shortfall"], "cvar": d["cvar"],
+                         "needed_capacity": d["needed_capacity"],
                          "needed_low": lo, "needed_high": hi, "realisatierisico": d["realisatierisico"],
                          "p_all_years": g["p_all_years"]})
     cols = (Column("goal", "doel", "goal", "text"), Column("kind", "soort", "kind", "text"),
@@ -127,7 +128,8 @@ def goals_table(f: Findings) -> Table:
             Column("year", "jaar", "year", "text"), Column("amount", "bedrag", "amount"),
             Column("p5", "P5", "P5"), Column("p50", "P50", "P50"), Column("p95", "P95", "P95"),
             Column("p_met", "kans gehaald", "P(met)", "pct"), Column("p_met_se", "MC-fout", "MC error", "se"),
-            Column("expected_shortfall", "verwacht tekort", "expected shortfall"),
+            Column("expected_shortfall", "gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
+            Column("cvar", "gemiddeld tekort slechtste 10%", "CVaR (mean shortfall, worst 10%)"),
             Column("needed_capacity", "nodig (90%)", "needed (90%)"),
             Column("needed_low", "nodig, 95%-interval van", "needed, 95% interval from"),
             Column("needed_high", "tot", "to"),
@@ -136,10 +138,14 @@ def goals_table(f: Findings) -> Table:
     return Table("risk", "Taakstellingen en budgetten: kans, tekort en benodigde weerstandscapaciteit",
                  "Targets and budgets: probability, shortfall and required reserve", cols, tuple(rows),
                  "Tekort: bij een taakstelling wat aan het bedrag ontbreekt, bij een budget de overschrijding. "
+                 "Gemiddeld tekort: over alle scenario's (0 als het doel gehaald wordt); slechtste 10%: het "
+                 "gemiddelde tekort in de 10% slechtste scenario's (CVaR). "
                  "Nodig (90%): het tekort dat in 90% van de scenario's niet wordt overschreden (benodigde "
                  "weerstandscapaciteit). Realisatierisico: kans op een tekort × maximaal gevolg (P95 van het "
                  "tekort als het optreedt).",
-                 "Shortfall: for a target what is missing, for a budget the overrun. Needed (90%): the shortfall "
+                 "Shortfall: for a target what is missing, for a budget the overrun. Mean shortfall: over every "
+                 "path (0 where the goal is met); CVaR: the mean shortfall in the worst 10% of paths. "
+                 "Needed (90%): the shortfall "
                  "not exceeded in 90% of the scenarios. Realisation risk: P(shortfall) × maximum consequence "
                  "(P95 of the shortfall when there is one).")
 
@@ -190,8 +196,9 @@ def contributions_table(f: Findings) -> Table:
 
 def waterfall_table(f: Findings, lang: str = "nl") -> Table:
     rows = tuple({"step": waterfall_label(s["step"], lang), "key": s["step"], "value": s["value"],
-                  "kind": s["kind"]} for s in f.waterfall)
-    cols = (Column("step", "stap", "step", "text"), Column("value", "bedrag", "amount"))
+                  "kind": s["kind"], "se": s.get("se")} for s in f.waterfall)
+    cols = (Column("step", "stap", "step", "text"), Column("value", "bedrag", "amount"),
+            Column("se", "MC-fout", "MC error"))
     return Table("waterfall", f"Van plan naar uitkomst {f.study.year}", f"From plan to result {f.study.year}",
                  cols, rows,
                  "Communicerende vaten: pakket min som van de afzonderlijke maatregelen, bij planwaarden. Daarna is "
@@ -206,21 +213,29 @@ def sensitivity_table(f: Findings) -> Table:
     rows = tuple({"key": r["key"], "label": r["label"], "label_en": r["label_en"], "role": r["role"],
                   "spearman": r["spearman"], "p10_value": r["p10_value"], "p90_value": r["p90_value"],
                   "p50_at_p10": r["p50_at_p10"], "p50_at_p90": r["p50_at_p90"], "swing": r["swing"],
-                  "first_order": r["first_order"]} for r in f.sensitivity)
+                  "first_order": r["first_order"], "swing_se": r.get("swing_se"),
+                  "first_order_se": r.get("first_order_se"), "total_order": r.get("total_order"),
+                  "total_order_se": r.get("total_order_se")} for r in f.sensitivity)
     cols = (Column("label", "aanname", "assumption", "text"), Column("key", "sleutel", "key", "text"),
             Column("role", "soort", "role", "text"), Column("spearman", "Spearman", "Spearman", "num"),
             Column("p10_value", "waarde P10", "value P10", "num"),
             Column("p90_value", "waarde P90", "value P90", "num"),
-            Column("p50_at_p10", "P50 bij P10", "P50 at P10"), Column("p50_at_p90", "P50 bij P90", "P50 at P90"),
-            Column("swing", "uitslag", "swing"), Column("first_order", "eerste-orde-index", "first-order index", "num"))
+            Column("p50_at_p10", "gemiddelde bij laag", "mean at low"),
+            Column("p50_at_p90", "gemiddelde bij hoog", "mean at high"),
+            Column("swing", "uitslag", "swing"), Column("swing_se", "MC-fout", "MC error"),
+            Column("first_order", "eerste-orde-index", "first-order index", "num"),
+            Column("first_order_se", "MC-fout", "MC error", "num"),
+            Column("total_order", "totale index", "total-order index", "num"),
+            Column("total_order_se", "MC-fout", "MC error", "num"))
     return Table("sensitivity", f"Gevoeligheid: welke aanname eerst onderzoeken? (netto besparing {f.study.year})",
                  f"Sensitivity: which assumption to research first? (net savings {f.study.year})", cols, rows,
-                 "Uitslag: P50 van de besparing met de aanname op haar P90 min met de aanname op haar P10 (de "
-                 "tornado). Spearman: rangcorrelatie met de besparing. Eerste-orde-index: het deel van de variantie "
-                 "dat de aanname alleen verklaart (voor de belangrijkste aannames).",
-                 "Swing: P50 savings with the input at its P90 minus at its P10 (the tornado). Spearman: rank "
-                 "correlation with savings. First-order index: the share of variance the input explains alone (for "
-                 "the leading inputs).")
+                 "Uitslag: gemiddelde besparing met de aanname op haar P90 min met de aanname op haar P10 (de "
+                 "tornado; een doorgangskans van 90% of meer: doorgang tegen geen doorgang). Spearman: "
+                 "rangcorrelatie met de besparing. Eerste-orde-index: het deel van de variantie dat de aanname "
+                 "alleen verklaart; totale index: alleen of samen met andere aannames.",
+                 "Swing: mean savings with the input at its P90 minus at its P10 (the tornado; a go-ahead of 90% or "
+                 "more: go against no-go). Spearman: rank correlation with savings. First-order index: the share of "
+                 "variance the input explains alone; total-order index: alone or together with other inputs.")
 
 
 def inputs_table(f: Findings) -> Table:

@@ -9,7 +9,9 @@ interaction losses) are meaningful.
 Definitions (also in docs/results.md):
 
 * shortfall of a target in a year: max(target - savings, 0) per path (for a budget: the
-  overrun, max(spending - budget, 0)); expected shortfall is its mean.
+  overrun, max(spending - budget, 0)); mean shortfall is its mean over every path (0 where
+  the goal is met; ``expected_shortfall`` is kept as an alias of it); CVaR is the mean
+  shortfall in the worst 10% of paths (what risk users call expected shortfall).
 * benodigde weerstandscapaciteit: the shortfall that is not exceeded in 90% of the paths
   (the 90th percentile of the shortfall, i.e. "covered with 90% certainty").
 * weerstandsratio: available capacity / needed capacity, classed A-F on the standard
@@ -25,12 +27,14 @@ Definitions (also in docs/results.md):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
+from simulator.core.stats import QUANTILES, wilson_interval
 from simulator.i18n import pick
 from simulator.results.summary import all_years, goal_year, goals, probability_se
 from simulator.run.dataset import run_blocks, to_dataset
@@ -77,6 +81,24 @@ def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[fl
     lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
     s = np.partition(values, (lo, hi))
     return float(s[lo]), float(s[hi])
+
+
+def tail_mean(values: np.ndarray, level: float) -> tuple[float, float]:
+    """CVaR: the mean of the worst ``1 - level`` of the values (largest first), and its
+    standard error.
+
+    Estimated as VaR + mean((x - VaR)+) / (1 - level), VaR the ``level`` quantile; its
+    asymptotic standard error is sd((x - VaR)+) / ((1 - level) sqrt(n)) (the VaR's own
+    error enters only at second order; Hong and Liu 2009).
+    """
+    n = values.size
+    if n == 0:
+        return 0.0, 0.0
+    var = float(np.quantile(values, level))
+    excess = np.maximum(values - var, 0.0)
+    alpha = 1.0 - level
+    se = float(excess.std(ddof=1) / (alpha * np.sqrt(n))) if n > 1 else 0.0
+    return var + float(excess.mean()) / alpha, se
 
 
 def rank(x: np.ndarray) -> np.ndarray:
@@ -255,6 +277,11 @@ class Study:
         return out
 
 
+def _se(x: np.ndarray) -> float:
+    """Standard error of the mean of x [its unit]."""
+    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
+
+
 def _dist(x: np.ndarray) -> dict:
     p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
     se = float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
@@ -291,10 +318,18 @@ def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float |
             lo, hi = quantile_interval(short, CERTAINTY)
             missed = short[short > 0]
             worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
+            mean_short = float(short.mean())
+            mean_short_se = float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+            cvar, cvar_se = tail_mean(short, CERTAINTY)
+            lo_p, hi_p = wilson_interval(p, n)
             years[y] = {
-                **stats, "p_met": p, "p_met_se": se,
-                "expected_shortfall": float(short.mean()),
-                "expected_shortfall_se": float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+                **stats, "p_met": p, "p_met_se": se, "p_met_interval": (lo_p, hi_p),
+                **{f"{k}_interval": quantile_interval(g.measured[y], q) for k, q in QUANTILES.items()},
+                # the mean over every path, 0 where the goal is met (not the risk literature's
+                # "expected shortfall", which is the CVaR below); the old name stays as an alias
+                "mean_shortfall": mean_short, "mean_shortfall_se": mean_short_se,
+                "expected_shortfall": mean_short, "expected_shortfall_se": mean_short_se,
+                "cvar": cvar, "cvar_se": cvar_se,
                 "needed_capacity": need, "needed_capacity_interval": (lo, hi),
                 "max_consequence": worst, "realisatierisico": (1.0 - p) * worst,
             }
@@ -447,11 +482,15 @@ def contributions(study: Study) -> dict:
         standalone_sum = standalone_sum + alone
         marginal = package - without
 
-        def loss(roles, m=m):
+        def loss(roles, m=m) -> tuple[float, float]:
             """What letting this measure's inputs of these roles vary takes off the package (<= 0
-            for a loss): package mean minus the package with them at their plan value."""
+            for a loss): package mean minus the package with them at their plan value, and its
+            standard error (paired paths: the same random numbers)."""
             over = study.plan_values(roles, m.id)
-            return float(package.mean() - study.rerun(overrides=over).mean()) if over else 0.0
+            if not over:
+                return 0.0, 0.0
+            d = package - study.rerun(overrides=over)
+            return float(d.mean()), _se(d)
 
         go = s.measure(m.id).go_ahead
         p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)
@@ -461,7 +500,9 @@ def contributions(study: Study) -> dict:
             "id": m.id, "name": m.name, "law": m.law, "p_go_ahead": p_go,
             "published": plan, "plan_value": det,
             "standalone": _dist(alone), "marginal": _dist(marginal),
-            "loss_no_go": loss(GO), "loss_delay": loss(DELAY), "loss_cost_overrun": loss(COST),
+            **{f"loss_{name}{suffix}": v for name, roles in (("no_go", GO), ("delay", DELAY),
+                                                              ("cost_overrun", COST))
+               for suffix, v in zip(("", "_se"), loss(roles), strict=True)},
             "shortfall_vs_plan": (plan if plan is not None else det) - float(alone.mean()),
             "p_below_plan": float(np.mean(alone < (plan if plan is not None else det) - 0.5)),
         })
@@ -508,36 +549,38 @@ def waterfall(study: Study) -> list[dict]:
         "overrides": study.plan_values(GROWTH)}
     fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
 
-    def mean_with(let_in: set[str]) -> float:
-        """Mean with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
+    def with_(let_in: set[str]) -> np.ndarray:
+        """Paths with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
         over = {}
         for r, values in fixed.items():
             if r not in let_in:
                 over.update(values)
         opts = dict(basis)
         over.update(opts.pop("overrides", {}))
-        return float(study.rerun(study.paths, overrides=over or None, **opts).mean())
+        return study.rerun(study.paths, overrides=over or None, **opts)
 
-    m0 = mean_with(set())
-    m1 = mean_with({GO})
-    m2 = mean_with({GO, DELAY})
-    m3 = mean_with({GO, DELAY, COST})
+    r0, r1, r2, r3 = with_(set()), with_({GO}), with_({GO, DELAY}), with_({GO, DELAY, COST})
+    m0, m1, m2, m3 = (float(r.mean()) for r in (r0, r1, r2, r3))
     full = study.net
     m4, p50 = float(full.mean()), float(np.median(full))
-    steps = [("plan", plan, "total")]
+    lo, hi = quantile_interval(full, 0.5)
+    p50_se = (hi - lo) / (2 * 1.96)
+    # each step's error: of the mean of its per-path differences (every run has the same paths
+    # and random numbers); the deterministic steps have none
+    steps = [("plan", plan, "total", 0.0)]
     if has_plan:
-        steps.append(("model_vs_document", det_alone - plan, "step"))
+        steps.append(("model_vs_document", det_alone - plan, "step", 0.0))
     steps += [
-        ("interaction_loss", det_package - det_alone, "step"),
-        ("effect_ranges", m0 - det_package, "step"),
-        ("no_go", m1 - m0, "step"),
-        ("delay", m2 - m1, "step"),
-        ("cost_overruns", m3 - m2, "step"),
-        ("autonomous_growth", m4 - m3, "step"),
-        ("mean_to_median", p50 - m4, "step"),
-        ("p50", p50, "total"),
+        ("interaction_loss", det_package - det_alone, "step", 0.0),
+        ("effect_ranges", m0 - det_package, "step", _se(r0)),
+        ("no_go", m1 - m0, "step", _se(r1 - r0)),
+        ("delay", m2 - m1, "step", _se(r2 - r1)),
+        ("cost_overruns", m3 - m2, "step", _se(r3 - r2)),
+        ("autonomous_growth", m4 - m3, "step", _se(full - r3)),
+        ("mean_to_median", p50 - m4, "step", math.hypot(p50_se, _se(full))),
+        ("p50", p50, "total", p50_se),
     ]
-    return [{"step": k, "value": float(v), "kind": kind} for k, v, kind in steps]
+    return [{"step": k, "value": float(v), "kind": kind, "se": float(se)} for k, v, kind, se in steps]
 
 
 WATERFALL_LABELS = {
