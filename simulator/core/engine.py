@@ -158,6 +158,7 @@ def simulate_block(
     overrides: dict[str, float | np.ndarray] | None = None,
     no_growth: bool = False,
     extra_delay: float = 0.0,
+    sampling: str = "mc",
 ) -> Block:
     """Simulate ``n`` paths of one block.
 
@@ -170,6 +171,7 @@ def simulate_block(
     no_growth : no autonomous growth at all, whatever the posts say (the waterfall's and
         the document's basis when it computes on base-year figures).
     extra_delay : years added to every measure's delay ("everything a year later").
+    sampling : "mc", "lhs" or "sobol": how the block's uniforms are drawn (simulator.core.qmc).
     """
     years_m = model_years(scenario)
     n_years = len(years_m)
@@ -177,7 +179,7 @@ def simulate_block(
         n = 1
         values = point_inputs(scenario, growth=scenario.check_growth)
     else:
-        values = sample_inputs(scenario, n, seed=seed, block=block, n_years=n_years)
+        values = sample_inputs(scenario, n, seed=seed, block=block, n_years=n_years, sampling=sampling)
     if overrides:
         for k, v in overrides.items():
             # a number fixes the input on every path; an array ((1, n) or (year, n)) gives each

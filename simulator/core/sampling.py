@@ -91,12 +91,20 @@ def _lower_times(chol: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 
 def sample_inputs(
-    scenario: Scenario, n: int, *, seed: int, block: int, n_years: int
+    scenario: Scenario, n: int, *, seed: int, block: int, n_years: int, sampling: str = "mc"
 ) -> dict[str, np.ndarray]:
-    """Every random input's values for one block: key -> (1, n) or (n_years, n)."""
-    uniforms = {
-        inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
-    }
+    """Every random input's values for one block: key -> (1, n) or (n_years, n).
+
+    ``sampling``: "mc" (plain Monte Carlo), or "lhs" / "sobol" (:mod:`simulator.core.qmc`).
+    """
+    if sampling == "mc":
+        uniforms = {
+            inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
+        }
+    else:
+        from simulator.core.qmc import block_uniforms
+
+        uniforms = block_uniforms(scenario, n, seed=seed, block=block, n_years=n_years, method=sampling)
     correlate(uniforms, scenario)
     from simulator.scenario.distributions import U_EPS
 

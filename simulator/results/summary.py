@@ -1,8 +1,8 @@
 """From a simulated Dataset to the figures a strategist reads.
 
-Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), and every
-percentile with a rank-based error bound, so a reader can see how much of a figure is
-sampling noise.
+Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), so a reader
+can see how much of a figure is sampling noise. Percentiles get their distribution-free
+(order-statistic) intervals in the risk figures (simulator.results.analysis.risk_of).
 """
 
 from __future__ import annotations

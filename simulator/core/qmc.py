@@ -1,0 +1,87 @@
+"""Variance reduction: Latin hypercube and scrambled Sobol' uniforms for a block.
+
+The uniforms replace plain Monte Carlo's and then go through the same copula and inverse
+CDFs (:func:`simulator.core.sampling.sample_inputs`), so marginals and rank correlations are
+those of the scenario whatever the method.
+
+Reproducibility is kept per block: a block's uniforms depend only on (seed, block) and, for
+the Latin hypercube, on the input's own key, as plain Monte Carlo's do. Two things differ
+from plain Monte Carlo, both inherent to the methods:
+
+* a run of ``n`` paths is no longer the prefix of a longer run (the strata depend on ``n``);
+* with Sobol' the points are spread jointly over every input, so adding an input changes
+  the others' draws (the Latin hypercube keeps each input's stream its own).
+
+Each block is one independent randomisation (a fresh permutation, a fresh Owen scramble), so
+the spread between blocks is an honest error estimate: see
+:func:`simulator.core.qmc.between_block_se`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from simulator.scenario.model import Scenario
+
+#: the sampling methods: plain Monte Carlo, Latin hypercube, scrambled Sobol'
+METHODS = ("mc", "lhs", "sobol")
+
+
+def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int) -> np.ndarray:
+    """(rows, n) uniforms, each row a Latin hypercube column: one point in each of n equal
+    strata, in random order. Drawn from the input's own stream (per row, as per-year inputs)."""
+    from simulator.core.sampling import stream
+
+    out = np.empty((rows, n))
+    for y in range(rows):
+        rng = stream(seed, block, "lhs:" + inp_key, y + 1 if rows > 1 else 0)
+        out[y] = (rng.permutation(n) + rng.random(n)) / n
+    return out
+
+
+def sobol_points(dims: int, n: int, *, seed: int, block: int) -> np.ndarray:
+    """(dims, n) scrambled Sobol' uniforms (Owen scrambling, seeded by seed and block)."""
+    from scipy.stats import qmc
+
+    from simulator.core.sampling import stream
+
+    rng = stream(seed, block, "qmc:sobol")
+    engine = qmc.Sobol(d=dims, scramble=True, seed=rng)
+    with warnings.catch_warnings():
+        # a count that is not a power of two loses a little balance, nothing else
+        warnings.simplefilter("ignore", UserWarning)
+        return np.ascontiguousarray(engine.random(n).T)
+
+
+def block_uniforms(scenario: Scenario, n: int, *, seed: int, block: int, n_years: int,
+                   method: str) -> dict[str, np.ndarray]:
+    """Every input's uniforms for one block by ``method`` ("lhs" or "sobol"): key -> (1, n) or
+    (n_years, n) for inputs drawn per year."""
+    rows = {inp.key: n_years if inp.per_year else 1 for inp in scenario.inputs}
+    if method == "lhs":
+        return {k: latin_hypercube(k, r, n, seed=seed, block=block) for k, r in rows.items()}
+    if method == "sobol":
+        pts = sobol_points(max(sum(rows.values()), 1), n, seed=seed, block=block)
+        out, at = {}, 0
+        for k, r in rows.items():
+            out[k] = pts[at:at + r].copy()
+            at += r
+        return out
+    raise ValueError(f"unknown sampling method {method!r}: use one of {', '.join(METHODS)}")
+
+
+def between_block_se(values: np.ndarray, counts: np.ndarray) -> float:
+    """Standard error of a pooled mean from per-block means of independent randomisations.
+
+    ``values``: each block's mean; ``counts``: its paths. Weighted by paths; needs 2 blocks.
+    """
+    values, w = np.asarray(values, dtype=float), np.asarray(counts, dtype=float)
+    k = values.size
+    if k < 2:
+        return float("nan")
+    w = w / w.sum()
+    mean = float(w @ values)
+    # unbiased for equal weights: sum w^2 (x - mean)^2 * k / (k - 1)
+    return float(np.sqrt(np.sum(w * w * (values - mean) ** 2) * k / (k - 1)))
