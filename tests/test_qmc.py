@@ -1,0 +1,84 @@
+"""Latin hypercube and scrambled Sobol' sampling: same marginals and rank correlations, honest errors.
+
+Oracles: stratification (closed form: one point per stratum), scipy.stats.spearmanr, and a
+probability known in closed form, within 4 between-block standard errors.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from simulator.core.engine import simulate_block
+from simulator.core.qmc import between_block_se, block_uniforms, latin_hypercube
+from simulator.core.sampling import sample_inputs
+
+from .helpers import scenario
+
+N = 4096
+
+
+def _uniform_target(p_met=0.7, *, other=True):
+    # net = U(0, 1000) (+ a go-ahead's PERT effect if ``other``): without it P(net >= 1000 (1 - p)) = p
+    measures = [{"id": "m", "post": "p", "effect": {"amount": {"uniform": [0, 1000]}}}]
+    if other:
+        measures.append({"id": "k", "post": "p", "effect": {"amount": {"pert": [0, 10, 40]}}, "go_ahead": 0.6})
+    return scenario([{"id": "p", "base": 1_000_000}], measures, years=(2025,),
+                    targets=[{"scope": "all", "amounts": {"2025": 1000 * (1 - p_met)}}])
+
+
+def test_latin_hypercube_puts_one_point_in_each_stratum():
+    u = latin_hypercube("x", 3, N, seed=1, block=0)
+    for row in u:
+        assert np.array_equal(np.sort(np.floor(row * N)), np.arange(N))
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_a_block_is_reproducible_and_blocks_are_independent(method):
+    s = _uniform_target()
+    a = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method)
+    b = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method)
+    c = block_uniforms(s, N, seed=3, block=1, n_years=1, method=method)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not any(np.array_equal(a[k], c[k]) for k in a)
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_marginals_are_kept_within_one_stratum(method):
+    # stratified in one dimension (Latin hypercube; Sobol' at a power of two): the empirical CDF of
+    # a uniform input is within 1/n of the exact one, far inside Kolmogorov's 1.36/sqrt(n)
+    s = _uniform_target()
+    x = np.sort(sample_inputs(s, N, seed=5, block=0, n_years=1, sampling=method)["m.effect"][0])
+    ecdf = np.arange(1, N + 1) / N
+    assert np.max(np.abs(ecdf - x / 1000)) <= 1.0 / N + 1e-9
+    # the go-ahead keeps its probability: exactly 0.6 n up to one stratum
+    g = sample_inputs(s, N, seed=5, block=0, n_years=1, sampling=method)["k.go_ahead"][0]
+    assert abs(g.mean() - 0.6) <= 1.0 / N + 1e-12
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_rank_correlations_hold_through_the_same_copula(method):
+    posts = [{"id": "p", "base": 10_000_000}]
+    measures = [{"id": f"m{i}", "post": "p", "effect": {"amount": 100}, "go_ahead": 0.7 + 0.1 * i}
+                for i in range(2)]
+    s = scenario(posts, measures, years=(2025,),
+                 correlation=[{"between": ["m0.go_ahead", "m1.go_ahead"], "rank": 0.6, "reason": "test"}])
+    blocks = [sample_inputs(s, N, seed=7, block=b, n_years=1, sampling=method) for b in range(16)]
+    rhos = [stats.spearmanr(x["m0.go_ahead"][0], x["m1.go_ahead"][0])[0] for x in blocks]
+    se = np.std(rhos, ddof=1) / math.sqrt(len(rhos))
+    assert abs(np.mean(rhos) - 0.6) < 4 * se
+
+
+@pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
+def test_probability_is_unbiased_with_an_honest_between_block_error(method):
+    s = _uniform_target(0.7, other=False)
+    p = np.array([np.mean(simulate_block(s, N, seed=11, block=b, sampling=method).net[-1] >= 300.0 - 1e-9)
+                  for b in range(24)])
+    se = between_block_se(p, np.full(p.size, N))
+    assert abs(p.mean() - 0.7) < 4 * se
+    mc_se = math.sqrt(0.21 / (N * p.size))
+    if method == "mc":  # the between-block error agrees with the binomial one (chi-square, 23 df)
+        assert 0.5 * mc_se < se < 1.5 * mc_se
+    else:  # and the stratified methods need fewer paths for the same error
+        assert se < mc_se
