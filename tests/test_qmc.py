@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from simulator.core.engine import simulate_block
-from simulator.core.qmc import between_block_se, block_uniforms, latin_hypercube
+from simulator.core.qmc import REPLICATES, between_block_se, block_uniforms, latin_hypercube
 from simulator.core.sampling import sample_inputs
 
 from .helpers import scenario
@@ -46,15 +46,16 @@ def test_a_block_is_reproducible_and_blocks_are_independent(method):
 
 @pytest.mark.parametrize("method", ["lhs", "sobol"])
 def test_marginals_are_kept_within_one_stratum(method):
-    # stratified in one dimension (Latin hypercube; Sobol' at a power of two): the empirical CDF of
-    # a uniform input is within 1/n of the exact one, far inside Kolmogorov's 1.36/sqrt(n)
+    # each of the block's REPLICATES randomisations of m = n / REPLICATES paths is stratified in one
+    # dimension (Latin hypercube; Sobol' at a power of two): each one's empirical CDF of a uniform
+    # input is within 1/m of the exact one, so is their pooled one; far inside Kolmogorov's 1.36/sqrt(n)
     s = _uniform_target()
     x = np.sort(sample_inputs(s, N, seed=5, block=0, n_years=1, sampling=method)["m.effect"][0])
     ecdf = np.arange(1, N + 1) / N
-    assert np.max(np.abs(ecdf - x / 1000)) <= 1.0 / N + 1e-9
-    # the go-ahead keeps its probability: exactly 0.6 n up to one stratum
+    assert np.max(np.abs(ecdf - x / 1000)) <= REPLICATES / N + 1e-9
+    # the go-ahead keeps its probability: exactly 0.6 up to one stratum of each randomisation
     g = sample_inputs(s, N, seed=5, block=0, n_years=1, sampling=method)["k.go_ahead"][0]
-    assert abs(g.mean() - 0.6) <= 1.0 / N + 1e-12
+    assert abs(g.mean() - 0.6) <= REPLICATES / N + 1e-12
 
 
 @pytest.mark.parametrize("method", ["lhs", "sobol"])
@@ -82,3 +83,30 @@ def test_probability_is_unbiased_with_an_honest_between_block_error(method):
         assert 0.5 * mc_se < se < 1.5 * mc_se
     else:  # and the stratified methods need fewer paths for the same error
         assert se < mc_se
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_a_streamed_run_reports_the_randomisations_error_and_it_is_honest(method):
+    # across independent seeds, the spread of P(met) matches the error each run reports from its own
+    # 16 randomisations: the ratio of the two variances is F-distributed; 4 SE bounds are wide enough
+    from simulator.run.streaming import run_stream
+
+    s = _uniform_target(0.7)
+    ps, ses = [], []
+    for seed in range(24):
+        m = run_stream(s, N, seed=seed, threads=1, sampling=method)
+        summary = m.summary()
+        ps.append(summary["p_target_met"]["2025"])
+        ses.append(summary["p_target_met_se"]["2025"])
+    spread = np.std(ps, ddof=1)
+    reported = math.sqrt(np.mean(np.square(ses)))
+    # the standard deviation of a sample sd from 24 runs is about sd / sqrt(2 x 23)
+    assert abs(spread - reported) < 4 * reported / math.sqrt(2 * 23)
+    assert reported < math.sqrt(0.21 / N)  # and below plain Monte Carlo's
+
+
+def test_unknown_sampling_is_refused():
+    from simulator.run.streaming import run_stream
+
+    with pytest.raises(ValueError, match="sampling"):
+        run_stream(_uniform_target(), 100, sampling="halton")

@@ -183,6 +183,10 @@ def _scale_options(f):
     f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None, callback=_finite,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
                           "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
+    f = click.option("--sampling", type=click.Choice(["mc", "lhs", "sobol"]), default="mc", show_default=True,
+                     help="Plain Monte Carlo, Latin hypercube or scrambled Sobol' (fewer paths for the same "
+                          "precision: docs/performance.md); errors then come from 16 independent "
+                          "randomisations per block. Streamed runs only.")(f)
     f = click.option("--scheduler", default=None, metavar="threads|dask|dask://HOST:PORT",
                      help="Where blocks run: threads here (default), a local dask cluster, or an existing "
                           "one. The numbers are the same.")(f)
@@ -191,7 +195,7 @@ def _scale_options(f):
 
 
 def _stream(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
-            show_progress) -> dict:
+            show_progress, sampling="mc") -> dict:
     """Run blocks and reduce them as they finish (simulator.run.streaming): the summary dict."""
     from simulator.run.streaming import run_stream
 
@@ -201,7 +205,7 @@ def _stream(s, paths, *, seed, municipality, detail, threads, scheduler, precisi
     bar, update = _progress(total, show_progress and precision is None)
     kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
                   scheduler=None if scheduler == "threads" else scheduler, precision=precision,
-                  max_paths=max_paths, progress=update)
+                  max_paths=max_paths, progress=update, sampling=sampling)
     if bar is not None:
         with bar:
             merged = run_stream(s, paths, **kwargs)
@@ -229,7 +233,7 @@ def _progress(paths: int, enabled: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_scale_options
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
-        precision, max_paths):
+        sampling, precision, max_paths):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
@@ -246,8 +250,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     risk = None
     if full:
         # every path is kept (the xarray Dataset): needed for the file, and for shortfall quantiles
-        if precision is not None or (scheduler or "threads") != "threads":
-            _fail("--precision and --scheduler dask stream a summary; they cannot be combined with a full "
+        if precision is not None or (scheduler or "threads") != "threads" or sampling != "mc":
+            _fail("--precision, --sampling and --scheduler dask stream a summary; they cannot be combined with a full "
                   ".nc/.xlsx result, --weerstandscapaciteit or --year")
         from simulator.results.analysis import risk_of
         from simulator.results.summary import summarise_years, summary_frame
@@ -275,7 +279,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         ds, findings = None, None
         summary = _stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                           scheduler=scheduler, precision=precision, max_paths=max_paths,
-                          show_progress=not as_json and sys.stderr.isatty())
+                          show_progress=not as_json and sys.stderr.isatty(), sampling=sampling)
         paths = summary["paths"]
         rows = None
         if out:
@@ -309,6 +313,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
             payload["municipality"] = municipality
         if precision is not None:
             payload["precision"] = precision
+        if sampling != "mc":
+            payload["sampling"] = sampling
         if "detail" in summary:
             payload["detail"] = summary["detail"]
         click.echo(json.dumps(payload))

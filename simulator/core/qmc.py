@@ -12,9 +12,9 @@ from plain Monte Carlo, both inherent to the methods:
 * with Sobol' the points are spread jointly over every input, so adding an input changes
   the others' draws (the Latin hypercube keeps each input's stream its own).
 
-Each block is one independent randomisation (a fresh permutation, a fresh Owen scramble), so
-the spread between blocks is an honest error estimate: see
-:func:`simulator.core.qmc.between_block_se`.
+Each block holds :data:`REPLICATES` independent randomisations (fresh permutations, fresh
+Owen scrambles), each on a consecutive run of the block's paths, so the spread between them
+is an honest error estimate even for a one-block run: see :func:`between_block_se`.
 """
 
 from __future__ import annotations
@@ -27,27 +27,36 @@ from simulator.scenario.model import Scenario
 
 #: the sampling methods: plain Monte Carlo, Latin hypercube, scrambled Sobol'
 METHODS = ("mc", "lhs", "sobol")
+#: independent randomisations per block: consecutive runs of paths, each its own hypercube or
+#: scramble, so even a one-block run has an error estimate (their spread)
+REPLICATES = 16
 
 
-def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int) -> np.ndarray:
+def replicate_slices(n: int) -> list[slice]:
+    """The paths of each randomisation of an ``n``-path block (as equal as can be)."""
+    edges = np.linspace(0, n, REPLICATES + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int, replicate: int = 0) -> np.ndarray:
     """(rows, n) uniforms, each row a Latin hypercube column: one point in each of n equal
     strata, in random order. Drawn from the input's own stream (per row, as per-year inputs)."""
     from simulator.core.sampling import stream
 
     out = np.empty((rows, n))
     for y in range(rows):
-        rng = stream(seed, block, "lhs:" + inp_key, y + 1 if rows > 1 else 0)
+        rng = stream(seed, block, f"lhs:{replicate}:{inp_key}", y + 1 if rows > 1 else 0)
         out[y] = (rng.permutation(n) + rng.random(n)) / n
     return out
 
 
-def sobol_points(dims: int, n: int, *, seed: int, block: int) -> np.ndarray:
-    """(dims, n) scrambled Sobol' uniforms (Owen scrambling, seeded by seed and block)."""
+def sobol_points(dims: int, n: int, *, seed: int, block: int, replicate: int = 0) -> np.ndarray:
+    """(dims, n) scrambled Sobol' uniforms (Owen scrambling, seeded by seed, block, replicate)."""
     from scipy.stats import qmc
 
     from simulator.core.sampling import stream
 
-    rng = stream(seed, block, "qmc:sobol")
+    rng = stream(seed, block, f"qmc:sobol:{replicate}")
     engine = qmc.Sobol(d=dims, scramble=True, seed=rng)
     with warnings.catch_warnings():
         # a count that is not a power of two loses a little balance, nothing else
@@ -59,17 +68,25 @@ def block_uniforms(scenario: Scenario, n: int, *, seed: int, block: int, n_years
                    method: str) -> dict[str, np.ndarray]:
     """Every input's uniforms for one block by ``method`` ("lhs" or "sobol"): key -> (1, n) or
     (n_years, n) for inputs drawn per year."""
+    if method not in ("lhs", "sobol"):
+        raise ValueError(f"unknown sampling method {method!r}: use one of {', '.join(METHODS)}")
     rows = {inp.key: n_years if inp.per_year else 1 for inp in scenario.inputs}
-    if method == "lhs":
-        return {k: latin_hypercube(k, r, n, seed=seed, block=block) for k, r in rows.items()}
-    if method == "sobol":
-        pts = sobol_points(max(sum(rows.values()), 1), n, seed=seed, block=block)
-        out, at = {}, 0
+    out = {k: np.empty((r, n)) for k, r in rows.items()}
+    dims = max(sum(rows.values()), 1)
+    for rep, part in enumerate(replicate_slices(n)):
+        m = part.stop - part.start
+        if m == 0:
+            continue
+        if method == "lhs":
+            for k, r in rows.items():
+                out[k][:, part] = latin_hypercube(k, r, m, seed=seed, block=block, replicate=rep)
+            continue
+        pts = sobol_points(dims, m, seed=seed, block=block, replicate=rep)
+        at = 0
         for k, r in rows.items():
-            out[k] = pts[at:at + r].copy()
+            out[k][:, part] = pts[at:at + r]
             at += r
-        return out
-    raise ValueError(f"unknown sampling method {method!r}: use one of {', '.join(METHODS)}")
+    return out
 
 
 def between_block_se(values: np.ndarray, counts: np.ndarray) -> float:

@@ -30,11 +30,12 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
-          overrides) -> BlockStats:
+          overrides, sampling: str = "mc") -> BlockStats:
     from simulator.run.blocks import tune_allocator
 
     tune_allocator()  # in the worker's process: see simulator.run.blocks
-    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides)
+    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides,
+                          sampling=sampling)
 
 
 def dask_stats(
@@ -48,6 +49,7 @@ def dask_stats(
     overrides=None,
     stop: Callable[[Merged], bool] | None = None,
     workers: int | None = None,
+    sampling: str = "mc",
 ) -> Iterator[BlockStats]:
     """Yield every block's stats as dask workers finish them (in any order).
 
@@ -74,7 +76,7 @@ def dask_stats(
         it = iter(plan)
 
         def submit(b, n):
-            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, pure=False)
+            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, pure=False)
 
         for _ in range(slots):
             nxt = next(it, None)

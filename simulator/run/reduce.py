@@ -172,10 +172,16 @@ class BlockStats:
     budgets: np.ndarray  # (year,) paths where every budget of that year holds
     sketch: list[tuple[int, np.ndarray]]  # per series: LogSketch.span of the judged amounts
     detail: dict[str, np.ndarray] | None = None  # name -> (item, year) sums over paths
+    # Latin hypercube / Sobol' only: paths, holds (replicate, series) and budgets (replicate,
+    # year) of each independent randomisation in the block (simulator.core.qmc.REPLICATES)
+    replicate_n: np.ndarray | None = None
+    replicate_holds: np.ndarray | None = None
+    replicate_budgets: np.ndarray | None = None
 
 
-def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
-    """Reduce a simulated block to what the summary needs."""
+def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") -> BlockStats:
+    """Reduce a simulated block to what the summary needs (and, for Latin hypercube or Sobol'
+    sampling, each randomisation's counts: their spread is the honest error)."""
     head = b.scope_net[spec.headline]  # (year, path)
     n = head.shape[1]
     mean = head.mean(axis=1)
@@ -188,6 +194,12 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
     all_years = np.zeros(len(spec.goals), dtype=np.int64)
     budget_ok = [None] * len(years)
     per_goal: dict[int, np.ndarray] = {}
+    slices = None
+    if sampling != "mc":
+        from simulator.core.qmc import replicate_slices
+
+        slices = replicate_slices(n)
+        rep_holds = np.zeros((len(slices), len(series)), dtype=np.int64)
     for si, (gi, y) in enumerate(series):
         g = spec.goals[gi]
         t = years.index(y)
@@ -201,6 +213,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
                      if g.against == "base_year" else saved)
             ok = value >= g.amounts[y]
         holds[si] = np.count_nonzero(ok)
+        if slices is not None:
+            rep_holds[:, si] = [np.count_nonzero(ok[sl]) for sl in slices]
         per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
         sketch.append(LogSketch.span(value))
     for gi, ok in per_goal.items():
@@ -213,15 +227,20 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
                   "measure_costs": b.measure_costs.sum(axis=2),
                   "post_baseline": b.post_baseline.sum(axis=2),
                   "post_spending": b.post_spending.sum(axis=2)}
-    return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch,
-                      detail)
+    out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail)
+    if slices is not None:
+        out.replicate_n = np.array([sl.stop - sl.start for sl in slices], dtype=np.int64)
+        out.replicate_holds = rep_holds
+        out.replicate_budgets = np.array([[np.count_nonzero(ok[sl]) if ok is not None else 0 for ok in budget_ok]
+                                          for sl in slices], dtype=np.int64).reshape(len(slices), len(years))
+    return out
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   active=None, overrides=None) -> BlockStats:
+                   active=None, overrides=None, sampling: str = "mc") -> BlockStats:
     b = simulate_block(scenario, n, seed=seed, block=block, active=active, overrides=overrides,
-                       detail=spec.detail)
-    return block_stats(spec, b, block)
+                       detail=spec.detail, sampling=sampling)
+    return block_stats(spec, b, block, sampling)
 
 
 # --- merging ----------------------------------------------------------------------------------
@@ -243,6 +262,7 @@ class Merged:
     _parts: list[np.ndarray] = field(default_factory=list)
     _moments: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     _detail: dict[str, np.ndarray] | None = None
+    _replicates: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
     def add(self, s: BlockStats) -> None:
         """Add the next block: blocks must come in order (see :func:`in_order`)."""
@@ -265,6 +285,8 @@ class Merged:
         if s.detail is not None:
             self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
                             else {k: self._detail[k] + v for k, v in s.detail.items()})
+        if s.replicate_n is not None:
+            self._replicates.append((s.replicate_n, s.replicate_holds, s.replicate_budgets))
         self.n += s.n
         self.blocks += 1
 
@@ -300,10 +322,29 @@ class Merged:
 
     def stopping_errors(self) -> list[float]:
         """Per reported probability, an error that stays honest at 0 and 1 (Wilson; see
-        :func:`simulator.core.stats.wilson_se`): the plain one is 0 there after any block."""
+        :func:`simulator.core.stats.wilson_se`): the plain one is 0 there after any block.
+        With Latin hypercube or Sobol' sampling: the spread of the independent randomisations
+        (Wilson's where no randomisation saw a path miss, or every one did)."""
         if self.holds is None or self.n == 0:
             return []
-        return [wilson_se(float(h) / self.n, self.n) for h in self.holds]
+        wilson = [wilson_se(float(h) / self.n, self.n) for h in self.holds]
+        spread = self.replicate_errors("holds")
+        if spread is None:
+            return wilson
+        return [w if h in (0, self.n) else float(r) for w, h, r in zip(wilson, self.holds, spread, strict=True)]
+
+    def replicate_errors(self, what: str = "holds") -> np.ndarray | None:
+        """Standard errors of the probabilities ("holds": each goal in each year; "budgets":
+        every budget per year) from the spread of the randomisations, or None for plain MC."""
+        if not self._replicates:
+            return None
+        from simulator.core.qmc import between_block_se
+
+        n = np.concatenate([r[0] for r in self._replicates])
+        counts = np.concatenate([r[1] if what == "holds" else r[2] for r in self._replicates])
+        keep = n > 0
+        n, counts = n[keep], counts[keep]
+        return np.array([between_block_se(counts[:, j] / n, n) for j in range(counts.shape[1])])
 
     def summary(self) -> dict:
         return summarise_merged(self)
@@ -331,6 +372,8 @@ def summarise_merged(m: Merged) -> dict:
     head = m.head()
     qs = np.quantile(head, list(QUANTILES.values()), axis=1)  # (q, year)
     mean, var = m.moments()
+    # Latin hypercube / Sobol': errors from the randomisations' spread, not the binomial formula
+    rep_holds, rep_budgets = m.replicate_errors("holds"), m.replicate_errors("budgets")
     out = {"years": years, "paths": n, "savings": {}, "target": {}, "p_target_met": {},
            "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
     series = spec.series
@@ -347,13 +390,14 @@ def summarise_merged(m: Merged) -> dict:
             p = float(m.holds[series.index((head_goal, y))] / n)
             out["target"][str(y)] = spec.goals[head_goal].amounts[y]
             out["p_target_met"][str(y)] = p
-            out["p_target_met_se"][str(y)] = probability_se(p, n)
+            out["p_target_met_se"][str(y)] = (probability_se(p, n) if rep_holds is None
+                                              else float(rep_holds[series.index((head_goal, y))]))
         else:
             out["target"][str(y)] = out["p_target_met"][str(y)] = out["p_target_met_se"][str(y)] = None
         if budgets_by_year[y]:
             p = float(m.budgets[j] / n)
             out["p_within_budget"][str(y)] = p
-            out["p_within_budget_se"][str(y)] = probability_se(p, n)
+            out["p_within_budget_se"][str(y)] = probability_se(p, n) if rep_budgets is None else float(rep_budgets[j])
         else:
             out["p_within_budget"][str(y)] = out["p_within_budget_se"][str(y)] = None
     for gi, g in enumerate(spec.goals):
@@ -362,7 +406,8 @@ def summarise_merged(m: Merged) -> dict:
             si = series.index((gi, y))
             p = float(m.holds[si] / n)
             lo, mid, hi = LogSketch.quantiles(m.sketch[si], (0.05, 0.5, 0.95))
-            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": probability_se(p, n),
+            se = probability_se(p, n) if rep_holds is None else float(rep_holds[si])
+            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": se,
                                 "p5": lo, "p50": mid, "p95": hi}
         out["goals"].append({
             "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,

@@ -46,14 +46,22 @@ def run_stream(
     active: frozenset[str] | None = None,
     overrides: dict[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
+    sampling: str = "mc",
 ) -> Merged:
     """Simulate and summarise without keeping paths: returns the :class:`Merged` blocks.
 
     ``scheduler``: None or "threads" (local, ``threads`` workers), "dask" (a local dask
     cluster) or "dask://HOST:PORT" (an existing one). ``precision``: keep adding blocks
     until the standard error of every reported probability is below it (at most
-    ``max_paths``); ``paths`` is then ignored.
+    ``max_paths``); ``paths`` is then ignored. The error waited on is Wilson's
+    (:meth:`Merged.stopping_errors`), so a probability of 0 or 1 does not stop a run early.
+    ``sampling``: "mc", "lhs" or "sobol" (:mod:`simulator.core.qmc`); with the latter two every
+    probability's error is the spread of the independent randomisations.
     """
+    from simulator.core.qmc import METHODS
+
+    if sampling not in METHODS:
+        raise ValueError(f"unknown sampling {sampling!r}: use one of {', '.join(METHODS)}")
     if precision is not None and not (math.isfinite(precision) and precision > 0):
         raise ValueError(f"precision must be a positive number, got {precision!r}")
     spec = ReportSpec.of(scenario, municipality, detail=detail)
@@ -66,13 +74,14 @@ def run_stream(
         merged = Merged(spec, capacity=paths)
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides)
+        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides,
+                              sampling=sampling)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
-                            active=active, overrides=overrides, stop=_stopper(precision))
+                            active=active, overrides=overrides, stop=_stopper(precision), sampling=sampling)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
