@@ -12,7 +12,7 @@ from scipy import stats
 
 from simulator.core.engine import simulate_block
 from simulator.core.qmc import REPLICATES, between_block_se, block_uniforms, latin_hypercube
-from simulator.core.sampling import sample_inputs
+from simulator.core.sampling import sample_inputs, stream
 
 from .helpers import scenario
 
@@ -29,7 +29,7 @@ def _uniform_target(p_met=0.7, *, other=True):
 
 
 def test_latin_hypercube_puts_one_point_in_each_stratum():
-    u = latin_hypercube("x", 3, N, seed=1, block=0)
+    u = latin_hypercube("x", 3, N, seed=1, block=0, stream=stream)
     for row in u:
         assert np.array_equal(np.sort(np.floor(row * N)), np.arange(N))
 
@@ -37,9 +37,9 @@ def test_latin_hypercube_puts_one_point_in_each_stratum():
 @pytest.mark.parametrize("method", ["lhs", "sobol"])
 def test_a_block_is_reproducible_and_blocks_are_independent(method):
     s = _uniform_target()
-    a = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method)
-    b = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method)
-    c = block_uniforms(s, N, seed=3, block=1, n_years=1, method=method)
+    a = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method, stream=stream)
+    b = block_uniforms(s, N, seed=3, block=0, n_years=1, method=method, stream=stream)
+    c = block_uniforms(s, N, seed=3, block=1, n_years=1, method=method, stream=stream)
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert not any(np.array_equal(a[k], c[k]) for k in a)
 

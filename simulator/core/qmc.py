@@ -20,6 +20,7 @@ is an honest error estimate even for a one-block run: see :func:`between_block_s
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -38,11 +39,15 @@ def replicate_slices(n: int) -> list[slice]:
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
-def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int, replicate: int = 0) -> np.ndarray:
+#: (seed, block, key, year) -> generator: :func:`simulator.core.sampling.stream`, passed in
+#: (this module sits below sampling, which calls it)
+Streams = Callable[[int, int, str, int], np.random.Generator]
+
+
+def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int, stream: Streams,
+                    replicate: int = 0) -> np.ndarray:
     """(rows, n) uniforms, each row a Latin hypercube column: one point in each of n equal
     strata, in random order. Drawn from the input's own stream (per row, as per-year inputs)."""
-    from simulator.core.sampling import stream
-
     out = np.empty((rows, n))
     for y in range(rows):
         rng = stream(seed, block, f"lhs:{replicate}:{inp_key}", y + 1 if rows > 1 else 0)
@@ -50,13 +55,11 @@ def latin_hypercube(inp_key: str, rows: int, n: int, *, seed: int, block: int, r
     return out
 
 
-def sobol_points(dims: int, n: int, *, seed: int, block: int, replicate: int = 0) -> np.ndarray:
+def sobol_points(dims: int, n: int, *, seed: int, block: int, stream: Streams, replicate: int = 0) -> np.ndarray:
     """(dims, n) scrambled Sobol' uniforms (Owen scrambling, seeded by seed, block, replicate)."""
     from scipy.stats import qmc
 
-    from simulator.core.sampling import stream
-
-    rng = stream(seed, block, f"qmc:sobol:{replicate}")
+    rng = stream(seed, block, f"qmc:sobol:{replicate}", 0)
     engine = qmc.Sobol(d=dims, scramble=True, seed=rng)
     with warnings.catch_warnings():
         # a count that is not a power of two loses a little balance, nothing else
@@ -65,7 +68,7 @@ def sobol_points(dims: int, n: int, *, seed: int, block: int, replicate: int = 0
 
 
 def block_uniforms(scenario: Scenario, n: int, *, seed: int, block: int, n_years: int,
-                   method: str) -> dict[str, np.ndarray]:
+                   method: str, stream: Streams) -> dict[str, np.ndarray]:
     """Every input's uniforms for one block by ``method`` ("lhs" or "sobol"): key -> (1, n) or
     (n_years, n) for inputs drawn per year."""
     if method not in ("lhs", "sobol"):
@@ -79,9 +82,9 @@ def block_uniforms(scenario: Scenario, n: int, *, seed: int, block: int, n_years
             continue
         if method == "lhs":
             for k, r in rows.items():
-                out[k][:, part] = latin_hypercube(k, r, m, seed=seed, block=block, replicate=rep)
+                out[k][:, part] = latin_hypercube(k, r, m, seed=seed, block=block, stream=stream, replicate=rep)
             continue
-        pts = sobol_points(dims, m, seed=seed, block=block, replicate=rep)
+        pts = sobol_points(dims, m, seed=seed, block=block, stream=stream, replicate=rep)
         at = 0
         for k, r in rows.items():
             out[k][:, part] = pts[at:at + r]

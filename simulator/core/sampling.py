@@ -104,7 +104,8 @@ def sample_inputs(
     else:
         from simulator.core.qmc import block_uniforms
 
-        uniforms = block_uniforms(scenario, n, seed=seed, block=block, n_years=n_years, method=sampling)
+        uniforms = block_uniforms(scenario, n, seed=seed, block=block, n_years=n_years, method=sampling,
+                                  stream=stream)
     correlate(uniforms, scenario)
     from simulator.scenario.distributions import U_EPS
 
