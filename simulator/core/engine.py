@@ -178,6 +178,8 @@ def simulate_block(
     if deterministic:
         n = 1
         values = point_inputs(scenario, growth=scenario.check_growth)
+    elif overrides is not None and all(i.key in overrides for i in scenario.inputs):
+        values = {}  # every input is given (pick-freeze runs): nothing to draw
     else:
         values = sample_inputs(scenario, n, seed=seed, block=block, n_years=n_years, sampling=sampling)
     if overrides:

@@ -105,32 +105,41 @@ def pick_freeze(model: Callable[[dict[str, np.ndarray]], np.ndarray], a: dict[st
     fa = model({}) if f_a is None else f_a
     fb = model(dict(b))
     n = fa.size
-    both = np.concatenate([fa, fb])
-    # resampling paths keeps each path's A, B and A_B values together
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=BOOTSTRAP).astype(np.float64) / n  # (resample, path)
-    mean_b = counts @ ((fa + fb) / 2.0)
-    var_b = counts @ ((fa * fa + fb * fb) / 2.0) - mean_b**2
-    var = float(both.var())
-    out: dict[str, dict] = {}
+    var = float(np.concatenate([fa, fb]).var())
+    zero = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
+            "total_order": 0.0, "total_order_se": 0.0, "total_order_interval": (0.0, 0.0)}
+    names, terms, out = [], [], {}
     for name, keys in groups.items():
         fab = model({k: b[k] for k in keys})
         if var == 0.0 or np.array_equal(fab, fa):
-            zero = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
-                    "total_order": 0.0, "total_order_se": 0.0, "total_order_interval": (0.0, 0.0)}
-            out[name] = zero
+            out[name] = dict(zero)
             continue
-        t1 = fb * (fab - fa)  # Saltelli et al. 2010, eq. (b)
-        tt = 0.5 * (fa - fab) ** 2  # Jansen 1999
-        s1, st = float(t1.mean()) / var, float(tt.mean()) / var
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s1_b, st_b = (counts @ t1) / var_b, (counts @ tt) / var_b
+        names.append(name)
+        terms.append(fb * (fab - fa))  # Saltelli et al. 2010, eq. (b)
+        terms.append(0.5 * (fa - fab) ** 2)  # Jansen 1999
+    if not names:
+        return out
+    # the bootstrap resamples paths, keeping each path's A, B and A_B values together: resample
+    # weights (resample, path) times every group's per-path terms, in one product
+    counts = np.empty((BOOTSTRAP, n))
+    for r in range(BOOTSTRAP):
+        counts[r] = np.bincount(rng.integers(0, n, n), minlength=n)
+    counts /= n
+    columns = np.column_stack([*terms, (fa + fb) / 2.0, (fa * fa + fb * fb) / 2.0])  # (path, term)
+    boot = counts @ columns  # (resample, term)
+    var_b = boot[:, -1] - boot[:, -2] ** 2
+    means = columns.mean(axis=0)
+    for g, name in enumerate(names):
         row: dict[str, object] = {}
-        for label, value, boot in (("first_order", s1, s1_b), ("total_order", st, st_b)):
-            boot = boot[np.isfinite(boot)]
+        for j, label in ((2 * g, "first_order"), (2 * g + 1, "total_order")):
+            value = float(means[j]) / var
+            with np.errstate(divide="ignore", invalid="ignore"):
+                b_vals = boot[:, j] / var_b
+            b_vals = b_vals[np.isfinite(b_vals)]
             row[label] = value
-            row[f"{label}_se"] = float(boot.std(ddof=1)) if boot.size > 1 else 0.0
-            row[f"{label}_interval"] = ((float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975)))
-                                        if boot.size > 1 else (value, value))
+            row[f"{label}_se"] = float(b_vals.std(ddof=1)) if b_vals.size > 1 else 0.0
+            row[f"{label}_interval"] = ((float(np.quantile(b_vals, 0.025)), float(np.quantile(b_vals, 0.975)))
+                                        if b_vals.size > 1 else (value, value))
         out[name] = row
     return out
 
@@ -143,12 +152,14 @@ def study_indices(study, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     plan = blocks(study.aux_paths)
     assert all(b * BLOCK_PATHS < B_BLOCK_OFFSET for b, _ in plan)
     b_parts = [sample_inputs(s, n, seed=study.seed, block=B_BLOCK_OFFSET + b, n_years=n_years) for b, n in plan]
+    a_parts = [sample_inputs(s, n, seed=study.seed, block=b, n_years=n_years) for b, n in plan]
 
     def model(overrides: dict[str, np.ndarray]) -> np.ndarray:
         out = []
-        for (b, n), b_values in zip(plan, b_parts, strict=True):
-            over: dict[str, float | np.ndarray] = {k: b_values[k] for k in overrides}
-            blk = simulate_block(s, n, seed=study.seed, block=b, overrides=over or None)
+        for (b, n), a_values, b_values in zip(plan, a_parts, b_parts, strict=True):
+            # every input given (A's draws, the group's from B): the engine draws nothing itself
+            over: dict[str, float | np.ndarray] = {**a_values, **{k: b_values[k] for k in overrides}}
+            blk = simulate_block(s, n, seed=study.seed, block=b, overrides=over)
             out.append(blk.scope_net[study.scope, study.year_index])
         return np.concatenate(out)
 
