@@ -131,15 +131,15 @@ def test_growth_drawn_per_year_is_measured_for_the_study_year():
     assert abs(g["swing"] - expected) < 4 * se
 
 
-def test_first_order_index_of_a_heavy_tailed_input_in_a_study_is_unbiased():
-    # D3: net = X1 + X2, X1 lognormal(sigma 1.5) and X2 normal of the same variance: S1 = 1/2 each.
-    # The binned estimate gave about 0.30 for X1 whatever the paths; at 200,000 paths 4 SE is about 0.13.
-    sd = 10_000 * math.sqrt(stats.lognorm.var(1.5))
-    measures = [{"id": "a", "post": "p", "effect": {"amount": {"lognormal": {"mu": math.log(10_000), "sigma": 1.5}}}},
+def test_first_order_index_of_a_skewed_input_in_a_study_is_unbiased():
+    # D3: net = X1 + X2, X1 lognormal(sigma 1) and X2 normal of the same variance: S1 = ST = 1/2 each.
+    # The binned estimate gave 0.43 for X1 whatever the paths (-14%); here 4 SE is about 0.04.
+    sd = 10_000 * math.sqrt(stats.lognorm.var(1.0))
+    measures = [{"id": "a", "post": "p", "effect": {"amount": {"lognormal": {"mu": math.log(10_000), "sigma": 1.0}}}},
                 {"id": "b", "post": "p", "effect": {"amount": {"normal": [1_000_000, sd]}}}]
     s = scenario([{"id": "p", "base": 100_000_000}], measures, years=(2025,))
-    rows = {r["key"]: r for r in sensitivity(Study(s, paths=200_000, seed=3, aux_paths=200_000))}
+    rows = {r["key"]: r for r in sensitivity(Study(s, paths=400_000, seed=3, aux_paths=400_000))}
     for key in ("a.effect", "b.effect"):
         r = rows[key]
-        assert abs(r["first_order_estimate"] - 0.5) < 4 * r["first_order_se"], (key, r["first_order_estimate"])
+        assert abs(r["first_order_estimate"] - 0.5) < 4 * r["first_order_se"] < 0.06, (key, r["first_order_estimate"])
         assert abs(r["total_order_estimate"] - 0.5) < 4 * r["total_order_se"], (key, r["total_order_estimate"])
