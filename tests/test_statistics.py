@@ -181,3 +181,19 @@ def test_inverse_cdf_tables_are_as_exact_as_documented():
         assert np.max(np.abs(beta_table(a, b)(u) - stats.beta.ppf(u, a, b))) < 3e-7, (a, b)
     assert np.max(np.abs(normal_table()(u) - stats.norm.ppf(u))) < 1e-6
     assert np.max(np.abs(beta_table(0.05, 0.05)(u) - stats.beta.ppf(u, 0.05, 0.05))) < 1e-3
+
+
+def test_savings_percentiles_carry_order_statistic_intervals_in_both_summaries():
+    # net = U(0, 1000): the P10 is 100 and P90 900; the streamed summary gives the same intervals
+    from simulator.run.streaming import run_stream
+
+    s = scenario([{"id": "p", "base": 1_000_000}],
+                 [{"id": "m", "post": "p", "effect": {"amount": {"uniform": [0, 1000]}}}], years=(2025,))
+    full = summarise_years(run(s, 20_000, seed=2))["savings_interval"]["2025"]
+    streamed = run_stream(s, 20_000, seed=2, threads=1).summary()["savings_interval"]["2025"]
+    assert full == streamed
+    for k, q in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
+        lo, hi = full[k]
+        assert lo < 1000 * q < hi
+        # width: 2 x 1.96 sqrt(q (1 - q) / n) / density (1/1000), within rounding of the ranks
+        assert hi - lo == pytest.approx(2 * 1.96 * math.sqrt(q * (1 - q) / 20_000) * 1000, rel=0.2)

@@ -35,3 +35,15 @@ def wilson_se(p: float, n: int) -> float:
     inside (0, 1), about 1 / n (not 0) at p = 0 or 1. What ``--precision`` waits on."""
     lo, hi = wilson_interval(p, n)
     return (hi - lo) / (2.0 * Z95)
+
+
+def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[float, float]:
+    """A distribution-free 95% interval for the q-quantile, from order statistics: the values
+    at ranks n q -+ z sqrt(n q (1 - q)) (the binomial's normal approximation)."""
+    n = values.size
+    if n == 0:
+        return float("nan"), float("nan")
+    half = z * np.sqrt(n * q * (1.0 - q))
+    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
+    s = np.partition(values, (lo, hi))
+    return float(s[lo]), float(s[hi])

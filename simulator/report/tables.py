@@ -92,12 +92,15 @@ def summary_table(f: Findings) -> Table:
         v = s["savings"][k]
         rows.append({"year": y, "plan": f.plan.get(y), "mean": v["mean"], "p5": v["p5"], "p10": v["p10"],
                      "p50": v["p50"], "p90": v["p90"], "p95": v["p95"], "target": s["target"][k],
+                     "p50_low": s.get("savings_interval", {}).get(k, {}).get("p50", (None, None))[0],
+                     "p50_high": s.get("savings_interval", {}).get(k, {}).get("p50", (None, None))[1],
                      "p_target_met": s["p_target_met"][k], "p_target_met_se": s["p_target_met_se"][k],
                      "p_within_budget": s["p_within_budget"][k],
                      "p_within_budget_se": s["p_within_budget_se"][k]})
     cols = (Column("year", "jaar", "year", "text"), Column("plan", "plan", "plan"),
             Column("mean", "gemiddeld", "mean"), Column("p5", "P5", "P5"), Column("p10", "P10", "P10"),
-            Column("p50", "P50", "P50"), Column("p90", "P90", "P90"), Column("p95", "P95", "P95"),
+            Column("p50", "P50", "P50"), Column("p50_low", "P50 95%-interval van", "P50 95% interval from"),
+            Column("p50_high", "tot", "to"), Column("p90", "P90", "P90"), Column("p95", "P95", "P95"),
             Column("target", "taakstelling", "target"),
             Column("p_target_met", "kans gehaald", "P(target met)", "pct"),
             Column("p_target_met_se", "MC-fout", "MC error", "se"),

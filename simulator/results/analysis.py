@@ -34,7 +34,7 @@ from functools import cached_property
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
-from simulator.core.stats import QUANTILES, wilson_interval
+from simulator.core.stats import QUANTILES, quantile_interval, wilson_interval
 from simulator.i18n import pick
 from simulator.results.summary import all_years, goal_year, goals, probability_se
 from simulator.run.dataset import run_blocks, to_dataset
@@ -72,15 +72,6 @@ def ratio_class(ratio: float) -> tuple[str, str, str]:
                 return cls, nl, en
     cls, _, nl, en = RATIO_CLASSES[0]
     return cls, nl, en
-
-
-def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[float, float]:
-    """A distribution-free 95% interval for the q-quantile, from order statistics."""
-    n = values.size
-    half = z * np.sqrt(n * q * (1.0 - q))
-    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
-    s = np.partition(values, (lo, hi))
-    return float(s[lo]), float(s[hi])
 
 
 def tail_mean(values: np.ndarray, level: float) -> tuple[float, float]:

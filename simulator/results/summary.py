@@ -1,8 +1,8 @@
 """From a simulated Dataset to the figures a strategist reads.
 
-Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), so a reader
-can see how much of a figure is sampling noise. Percentiles get their distribution-free
-(order-statistic) intervals in the risk figures (simulator.results.analysis.risk_of).
+Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), and every
+percentile of savings with a distribution-free 95% interval from order statistics
+(``savings_interval``), so a reader can see how much of a figure is sampling noise.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.core.stats import QUANTILES, probability_se
+from simulator.core.stats import QUANTILES, probability_se, quantile_interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def summarise_years(ds, *, municipality: str | None = None) -> dict:
     gs = goals(ds, municipality=municipality)
     targets = [g for g in gs if g.kind == "target"]
     budgets = [g for g in gs if g.kind == "budget"]
-    out = {"years": years, "paths": n, "savings": {}, "target": {}, "p_target_met": {},
+    out = {"years": years, "paths": n, "savings": {}, "savings_interval": {}, "target": {}, "p_target_met": {},
            "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
     for j, y in enumerate(years):
         col = values[:, j]
@@ -107,6 +107,7 @@ def summarise_years(ds, *, municipality: str | None = None) -> dict:
             **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
             "mean_se": float(col.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
         }
+        out["savings_interval"][str(y)] = {k: quantile_interval(col, q) for k, q in QUANTILES.items()}
         head = targets[0] if targets else None
         if head is not None and y in head.amounts:
             p = float(head.holds[y].mean())

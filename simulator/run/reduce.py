@@ -31,7 +31,7 @@ import numpy as np
 
 from simulator.core.engine import Block, scopes_of, simulate_block
 from simulator.core.sampling import BLOCK_PATHS
-from simulator.core.stats import QUANTILES, probability_se, wilson_se
+from simulator.core.stats import QUANTILES, probability_se, quantile_interval, wilson_se
 from simulator.run.meta import budgets_meta, targets_meta
 from simulator.scenario.model import Scenario, scope_label
 
@@ -374,7 +374,7 @@ def summarise_merged(m: Merged) -> dict:
     mean, var = m.moments()
     # Latin hypercube / Sobol': errors from the randomisations' spread, not the binomial formula
     rep_holds, rep_budgets = m.replicate_errors("holds"), m.replicate_errors("budgets")
-    out = {"years": years, "paths": n, "savings": {}, "target": {}, "p_target_met": {},
+    out = {"years": years, "paths": n, "savings": {}, "savings_interval": {}, "target": {}, "p_target_met": {},
            "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
     series = spec.series
     targets = [gi for gi, g in enumerate(spec.goals) if g.kind == "target"]
@@ -386,6 +386,7 @@ def summarise_merged(m: Merged) -> dict:
             **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
             "mean_se": float(math.sqrt(var[j] / n)) if n > 1 else 0.0,
         }
+        out["savings_interval"][str(y)] = {k: quantile_interval(head[j], q) for k, q in QUANTILES.items()}
         if head_goal is not None and y in spec.goals[head_goal].amounts:
             p = float(m.holds[series.index((head_goal, y))] / n)
             out["target"][str(y)] = spec.goals[head_goal].amounts[y]
