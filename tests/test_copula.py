@@ -107,7 +107,7 @@ def test_an_unreachable_rank_correlation_warns_with_the_reachable_range():
     s = _go_ahead_scenario(0.9, 0.5)
     by_key = {i.key: i for i in s.inputs}
     with pytest.warns(CorrelationWarning, match=r"reachable -0\.327 to 0\.764"):
-        cal = calibrate(s.correlations[0], by_key)
+        cal = calibrate(s.correlations[0], by_key, s.file)
     assert cal.adjusted and cal.achieved[0, 1] == pytest.approx(0.7638, abs=1e-4)
 
 
@@ -120,9 +120,48 @@ def test_a_matrix_that_is_not_positive_definite_latent_is_reported():
         {"between": [f"m{i}.effect" for i in range(3)], "rank": -0.49, "reason": "test"}])
     by_key = {i.key: i for i in s.inputs}
     with pytest.warns(CorrelationWarning, match="Rank correlations that hold"):
-        cal = calibrate(s.correlations[0], by_key)
+        cal = calibrate(s.correlations[0], by_key, s.file)
     assert cal.adjusted
     x = sample_inputs(s, N, seed=5, block=0, n_years=1)
     got, se = _spearman_with_se(x["m0.effect"][0], x["m1.effect"][0])
     assert abs(got - cal.achieved[0, 1]) < 4 * se
     assert abs(cal.achieved[0, 1] + 0.49) > 1e-3  # not what was asked, and said so
+
+
+def test_the_command_line_shows_the_warning_in_one_line_with_the_file(tmp_path):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    doc = tmp_path / "unreachable.toml"
+    doc.write_text("""
+[scenario]
+name = "t"
+base_year = 2024
+years = [2025]
+[[post]]
+id = "p"
+law = "wmo"
+base = 1000000
+source = "assumption: test"
+[[measure]]
+id = "a"
+post = "p"
+effect = { amount = 100 }
+go_ahead = 0.7
+source = "assumption: test"
+[[measure]]
+id = "b"
+post = "p"
+effect = { amount = 100 }
+go_ahead = 0.8
+source = "assumption: test"
+[[correlation]]
+between = ["a.go_ahead", "b.go_ahead"]
+rank = 0.95
+reason = "test"
+""")
+    r = CliRunner().invoke(main, ["run", str(doc), "--paths", "1000"])
+    assert r.exit_code == 0
+    line = next(x for x in r.stderr.splitlines() if x.startswith("warning:"))
+    assert str(doc) in line and "reachable -0.327 to 0.764" in line and "Traceback" not in r.stderr

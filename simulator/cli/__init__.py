@@ -39,6 +39,17 @@ class _Group(click.Group):
             _usage(exc)
 
     def invoke(self, ctx):
+        import warnings
+
+        def show(message, category, *args, **kwargs):
+            # taaksim's own warnings (a correlation that cannot hold) read like its errors: one line
+            if category.__module__.startswith("simulator."):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                default_show(message, category, *args, **kwargs)
+
+        default_show = warnings.showwarning
+        warnings.showwarning = show
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -54,6 +65,8 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             _fail("out of memory: use fewer --paths (summaries converge long before that)")
+        finally:
+            warnings.showwarning = default_show
 
 
 def _scenario_arg(f):

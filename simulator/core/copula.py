@@ -268,13 +268,14 @@ def _positive_definite(m: np.ndarray) -> bool:
     return True
 
 
-def calibrate(correlation: Correlation, inputs: dict[str, RandomInput]) -> Calibration:
-    """The latent matrix of one correlation group, warning when the asked one cannot hold."""
-    return _calibrate(correlation, tuple(inputs[k].distribution for k in correlation.members))
+def calibrate(correlation: Correlation, inputs: dict[str, RandomInput], file: str = "") -> Calibration:
+    """The latent matrix of one correlation group, warning (naming ``file``) when the asked one
+    cannot hold."""
+    return _calibrate(correlation, tuple(inputs[k].distribution for k in correlation.members), file)
 
 
 @lru_cache(maxsize=256)
-def _calibrate(correlation: Correlation, dists: tuple[Distribution, ...]) -> Calibration:
+def _calibrate(correlation: Correlation, dists: tuple[Distribution, ...], file: str = "") -> Calibration:
     members = correlation.members
     asked = np.array(correlation.matrix, dtype=float)
     atoms = [atoms_of(d) for d in dists]
@@ -310,6 +311,7 @@ def _calibrate(correlation: Correlation, dists: tuple[Distribution, ...]) -> Cal
                      "the nearest one is used")
     if adjusted:
         shown = "; ".join("[" + ", ".join(f"{x:.3f}" for x in row) + "]" for row in achieved)
-        warnings.warn(f"correlation between {', '.join(members)}: {' / '.join(notes)}. "
+        where = f"{file}: " if file else ""
+        warnings.warn(f"{where}correlation between {', '.join(members)}: {' / '.join(notes)}. "
                       f"Rank correlations that hold: [{shown}]", CorrelationWarning, stacklevel=3)
     return Calibration(members, asked, latent, achieved, adjusted, tuple(notes))

@@ -69,7 +69,7 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
     for c in scenario.correlations:
         # per pair, the latent correlation whose rank correlation is the asked one for these
         # marginals (go-aheads and delays have atoms): see simulator.core.copula
-        chol = np.linalg.cholesky(calibrate(c, by_key).latent)
+        chol = np.linalg.cholesky(calibrate(c, by_key, scenario.file).latent)
         z = ndtri(np.vstack([uniforms[k] for k in c.members]))
         corr = normal_cdf(_lower_times(chol, z))
         for i, k in enumerate(c.members):
