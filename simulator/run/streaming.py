@@ -24,7 +24,8 @@ block's offset, so a run gives the same bits on one thread, on two, or on a clus
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import cast
 
 from simulator.core.sampling import blocks
 from simulator.run.blocks import default_threads, map_blocks
@@ -77,13 +78,14 @@ def run_stream(
         return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides,
                               sampling=sampling)
 
+    source: Iterator[BlockStats]
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
                             active=active, overrides=overrides, stop=_stopper(precision), sampling=sampling)
     else:
-        source = map_blocks(one, plan, threads=threads)
+        source = cast(Iterator[BlockStats], map_blocks(one, plan, threads=threads))
     done = _stopper(precision)
     for s in in_order(source):
         merged.add(s)
