@@ -133,11 +133,12 @@ def s_curve(f: Findings, lang: str = "nl"):
 
 
 def tornado(f: Findings, lang: str = "nl", top: int = 10):
-    """The swing of P50 savings between each input's P10 and P90, largest on top."""
+    """The swing of mean savings between each input's P10 and P90 (go and no-go for a
+    near-certain go-ahead), largest on top (simulator.results.sensitivity)."""
     plt = _plt()
     rows = [r for r in f.sensitivity if r["swing"] != 0][:top][::-1]
     fig, ax = plt.subplots(figsize=(7.0, 0.42 * max(len(rows), 3) + 1.0))
-    base = float(np.median(f.study.rerun()))
+    base = float(np.mean(f.study.rerun()))
     label = "label" if lang == "nl" else "label_en"
     names = [(r[label][:55] + "…") if len(r[label]) > 56 else r[label] for r in rows]
     for i, r in enumerate(rows):
@@ -147,13 +148,14 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
     ax.axvline(0, color=GREYS["ink"], lw=0.8)
     ax.set_yticks(range(len(rows)), names, fontsize=8)
     nl = lang == "nl"
-    _money_axis(ax, lang, "x", (f"verschil in P50 netto besparing {f.study.year}" if nl
-                                else f"change in P50 net savings {f.study.year}"))
+    _money_axis(ax, lang, "x", (f"verschil in gemiddelde netto besparing {f.study.year}" if nl
+                                else f"change in mean net savings {f.study.year}"))
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///",
-                             label="invoer op P10" if nl else "input at P10"),
-                       Patch(fc=GREYS["mid"], ec=GREYS["ink"], label="invoer op P90" if nl else "input at P90")],
+                             label="invoer laag (P10)" if nl else "input low (P10)"),
+                       Patch(fc=GREYS["mid"], ec=GREYS["ink"],
+                             label="invoer hoog (P90)" if nl else "input high (P90)")],
               frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     fig.tight_layout()
     return fig
