@@ -15,7 +15,7 @@ from pathlib import Path
 
 from simulator.core.engine import simulate_block
 from simulator.core.sampling import BLOCK_PATHS, blocks, count_variates, sample_inputs
-from simulator.results.summary import summarise_years
+from simulator.results.summary import Summary, summarise_years
 from simulator.run.bench import draw_floor
 from simulator.run.blocks import tune_allocator
 from simulator.run.dataset import run
@@ -106,7 +106,7 @@ class Summaries:
         summarise_years(self.ds)
 
     def time_summarise_stream(self, paths, name):
-        self.merged.summary()
+        Summary.from_merged(self.merged)
 
     def time_block_stats(self, paths, name):
         block_stats(self.spec, self.block, 0)
@@ -123,13 +123,13 @@ class FullRun:
         self.s = _scenario(name)
 
     def time_run(self, paths, name):
-        run_stream(self.s, paths, seed=1).summary()
+        Summary.from_merged(run_stream(self.s, paths, seed=1))
 
     def time_run_one_thread(self, paths, name):
-        run_stream(self.s, paths, seed=1, threads=1).summary()
+        Summary.from_merged(run_stream(self.s, paths, seed=1, threads=1))
 
     def peakmem_run(self, paths, name):
-        run_stream(self.s, paths, seed=1).summary()
+        Summary.from_merged(run_stream(self.s, paths, seed=1))
 
 
 class DatasetRun:
@@ -153,7 +153,7 @@ def track_floor_ratio():
     """Whole run / floor at 100,000 paths of the largest scenario (lower is better)."""
     from simulator.run.bench import measure
 
-    return measure(_scenario(LARGEST), 100_000, seed=1)["floor_ratio"]
+    return measure(_scenario(LARGEST), 100_000, seed=1, summarise=Summary.from_merged)["floor_ratio"]
 
 
 track_floor_ratio.unit = "ratio"

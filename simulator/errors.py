@@ -63,3 +63,22 @@ class OutputError(TaaksimError):
 
 class VariantError(TaaksimError):
     """A --variant of ``taaksim compare`` names an unknown measure or input, or is malformed."""
+
+
+class UnknownMunicipalityError(TaaksimError):
+    """A municipality is asked for (``--municipality``, :class:`~simulator.results.analysis.Study`,
+    a summary) that the scenario does not declare.
+
+    Parameters
+    ----------
+    municipality : str
+        The id asked for.
+    known : iterable of str
+        The municipality ids the scenario declares, in its order.
+    """
+
+    def __init__(self, municipality: object, known=()):
+        self.municipality = municipality
+        self.known = tuple(str(k) for k in known)
+        super().__init__(f"unknown municipality {municipality!r}; "
+                         f"known: {', '.join(self.known) or 'none in this scenario'}")

@@ -115,16 +115,16 @@ def assert_finite_run(scenario, paths: int = 64, seed: int = 1) -> None:
     for name, var in ds.data_vars.items():
         assert np.isfinite(var.values).all(), name
     summary = summarise_years(ds)
-    for y, v in summary["savings"].items():
-        assert all(math.isfinite(x) for x in v.values()), (y, v)
-        assert v["p5"] <= v["p10"] <= v["p50"] <= v["p90"] <= v["p95"]
+    for y, v in summary.savings.items():
+        assert all(math.isfinite(x) for x in v.to_json().values()), (y, v)
+        assert v.p5 <= v.p10 <= v.p50 <= v.p90 <= v.p95
     for key in ("p_target_met", "p_within_budget"):
-        for p in summary[key].values():
+        for p in getattr(summary, key).values():
             assert p is None or 0.0 <= p <= 1.0
-    for g in summary["goals"]:
-        for d in g["years"].values():
-            assert 0.0 <= d["p"] <= 1.0 and math.isfinite(d["p50"])
-            assert d["p5"] <= d["p50"] <= d["p95"]
+    for g in summary.goals:
+        for d in g.years.values():
+            assert 0.0 <= d.p <= 1.0 and math.isfinite(d.p50)
+            assert d.p5 <= d.p50 <= d.p95
 
 
 def assert_handled(doc_or_text, *, paths: int = 64) -> str:

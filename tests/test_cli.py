@@ -108,9 +108,10 @@ def test_check_json_shape_and_exit_code(cli, minimal_path):
     r = cli.invoke(main, ["check", str(minimal_path), "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert set(out) == {"scenario", "ok", "figures", "package_total", "interaction_loss"}
+    assert set(out) == {"scenario", "ok", "counts", "figures", "package_total", "interaction_loss"}
     assert out["ok"] is True
-    assert set(out["figures"][0]) == {"what", "year", "published", "computed", "ok", "note"}
+    assert set(out["figures"][0]) == {"what", "year", "published", "computed", "ok", "note", "class", "version",
+                                      "line", "explain", "excuse"}
     assert out["interaction_loss"]["2025"] == pytest.approx(20_000)
 
 

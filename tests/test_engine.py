@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.results.check import deterministic
 from simulator.run.dataset import run
 
@@ -40,14 +41,14 @@ def test_amount_alone_is_reproduced_whatever_the_growth():
 
 def test_post_never_goes_below_zero():
     s = scenario([POST], [{"id": "a", "post": "hh", "effect": {"amount": 5_000_000}}])
-    b = simulate_block(s, 1, deterministic=True, detail=True)
+    b = simulate_block(s, 1, options=RunOptions(deterministic=True, detail=True))
     assert b.post_spending.min() == 0.0
     assert det(s)["effect"][2025] == pytest.approx(1_000_000)
 
 
 def test_growth_compounds_from_the_base_year():
     s = scenario([{**POST, "growth": 0.02, "price_growth": 0.03}], [], years=(2026, 2027), base_year=2024)
-    b = simulate_block(s, 1, deterministic=True)
+    b = simulate_block(s, 1, options=RunOptions(deterministic=True))
     assert b.baseline[:, 0] == pytest.approx([1e6 * (1.02 * 1.03) ** 2, 1e6 * (1.02 * 1.03) ** 3])
 
 
@@ -111,7 +112,7 @@ def test_cross_effect_on_a_second_post():
 
 def test_stock_in_steady_state_keeps_its_cost():
     s = scenario([{**POST, "clients": 100, "stock": {"duration": 2.0}}], [], years=(2025, 2026, 2027))
-    b = simulate_block(s, 1, deterministic=True)
+    b = simulate_block(s, 1, options=RunOptions(deterministic=True))
     np.testing.assert_allclose(b.baseline[:, 0], 1_000_000)
 
 
@@ -171,7 +172,7 @@ def test_adding_a_measure_does_not_reshuffle_the_others():
 def test_stock_given_by_cost_per_client():
     s = scenario([{"id": "v", "stock": {"clients": 10, "duration": 1.0, "cost_per_client": 50_000}}], [])
     assert s.post("v").base == 500_000
-    b = simulate_block(s, 1, deterministic=True)
+    b = simulate_block(s, 1, options=RunOptions(deterministic=True))
     np.testing.assert_allclose(b.baseline[:, 0], 500_000)
 
 

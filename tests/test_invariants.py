@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from simulator.core import sampling
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import blocks
 from simulator.results.summary import summarise_years, summary_frame
 from simulator.run.dataset import run, to_dataset
@@ -99,7 +100,7 @@ def test_a_larger_effect_never_lowers_savings_on_any_path(doc, which, factor):
 
 @given(rich_doc())
 def test_no_post_ever_below_zero_in_rich_scenarios(doc):
-    b = simulate_block(build(doc), 128, seed=6, detail=True)
+    b = simulate_block(build(doc), 128, seed=6, options=RunOptions(detail=True))
     assert np.all(b.post_spending >= -1e-6 * np.maximum(1.0, b.post_baseline))
     assert np.all(b.post_baseline >= 0)
 
@@ -111,19 +112,19 @@ def test_summaries_are_ordered_and_probabilities_bounded_everywhere(doc):
     ds = run(s, 256, seed=3)
     for muni in (None, *(m.id for m in s.municipalities)):
         summary = summarise_years(ds, municipality=muni)
-        for v in summary["savings"].values():
-            assert v["p5"] <= v["p10"] <= v["p50"] <= v["p90"] <= v["p95"]
-            assert v["p5"] - 1e-6 <= v["mean"] or v["p95"] + 1e-6 >= v["mean"]
+        for v in summary.savings.values():
+            assert v.p5 <= v.p10 <= v.p50 <= v.p90 <= v.p95
+            assert v.p5 - 1e-6 <= v.mean or v.p95 + 1e-6 >= v.mean
         for key in ("p_target_met", "p_within_budget", "p_target_met_se", "p_within_budget_se"):
-            assert all(p is None or 0.0 <= p <= 1.0 for p in summary[key].values())
-        for g in summary["goals"]:
-            assert g["p_all_years"] is None or 0.0 <= g["p_all_years"] <= 1.0
-            for d in g["years"].values():
-                assert 0.0 <= d["p"] <= 1.0 and 0.0 <= d["se"] <= 0.5
-                assert d["p5"] <= d["p50"] <= d["p95"]
+            assert all(p is None or 0.0 <= p <= 1.0 for p in getattr(summary, key).values())
+        for g in summary.goals:
+            assert g.p_all_years is None or 0.0 <= g.p_all_years <= 1.0
+            for d in g.years.values():
+                assert 0.0 <= d.p <= 1.0 and 0.0 <= d.se <= 0.5
+                assert d.p5 <= d.p50 <= d.p95
             # every year together is never likelier than any single year
-            if g["p_all_years"] is not None:
-                assert g["p_all_years"] <= min(d["p"] for d in g["years"].values()) + 1e-12
+            if g.p_all_years is not None:
+                assert g.p_all_years <= min(d.p for d in g.years.values()) + 1e-12
         frame = summary_frame(ds, municipality=muni)  # what --out x.csv writes
         assert (frame["p5"] <= frame["p50"]).all() and (frame["p50"] <= frame["p95"]).all()
         for col in ("p_target_met", "p_within_budget"):

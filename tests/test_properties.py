@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.results.check import deterministic
 from simulator.run.dataset import run
 from simulator.scenario.loader import build
@@ -84,7 +85,7 @@ def test_order_of_measures_and_posts_never_changes_a_result(doc, rnd):
 
 @given(scenario_doc())
 def test_savings_on_a_post_never_exceed_the_post(doc):
-    b = simulate_block(build(doc), 128, seed=5, detail=True)
+    b = simulate_block(build(doc), 128, seed=5, options=RunOptions(detail=True))
     assert np.all(b.post_spending >= -1e-6)
     assert np.all(b.post_baseline - b.post_spending <= b.post_baseline + 1e-6)
 
@@ -118,8 +119,8 @@ def test_quantiles_are_ordered_and_probabilities_bounded(doc):
     from simulator.results.summary import summarise_years
 
     summary = summarise_years(run(build(doc), 300, seed=1))
-    for y, v in summary["savings"].items():
-        assert v["p5"] <= v["p10"] <= v["p50"] <= v["p90"] <= v["p95"]
+    for y, v in summary.savings.items():
+        assert v.p5 <= v.p10 <= v.p50 <= v.p90 <= v.p95
         for k in ("p_target_met", "p_within_budget"):
-            p = summary[k][y]
+            p = getattr(summary, k)[y]
             assert p is None or 0.0 <= p <= 1.0

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from simulator.core.engine import simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.qmc import REPLICATES, between_block_se, block_uniforms, latin_hypercube
 from simulator.core.sampling import sample_inputs, stream
 
@@ -74,7 +75,8 @@ def test_rank_correlations_hold_through_the_same_copula(method):
 @pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
 def test_probability_is_unbiased_with_an_honest_between_block_error(method):
     s = _uniform_target(0.7, other=False)
-    p = np.array([np.mean(simulate_block(s, N, seed=11, block=b, sampling=method).net[-1] >= 300.0 - 1e-9)
+    options = RunOptions(sampling=method)
+    p = np.array([np.mean(simulate_block(s, N, seed=11, block=b, options=options).net[-1] >= 300.0 - 1e-9)
                   for b in range(24)])
     se = between_block_se(p, np.full(p.size, N))
     assert abs(p.mean() - 0.7) < 4 * se
@@ -89,15 +91,16 @@ def test_probability_is_unbiased_with_an_honest_between_block_error(method):
 def test_a_streamed_run_reports_the_randomisations_error_and_it_is_honest(method):
     # across independent seeds, the spread of P(met) matches the error each run reports from its own
     # 16 randomisations: the ratio of the two variances is F-distributed; 4 SE bounds are wide enough
+    from simulator.results.summary import Summary
     from simulator.run.streaming import run_stream
 
     s = _uniform_target(0.7)
     ps, ses = [], []
     for seed in range(24):
         m = run_stream(s, N, seed=seed, threads=1, sampling=method)
-        summary = m.summary()
-        ps.append(summary["p_target_met"]["2025"])
-        ses.append(summary["p_target_met_se"]["2025"])
+        summary = Summary.from_merged(m)
+        ps.append(summary.p_target_met[2025])
+        ses.append(summary.p_target_met_se[2025])
     spread = np.std(ps, ddof=1)
     reported = math.sqrt(np.mean(np.square(ses)))
     # the standard deviation of a sample sd from 24 runs is about sd / sqrt(2 x 23)

@@ -57,10 +57,10 @@ def test_english_paragraph_uses_english_numbers(renkum):
 
 def test_three_drivers_and_the_measure_most_at_risk(renkum):
     text = risk_paragraph(renkum, "nl")
-    top = [r["label"] for r in renkum.sensitivity[:3]]
+    top = [r.label for r in renkum.sensitivity[:3]]
     assert all(t in text for t in top)
-    worst = max(renkum.contributions["measures"], key=lambda m: m["shortfall_vs_plan"])
-    assert worst["name"] in text
+    worst = max(renkum.contributions.measures, key=lambda m: m.shortfall_vs_plan)
+    assert worst.name in text
 
 
 def test_paragraph_names_a_harder_year_than_the_one_it_is_about():
@@ -68,14 +68,14 @@ def test_paragraph_names_a_harder_year_than_the_one_it_is_about():
     in the last year: a text about 2024 alone would tell the council no reserve is needed."""
     f = analyse(load(SCENARIOS / "gooi-en-vechtstreek-2021.toml"), paths=4000, seed=1,
                 municipality="hilversum", aux_paths=500)
-    goal = next(g for g in f.risk["goals"] if g["id"] == f.risk["headline"]["goal"])
-    hard = goal["years"][2022]
-    assert f.study.year == 2024 and hard["p_met"] < goal["years"][2024]["p_met"] and hard["needed_capacity"] > 0
+    goal = next(g for g in f.risk.goals if g.id == f.risk.headline.goal)
+    hard = goal.years[2022]
+    assert f.study.year == 2024 and hard.p_met < goal.years[2024].p_met and hard.needed_capacity > 0
     text = risk_paragraph(f, "nl")
     assert "Het moeilijkste jaar is 2022" in text
-    assert f"is {money(hard['needed_capacity'], 'nl')} weerstandscapaciteit nodig" in text
+    assert f"is {money(hard.needed_capacity, 'nl')} weerstandscapaciteit nodig" in text
     assert f"alle jaren 2022-2024 samen met 90% zekerheid op te vangen is " \
-           f"{money(goal['needed_capacity_all_years'], 'nl')} nodig" in text
+           f"{money(goal.needed_capacity_all_years, 'nl')} nodig" in text
     assert "The hardest year is 2022" in risk_paragraph(f, "en")
     # asked about the hardest year itself, the text has nothing to add
     f22 = analyse(load(SCENARIOS / "gooi-en-vechtstreek-2021.toml"), paths=4000, seed=1,
@@ -223,10 +223,10 @@ def test_variants_use_common_random_numbers():
                   {"id": "m2", "post": "b", "effect": {"amount": {"normal": [50_000, 10_000]}}}], years=(2025,))
     rows = compare(s, [parse_variant("same=later:0", s), parse_variant("zonder=without:m2", s)],
                    paths=3000, seed=2)
-    assert rows[1]["delta_mean"] == 0.0 and rows[1]["p50"] == rows[0]["p50"]
+    assert rows[1].delta_mean == 0.0 and rows[1].p50 == rows[0].p50
     alone = compare(s, [parse_variant("m2=without:m1", s)], paths=3000, seed=2)[1]
-    assert rows[2]["delta_mean"] == pytest.approx(-alone["mean"], rel=1e-12)
-    assert rows[2]["delta_mean_se"] > 0 and np.isfinite(rows[2]["delta_mean_se"])
+    assert rows[2].delta_mean == pytest.approx(-alone.mean, rel=1e-12)
+    assert rows[2].delta_mean_se > 0 and np.isfinite(rows[2].delta_mean_se)
 
 
 # --- in a real browser --------------------------------------------------------------------

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.cli import main
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
-from simulator.results.summary import summarise_years
+from simulator.results.summary import Summary, summarise_years
 from simulator.run.dataset import run_blocks
 from simulator.run.reduce import LogSketch
 from simulator.run.streaming import run_stream
@@ -45,8 +46,8 @@ def meerinzicht():
 
 def test_threads_give_the_bits_of_one_thread(gooi):
     paths = BLOCK_PATHS + 1_000  # two blocks, the second short
-    one = run_blocks(gooi, paths, seed=11, detail=True, threads=1)
-    two = run_blocks(gooi, paths, seed=11, detail=True, threads=2)
+    one = run_blocks(gooi, paths, seed=11, threads=1, options=RunOptions(detail=True))
+    two = run_blocks(gooi, paths, seed=11, threads=2, options=RunOptions(detail=True))
     assert len(one) == len(two) == 2
     for a, b in zip(one, two, strict=True):
         for name in BLOCK_FIELDS:
@@ -57,7 +58,7 @@ def test_streamed_threads_give_the_bits_of_one_thread(meerinzicht):
     a = run_stream(meerinzicht, 2 * BLOCK_PATHS + 7, seed=4, threads=1, municipality="ermelo")
     b = run_stream(meerinzicht, 2 * BLOCK_PATHS + 7, seed=4, threads=3, municipality="ermelo")
     np.testing.assert_array_equal(a.head(), b.head())
-    assert a.summary() == b.summary()
+    assert Summary.from_merged(a) == Summary.from_merged(b)
 
 
 @pytest.mark.parametrize("municipality", [None, "harderwijk"])
@@ -65,21 +66,22 @@ def test_streamed_summary_agrees_with_the_dataset_summary(meerinzicht, municipal
     paths = BLOCK_PATHS + 3_000
     ds = simulator.simulate(meerinzicht, paths, seed=8)
     want = summarise_years(ds, municipality=municipality)
-    got = run_stream(meerinzicht, paths, seed=8, threads=2, municipality=municipality).summary()
-    assert got["years"] == want["years"] and got["paths"] == want["paths"] == paths
-    for y, row in want["savings"].items():
-        for k, v in row.items():
+    got = Summary.from_merged(run_stream(meerinzicht, paths, seed=8, threads=2, municipality=municipality))
+    assert got.years == want.years and got.paths == want.paths == paths
+    for y, row in want.savings.items():
+        for k, v in row.to_json().items():
             # percentiles exact (the same paths); mean and its error summed in another order
-            assert got["savings"][y][k] == pytest.approx(v, rel=1e-12, abs=1e-9), (y, k)
+            assert getattr(got.savings[y], k) == pytest.approx(v, rel=1e-12, abs=1e-9), (y, k)
     for key in ("target", "p_target_met", "p_target_met_se", "p_within_budget", "p_within_budget_se"):
-        assert got[key] == want[key], key
-    assert [g["id"] for g in got["goals"]] == [g["id"] for g in want["goals"]]
-    for gw, gg in zip(want["goals"], got["goals"], strict=True):
-        assert gg["p_all_years"] == gw["p_all_years"]
-        for y, d in gw["years"].items():
-            assert gg["years"][y]["p"] == d["p"] and gg["years"][y]["se"] == d["se"]
+        assert getattr(got, key) == getattr(want, key), key
+    assert [g.id for g in got.goals] == [g.id for g in want.goals]
+    for gw, gg in zip(want.goals, got.goals, strict=True):
+        assert gg.p_all_years == gw.p_all_years
+        for y, d in gw.years.items():
+            assert gg.years[y].p == d.p and gg.years[y].se == d.se
             for k in ("p5", "p50", "p95"):  # from the log-bucket sketch: 0.01% or 1 euro
-                assert abs(gg["years"][y][k] - d[k]) <= LogSketch.ALPHA * abs(d[k]) + 1.0, (gw["id"], y, k)
+                assert abs(getattr(gg.years[y], k) - getattr(d, k)) <= LogSketch.ALPHA * abs(getattr(d, k)) + 1.0, (
+                    gw.id, y, k)
 
 
 def test_dask_local_cluster_gives_the_numbers_of_a_local_run(meerinzicht):
@@ -88,7 +90,7 @@ def test_dask_local_cluster_gives_the_numbers_of_a_local_run(meerinzicht):
     local = run_stream(meerinzicht, paths, seed=21, threads=1, municipality="zeewolde")
     remote = run_stream(meerinzicht, paths, seed=21, scheduler="dask", municipality="zeewolde")
     np.testing.assert_array_equal(local.head(), remote.head())
-    assert local.summary() == remote.summary()
+    assert Summary.from_merged(local) == Summary.from_merged(remote)
 
 
 def test_scenarios_travel_to_workers():

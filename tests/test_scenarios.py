@@ -42,6 +42,8 @@ def test_deterministic_figures_are_pinned(case):
     assert result.ok == det["check_ok"]
     assert sum(f.inconsistency for f in result.figures) == det["inconsistencies"], \
         f"{spec['name']} > document inconsistencies changed"
+    if "counts" in det:
+        assert result.counts() == det["counts"], f"{spec['name']} > check class counts changed: {result.counts()}"
     for key, got_map in (("package_net", result.package_total), ("standalone_net", result.standalone_total)):
         for y, want in det[key].items():
             got = got_map[int(y)]
@@ -57,7 +59,8 @@ def test_monte_carlo_summary_within_its_standard_error(case):
     errors = []
     for output, table in spec["monte_carlo"].items():
         for y, exp in table.items():
-            got = summary["savings"][y][output] if output in ("mean", "p50") else summary[output][y]
+            got = (getattr(summary.savings[int(y)], output) if output in ("mean", "p50")
+                   else getattr(summary, output)[int(y)])
             if abs(got - exp["value"]) > exp["margin"]:
                 errors.append(f"{spec['name']} > {output}@{y}: expected {exp['value']:,.4f} "
                               f"+- {exp['margin']:,.4f}, got {got:,.4f}")

@@ -91,11 +91,11 @@ def test_a_near_certain_go_ahead_swings_by_go_against_no_go():
     # D2: a go-ahead of 0.95 had P10 = P90 = 1 and a swing of 0. Net = go x 100,000 x factor:
     # go against no-go moves every path by 100,000 x factor, so the mean moves by 100,000 x E[factor]
     s = _one_measure(0.95, {"uniform": [0.8, 1.2]})
-    rows = {r["key"]: r for r in sensitivity(Study(s, paths=4000, seed=1, aux_paths=4000))}
+    rows = {r.key: r for r in sensitivity(Study(s, paths=4000, seed=1, aux_paths=4000))}
     r = rows["m.go_ahead"]
-    assert (r["low_value"], r["high_value"]) == (0.0, 1.0)
-    assert abs(r["swing"] - 100_000) < 4 * r["swing_se"] + 1e-6
-    assert r["first_order"] > 0
+    assert (r.low_value, r.high_value) == (0.0, 1.0)
+    assert abs(r.swing - 100_000) < 4 * r.swing_se + 1e-6
+    assert r.first_order > 0
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -103,9 +103,9 @@ def test_the_swing_of_an_effect_behind_an_even_go_ahead_is_stable(seed):
     # D5: with go-ahead 0.5 the median sits on the no-go atom: the swing was 0 for half the
     # seeds. Mean swing: E[go] x 100,000 x (P90 - P10 of U(0.8, 1.2)) = 0.5 x 100,000 x 0.32
     s = _one_measure(0.5, {"uniform": [0.8, 1.2]})
-    rows = {r["key"]: r for r in sensitivity(Study(s, paths=4000, seed=seed, aux_paths=4000))}
+    rows = {r.key: r for r in sensitivity(Study(s, paths=4000, seed=seed, aux_paths=4000))}
     r = rows["m.effect_factor"]
-    assert abs(r["swing"] - 0.5 * 100_000 * 0.32) < 4 * r["swing_se"]
+    assert abs(r.swing - 0.5 * 100_000 * 0.32) < 4 * r.swing_se
 
 
 def test_growth_drawn_per_year_is_measured_for_the_study_year():
@@ -114,11 +114,11 @@ def test_growth_drawn_per_year_is_measured_for_the_study_year():
     posts = [{"id": "p", "base": 1_000_000, "growth": {"normal": [0.03, 0.02], "per_year": True}}]
     measures = [{"id": "m", "post": "p", "effect": {"fraction": 0.1}}]
     s = scenario(posts, measures, years=(2025, 2026, 2027))
-    first = {r["key"]: r for r in sensitivity(Study(s, paths=4000, seed=2, aux_paths=4000, year=2025))}
+    first = {r.key: r for r in sensitivity(Study(s, paths=4000, seed=2, aux_paths=4000, year=2025))}
     g = next(v for k, v in first.items() if "growth" in k)
-    assert g["spearman"] == pytest.approx(1.0, abs=1e-12)
-    assert abs(g["first_order"] - 1.0) < 4 * g["first_order_se"] + 1e-9
-    last = {r["key"]: r for r in sensitivity(Study(s, paths=20_000, seed=2, aux_paths=4000, year=2027))}
+    assert g.spearman == pytest.approx(1.0, abs=1e-12)
+    assert abs(g.first_order - 1.0) < 4 * g.first_order_se + 1e-9
+    last = {r.key: r for r in sensitivity(Study(s, paths=20_000, seed=2, aux_paths=4000, year=2027))}
     g = next(v for k, v in last.items() if "growth" in k)
     # oracle: quantiles of 100,000 x prod(1 + g_t) over 3 years, by an independent simulation
     rng = np.random.default_rng(9)
@@ -128,7 +128,7 @@ def test_growth_drawn_per_year_is_measured_for_the_study_year():
     # the swing rests on the run's own P10/P90 of 20,000 paths: order-statistic error
     # sqrt(q(1-q)/n)/density, about 100,000 x 0.035 x 0.0021 x 1.7 per end
     se = 100_000 * math.sqrt(2) * math.sqrt(0.09 / 20_000) / stats.norm.pdf(stats.norm.ppf(0.9)) * 0.0347
-    assert abs(g["swing"] - expected) < 4 * se
+    assert abs(g.swing - expected) < 4 * se
 
 
 def test_first_order_index_of_a_skewed_input_in_a_study_is_unbiased():
@@ -138,8 +138,8 @@ def test_first_order_index_of_a_skewed_input_in_a_study_is_unbiased():
     measures = [{"id": "a", "post": "p", "effect": {"amount": {"lognormal": {"mu": math.log(10_000), "sigma": 1.0}}}},
                 {"id": "b", "post": "p", "effect": {"amount": {"normal": [1_000_000, sd]}}}]
     s = scenario([{"id": "p", "base": 100_000_000}], measures, years=(2025,))
-    rows = {r["key"]: r for r in sensitivity(Study(s, paths=400_000, seed=3, aux_paths=400_000))}
+    rows = {r.key: r for r in sensitivity(Study(s, paths=400_000, seed=3, aux_paths=400_000))}
     for key in ("a.effect", "b.effect"):
         r = rows[key]
-        assert abs(r["first_order_estimate"] - 0.5) < 4 * r["first_order_se"] < 0.06, (key, r["first_order_estimate"])
-        assert abs(r["total_order_estimate"] - 0.5) < 4 * r["total_order_se"], (key, r["total_order_estimate"])
+        assert abs(r.first_order_estimate - 0.5) < 4 * r.first_order_se < 0.06, (key, r.first_order_estimate)
+        assert abs(r.total_order_estimate - 0.5) < 4 * r.total_order_se, (key, r.total_order_estimate)

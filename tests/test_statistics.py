@@ -43,7 +43,7 @@ def test_independent_go_aheads_give_a_binomial_chance_of_meeting_the_target():
     s = scenario(posts, measures, years=(2025,),
                  targets=[{"scope": "all", "amounts": {"2025": 300_000}}])
     p_expected = stats.binom.sf(2, 5, 0.6)  # P(X >= 3) = 0.68256
-    p = summarise_years(run(s, N, seed=5))["p_target_met"]["2025"]
+    p = summarise_years(run(s, N, seed=5)).p_target_met[2025]
     assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
 
 
@@ -63,7 +63,7 @@ def test_budget_probability_of_a_normal_growth():
     s = scenario([{"id": "p", "base": 1_000_000, "growth": {"normal": [0.03, 0.02]}}], [], years=(2025,),
                  budgets=[{"scope": "all", "amounts": {"2025": 1_040_000}}])
     p_expected = stats.norm.cdf(0.5)
-    p = summarise_years(run(s, N, seed=8))["p_within_budget"]["2025"]
+    p = summarise_years(run(s, N, seed=8)).p_within_budget[2025]
     assert abs(p - p_expected) < 4 * math.sqrt(p_expected * (1 - p_expected) / N)
 
 
@@ -96,8 +96,8 @@ def test_a_single_bernoulli_go_ahead():
     se = math.sqrt(p0 * (1 - p0) / N)
     assert abs(x.mean() - p0 * a) < 4 * a * se
     summary = summarise_years(ds)
-    assert abs(summary["p_target_met"]["2025"] - p0) < 4 * se
-    assert summary["savings"]["2025"]["p5"] == 0.0 and summary["savings"]["2025"]["p95"] == a
+    assert abs(summary.p_target_met[2025] - p0) < 4 * se
+    assert summary.savings[2025].p5 == 0.0 and summary.savings[2025].p95 == a
 
 
 def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
@@ -108,11 +108,11 @@ def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
                  [{"id": "x", "post": "p", "effect": {"amount": {"pert": [a, m, b]}}}], years=(2025,))
     ds = run(s, N, seed=21)
     beta = stats.beta(1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a), loc=a, scale=b - a)
-    got = summarise_years(ds)["savings"]["2025"]
+    got = summarise_years(ds).savings[2025]
     for key, p in (("p5", 0.05), ("p50", 0.5), ("p95", 0.95)):
         q = beta.ppf(p)
         se = math.sqrt(p * (1 - p) / N) / beta.pdf(q)
-        assert abs(got[key] - q) < 4 * se, (key, got[key], q)
+        assert abs(getattr(got, key) - q) < 4 * se, (key, getattr(got, key), q)
     x = ds["net_savings"].values[:, 0]
     var = beta.var()  # = (mean - a)(b - mean) / 7 for lambda 4
     assert abs(var - (beta.mean() - a) * (b - beta.mean()) / 7) < 1e-6 * var
@@ -133,16 +133,16 @@ def test_cvar_of_a_normal_saving_against_a_target():
     s = scenario([{"id": "p", "base": 10_000_000}],
                  [{"id": "m", "post": "p", "effect": {"amount": {"normal": [1_000_000, 100_000]}}}],
                  years=(2025,), targets=[{"scope": "all", "amounts": {"2025": 1_000_000}}])
-    h = risk(Study(s, paths=N, seed=3))["headline"]
+    h = risk(Study(s, paths=N, seed=3)).headline
     expected = 100_000 * stats.norm.pdf(stats.norm.ppf(0.1)) / 0.1
-    assert abs(h["cvar"] - expected) < 4 * h["cvar_se"]
+    assert abs(h.cvar - expected) < 4 * h.cvar_se
     # the mean shortfall over every path: sd phi(0) (closed form), under its own name and the old one
-    assert abs(h["mean_shortfall"] - 100_000 * stats.norm.pdf(0)) < 4 * h["mean_shortfall_se"]
-    assert h["expected_shortfall"] == h["mean_shortfall"]
+    assert abs(h.mean_shortfall - 100_000 * stats.norm.pdf(0)) < 4 * h.mean_shortfall_se
+    assert h.expected_shortfall == h.mean_shortfall
     # P(met) 1/2 inside its Wilson interval, P50 (the target) inside its order-statistic interval
-    lo, hi = h["p_met_interval"]
+    lo, hi = h.p_met_interval
     assert lo < 0.5 < hi and hi - lo == pytest.approx(2 * 1.96 * math.sqrt(0.25 / N), rel=0.01)
-    lo, hi = h["p50_interval"]
+    lo, hi = h.p50_interval
     assert lo < 1_000_000 < hi
 
 
@@ -164,11 +164,11 @@ def test_waterfall_steps_carry_their_error():
     a, p0, n = 100_000, 0.7, 20_000
     s = scenario([{"id": "p", "base": 10_000_000}],
                  [{"id": "m", "post": "p", "effect": {"amount": a}, "go_ahead": p0}], years=(2025,))
-    steps = {x["step"]: x for x in waterfall(Study(s, paths=n, seed=5))}
+    steps = {x.step: x for x in waterfall(Study(s, paths=n, seed=5))}
     se = a * math.sqrt(p0 * (1 - p0) / n)
-    assert steps["no_go"]["se"] == pytest.approx(se, rel=0.05)
-    assert abs(steps["no_go"]["value"] - (p0 - 1) * a) < 4 * se
-    assert steps["delay"]["se"] == 0.0 and steps["plan"]["se"] == 0.0
+    assert steps["no_go"].se == pytest.approx(se, rel=0.05)
+    assert abs(steps["no_go"].value - (p0 - 1) * a) < 4 * se
+    assert steps["delay"].se == 0.0 and steps["plan"].se == 0.0
 
 
 def test_inverse_cdf_tables_are_as_exact_as_documented():
@@ -185,12 +185,13 @@ def test_inverse_cdf_tables_are_as_exact_as_documented():
 
 def test_savings_percentiles_carry_order_statistic_intervals_in_both_summaries():
     # net = U(0, 1000): the P10 is 100 and P90 900; the streamed summary gives the same intervals
+    from simulator.results.summary import Summary
     from simulator.run.streaming import run_stream
 
     s = scenario([{"id": "p", "base": 1_000_000}],
                  [{"id": "m", "post": "p", "effect": {"amount": {"uniform": [0, 1000]}}}], years=(2025,))
-    full = summarise_years(run(s, 20_000, seed=2))["savings_interval"]["2025"]
-    streamed = run_stream(s, 20_000, seed=2, threads=1).summary()["savings_interval"]["2025"]
+    full = summarise_years(run(s, 20_000, seed=2)).savings_interval[2025]
+    streamed = Summary.from_merged(run_stream(s, 20_000, seed=2, threads=1)).savings_interval[2025]
     assert full == streamed
     for k, q in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
         lo, hi = full[k]

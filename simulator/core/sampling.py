@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.scenario.model import RandomInput, Scenario
+from simulator.core.options import RunOptions
+from simulator.scenario.model import RandomInput, Role, Scenario
 
 #: Paths per block. Part of the definition of a seed's numbers: changing it changes results.
 BLOCK_PATHS = 1 << 16
@@ -115,22 +118,64 @@ def sample_inputs(
     return {inp.key: inp.distribution.ppf(uniforms[inp.key]) for inp in scenario.inputs}
 
 
+def plan_value(inp: RandomInput, *, growth: str = "mean") -> float:
+    """An input's plan value: the one rule for "plan values by role".
+
+    Go-ahead certain (1), no delay (0), growth at its mean (or 0 when ``growth`` is "none":
+    the document computes on base-year figures), any other input at the value its
+    ``deterministic`` field names: the plan ``point`` or the ``mean``.
+    """
+    if inp.role == Role.GO_AHEAD:
+        v = 1.0
+    elif inp.role == Role.DELAY:
+        v = 0.0
+    elif inp.role == Role.GROWTH:
+        v = 0.0 if growth == "none" else inp.distribution.mean
+    elif inp.deterministic == "mean":
+        v = inp.distribution.mean
+    else:
+        v = inp.distribution.point
+    return float(v)
+
+
+def plan_values(inputs: Iterable[RandomInput], *, growth: str = "mean") -> dict[str, float]:
+    """Key -> plan value of each input (see :func:`plan_value`)."""
+    return {inp.key: plan_value(inp, growth=growth) for inp in inputs}
+
+
 def point_inputs(scenario: Scenario, *, growth: str = "mean") -> dict[str, np.ndarray]:
     """Deterministic mode: plan values, go-ahead certain, no delay, growth at its mean."""
-    out = {}
-    for inp in scenario.inputs:
-        if inp.role == "go_ahead":
-            v = 1.0
-        elif inp.role == "delay":
-            v = 0.0
-        elif inp.role == "growth":
-            v = 0.0 if growth == "none" else inp.distribution.mean
-        elif inp.deterministic == "mean":
-            v = inp.distribution.mean
-        else:
-            v = inp.distribution.point
-        out[inp.key] = np.full((1, 1), float(v))
-    return out
+    return {key: np.full((1, 1), v) for key, v in plan_values(scenario.inputs, growth=growth).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The random inputs of one block: what the engine reads besides the plan.
+
+    Attributes
+    ----------
+    values : dict of str to ndarray
+        Input key -> values, dims (1, path), (year, path) for per-year inputs, or (1, 1)
+        for a value every path shares (plan values, overrides); in the input's unit.
+    n : int
+        Paths in the block.
+    """
+
+    values: dict[str, np.ndarray]
+    n: int
+
+
+def block_inputs(scenario: Scenario, n: int, *, seed: int, block: int, options: RunOptions) -> Inputs:
+    """Draw (or, deterministic, set) every input of one block, then apply the overrides."""
+    if options.deterministic:
+        n = 1
+        values = point_inputs(scenario, growth=scenario.check_growth)
+    else:
+        values = sample_inputs(scenario, n, seed=seed, block=block, n_years=scenario.years[-1] - scenario.base_year,
+                               sampling=options.sampling)
+    for k, v in options.overrides:
+        values[k] = np.full((1, 1), float(v))
+    return Inputs(values, n)
 
 
 def count_variates(scenario: Scenario, n: int) -> int:

@@ -113,23 +113,23 @@ def _kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
     """The handful of numbers a reader looks for first."""
     n, y = f.study.paths, f.study.year
     nl = lang == "nl"
-    sav = f.summary["savings"][str(y)]
-    out = [(f"P50 netto besparing {y}" if nl else f"P50 net savings {y}", cell(sav["p50"], "eur", lang)),
-           ("90%-interval" if nl else "90% range", f"{cell(sav['p5'], 'eur', lang)} - {cell(sav['p95'], 'eur', lang)}")]
-    head = f.risk["headline"]
+    sav = f.summary.savings[y]
+    out = [(f"P50 netto besparing {y}" if nl else f"P50 net savings {y}", cell(sav.p50, "eur", lang)),
+           ("90%-interval" if nl else "90% range", f"{cell(sav.p5, 'eur', lang)} - {cell(sav.p95, 'eur', lang)}")]
+    head = f.risk.headline
     if head:
-        if head["kind"] == "target":
+        if head.kind == "target":
             out.append(("kans taakstelling gehaald" if nl else "P(target met)",
-                        cell(head["p_met"], "pct", lang, n)
-                        + ("" if head["p_met"] in (0.0, 1.0) else f" ({cell(head['p_met_se'], 'se', lang)})")))
+                        cell(head.p_met, "pct", lang, n)
+                        + ("" if head.p_met in (0.0, 1.0) else f" ({cell(head.p_met_se, 'se', lang)})")))
         out.append(("benodigde weerstandscapaciteit (90%)" if nl else "required reserve (90%)",
-                    cell(head["needed_capacity"], "eur", lang)))
-        out.append(("gemiddeld tekort" if nl else "mean shortfall", cell(head["expected_shortfall"], "eur", lang)))
-        if "ratio" in head:
-            word = head["ratio_nl"] if nl else head["ratio_en"]
+                    cell(head.needed_capacity, "eur", lang)))
+        out.append(("gemiddeld tekort" if nl else "mean shortfall", cell(head.mean_shortfall, "eur", lang)))
+        if head.capacity is not None:
+            word = head.ratio_nl if nl else head.ratio_en
             out.append(("weerstandsratio" if nl else "risk capacity ratio",
-                        f"{cell(head['ratio'], 'ratio', lang)} ({head['ratio_class']}, {word})"))
-    pb = f.summary["p_within_budget"].get(str(y))
+                        f"{cell(head.ratio, 'ratio', lang)} ({head.ratio_class}, {word})"))
+    pb = f.summary.p_within_budget.get(y)
     if pb is not None:
         out.append(("kans binnen budget" if nl else "P(within budget)", cell(pb, "pct", lang, n)))
     return out
@@ -139,14 +139,13 @@ def _check_lines(f: Findings, lang: str) -> list[str]:
     from simulator.results.check import check
 
     result = check(f.study.scenario)
-    n_ok = sum(x.ok for x in result.figures)
-    n_doc = sum(x.inconsistency for x in result.figures)
-    n_fail = len(result.figures) - n_ok - n_doc
+    c = result.counts()
+    n_ok, n_in, n_doc, n_fail = c["reproduced"], c["by construction"], c["document inconsistency"], c["failed"]
     nl = lang == "nl"
-    lines = [(f"{n_ok} cijfers van het document gereproduceerd, {n_doc} inconsistenties in het document, "
-              f"{n_fail} afwijkingen." if nl else
-              f"{n_ok} document figures reproduced, {n_doc} inconsistencies within the document, {n_fail} "
-              "differences.")]
+    lines = [(f"{n_ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, {n_in} gelijk doordat "
+              f"het scenario ze overneemt, {n_doc} inconsistenties in het document, {n_fail} afwijkingen." if nl else
+              f"{n_ok} document figures reproduced from its own drivers, {n_in} equal by construction, {n_doc} "
+              f"inconsistencies within the document, {n_fail} differences.")]
     for x in result.figures:
         if not x.ok:
             lines.append(f"{x.what} {x.year}: {cell(x.published, 'eur', lang)} / "

@@ -7,7 +7,7 @@ Dutch by default, English with ``lang="en"``. Every figure in the text comes fro
 from __future__ import annotations
 
 from simulator.report.text import eur, money, number, pct, pct_points, pick, ratio
-from simulator.results.analysis import WATERFALL_LABELS, Findings
+from simulator.results.analysis import WATERFALL_LABELS, Findings, GoalRisk, Headline
 
 _T = {
     "title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
@@ -109,113 +109,131 @@ def _se(p: float, se: float, lang: str) -> str:
     return ("Monte Carlo-fout " if lang == "nl" else "Monte Carlo error ") + pct_points(se, lang)
 
 
-def _other_years(goal: dict, year: int, years: list[int], n: int, lang: str) -> list[str]:
+def _other_years(goal: GoalRisk, year: int, years: list[int], n: int, lang: str) -> list[str]:
     """Sentences for a target that is harder in another year than the one the text is about:
     a council reading only the study year would otherwise miss that year's risk."""
     out = []
-    hard = min(years, key=lambda x: (goal["years"][x]["p_met"], -goal["years"][x]["needed_capacity"], x))
-    h, here = goal["years"][hard], goal["years"][year]
-    if hard != year and (h["p_met"] < here["p_met"] or h["needed_capacity"] > here["needed_capacity"]):
-        need = (_t("hardest_need", lang).format(need=money(h["needed_capacity"], lang))
-                if h["needed_capacity"] > 0 else "")
-        out.append(_t("hardest", lang).format(year=hard, amount=money(h["amount"], lang),
-                                              p=pct(h["p_met"], lang, n), need=need))
-    total = goal.get("needed_capacity_all_years") or 0.0
-    if total > max(h["needed_capacity"], here["needed_capacity"]):
+    hard = min(years, key=lambda x: (goal.years[x].p_met, -goal.years[x].needed_capacity, x))
+    h, here = goal.years[hard], goal.years[year]
+    if hard != year and (h.p_met < here.p_met or h.needed_capacity > here.needed_capacity):
+        need = (_t("hardest_need", lang).format(need=money(h.needed_capacity, lang))
+                if h.needed_capacity > 0 else "")
+        out.append(_t("hardest", lang).format(year=hard, amount=money(h.amount, lang),
+                                              p=pct(h.p_met, lang, n), need=need))
+    total = goal.needed_capacity_all_years or 0.0
+    if total > max(h.needed_capacity, here.needed_capacity):
         out.append(_t("need_all", lang).format(years=f"{years[0]}-{years[-1]}", need=money(total, lang)))
     return out
 
 
 def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     """The paragraph as plain text: a title line, then sentences grouped in short blocks."""
-    st, s, n = f.study, f.study.scenario, f.study.paths
-    y = st.year
+    st, s = f.study, f.study.scenario
     if st.municipality:
         region = _t("who_mun", lang).format(name=s.municipality(st.municipality).name, region=s.region)
     else:
         region = s.region
     lines = [f"{_t('title', lang)}: {region}", ""]
+    head = f.risk.headline
+    goal = f.risk.goal(head.goal) if head else None
+    blocks = [_range_block(f, head, goal, lang), _probability_block(f, head, goal, lang),
+              _reserve_block(f, head, lang), _causes_block(f, lang)]
+    for block in blocks:
+        if block:
+            lines += [" ".join(block), ""]
+    return "\n".join(lines).rstrip() + "\n"
 
-    sav = f.summary["savings"][str(y)]
-    plan = f.waterfall[0]["value"]
+
+def _range_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang: str) -> list[str]:
+    """The target, the range of net savings against the plan, and why what the target judges differs."""
+    st, s, y = f.study, f.study.scenario, _year(f)
+    sav = f.summary.savings[y]
     first = []
-    head = f.risk["headline"]
-    goal = next((g for g in f.risk["goals"] if head and g["id"] == head["goal"]), None)
-    if head and head["kind"] == "target":
-        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal["against"] == "base_year"
+    if head and goal and head.kind == "target":
+        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal.against == "base_year"
                  else _t("basis_baseline", lang))
-        first.append(_t("target", lang).format(year=y, scope=scope_words(goal["scope"], lang, s),
-                                               amount=money(head["amount"], lang), basis=basis))
+        first.append(_t("target", lang).format(year=y, scope=scope_words(goal.scope, lang, s),
+                                               amount=money(head.amount, lang), basis=basis))
     first.append(_t("range", lang).format(
-        paths=number(n, 0, lang), seed=st.seed, year=y,
-        p5=money(sav["p5"], lang), p95=money(sav["p95"], lang), p50=money(sav["p50"], lang),
-        plan=money(plan, lang)))
+        paths=number(st.paths, 0, lang), seed=st.seed, year=y,
+        p5=money(sav.p5, lang), p95=money(sav.p95, lang), p50=money(sav.p50, lang),
+        plan=money(f.waterfall[0].value, lang)))
     why = []
-    if head and head["kind"] == "target" and goal["against"] == "base_year":
+    if head and goal and head.kind == "target" and goal.against == "base_year":
         why.append(_t("diff_growth", lang))
-    if head and head["kind"] == "target" and goal["scope"].split("@")[0] != "all":
-        why.append(_t("diff_scope", lang).format(scope=scope_words(goal["scope"], lang, s)))
-    if why:
-        first.append(_t("measured", lang).format(year=y, p5=money(head["p5"], lang),
-                                                 p95=money(head["p95"], lang), p50=money(head["p50"], lang))
+    if head and goal and head.kind == "target" and goal.scope.split("@")[0] != "all":
+        why.append(_t("diff_scope", lang).format(scope=scope_words(goal.scope, lang, s)))
+    if head and why:
+        first.append(_t("measured", lang).format(year=y, p5=money(head.p5, lang),
+                                                 p95=money(head.p95, lang), p50=money(head.p50, lang))
                      + _t("diff", lang).format(why=_join(why, lang)))
-    lines.append(" ".join(first))
-    lines.append("")
+    return first
 
+
+def _probability_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang: str) -> list[str]:
+    """P(target met), in every year together and in a harder year; P(within budget)."""
+    n, y = f.study.paths, _year(f)
     second = []
-    if head and head["kind"] == "target":
-        second.append(_t("p_target", lang).format(year=y, p=pct(head["p_met"], lang, n),
-                                                  se=_se(head["p_met"], head["p_met_se"], lang)))
-        if goal and goal["p_all_years"] is not None and len(goal["years"]) > 1:
-            yrs = sorted(goal["years"])
+    if head and head.kind == "target":
+        second.append(_t("p_target", lang).format(year=y, p=pct(head.p_met, lang, n),
+                                                  se=_se(head.p_met, head.p_met_se, lang)))
+        if goal and goal.p_all_years is not None and len(goal.years) > 1:
+            yrs = sorted(goal.years)
             second.append(_t("p_all", lang).format(years=f"{yrs[0]}-{yrs[-1]}",
-                                                   p=pct(goal["p_all_years"], lang, n)))
+                                                   p=pct(goal.p_all_years, lang, n)))
             second += _other_years(goal, y, yrs, n, lang)
-    pb = f.summary["p_within_budget"].get(str(y))
-    if pb is not None:
-        second.append(_t("p_budget", lang).format(year=y, p=pct(pb, lang, n),
-                                                  se=_se(pb, f.summary["p_within_budget_se"][str(y)], lang)))
-    if second:
-        lines.append(" ".join(second))
-        lines.append("")
+    pb = f.summary.p_within_budget.get(y)
+    pb_se = f.summary.p_within_budget_se.get(y)
+    if pb is not None and pb_se is not None:
+        second.append(_t("p_budget", lang).format(year=y, p=pct(pb, lang, n), se=_se(pb, pb_se, lang)))
+    return second
 
-    if head:
-        third = []
-        if head["needed_capacity"] > 0:
-            third.append(_t("shortfall", lang).format(es=money(head["expected_shortfall"], lang),
-                                                      need=money(head["needed_capacity"], lang)))
-        else:
-            third.append(_t("no_shortfall", lang).format(es=money(head["expected_shortfall"], lang)))
-        if f.capacity is not None:
-            third.append(_t("ratio", lang).format(
-                cap=money(f.capacity, lang), r=ratio(head["ratio"], lang), cls=head["ratio_class"],
-                word=head["ratio_nl"] if lang == "nl" else head["ratio_en"]))
-        if head["realisatierisico"] > 0:
-            third.append(_t("register", lang).format(p=pct(1 - head["p_met"], lang, n),
-                                                     max=money(head["max_consequence"], lang),
-                                                     line=money(head["realisatierisico"], lang)))
-        lines.append(" ".join(third))
-        lines.append("")
 
+def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
+    """Shortfall and the reserve needed, the weerstandsratio, the register line."""
+    if not head:
+        return []
+    n = f.study.paths
+    third = []
+    if head.needed_capacity > 0:
+        third.append(_t("shortfall", lang).format(es=money(head.mean_shortfall, lang),
+                                                  need=money(head.needed_capacity, lang)))
+    else:
+        third.append(_t("no_shortfall", lang).format(es=money(head.mean_shortfall, lang)))
+    if f.capacity is not None and head.ratio is not None:
+        third.append(_t("ratio", lang).format(
+            cap=money(f.capacity, lang), r=ratio(head.ratio, lang), cls=head.ratio_class,
+            word=head.ratio_nl if lang == "nl" else head.ratio_en))
+    if head.realisatierisico > 0:
+        third.append(_t("register", lang).format(p=pct(1 - head.p_met, lang, n),
+                                                 max=money(head.max_consequence, lang),
+                                                 line=money(head.realisatierisico, lang)))
+    return third
+
+
+def _causes_block(f: Findings, lang: str) -> list[str]:
+    """The three leading assumptions, the measures most at risk, the interaction loss."""
     fourth = []
-    drivers = [r for r in f.sensitivity if r["swing"] != 0 or r["spearman"] != 0][:3]
-    label = "label" if lang == "nl" else "label_en"
+    drivers = [r.label if lang == "nl" else r.label_en for r in f.sensitivity if r.swing != 0 or r.spearman != 0][:3]
     if len(drivers) == 3:
-        fourth.append(_t("drivers", lang).format(a=drivers[0][label], b=drivers[1][label], c=drivers[2][label]))
+        fourth.append(_t("drivers", lang).format(a=drivers[0], b=drivers[1], c=drivers[2]))
     # measures that matter: more than 1% of the plan (or EUR 1,000) expected below plan
-    floor = max(0.01 * abs(plan), 1000.0)
-    risky = sorted((m for m in f.contributions["measures"] if m["shortfall_vs_plan"] > floor),
-                   key=lambda m: -m["shortfall_vs_plan"])[:3]
+    floor = max(0.01 * abs(f.waterfall[0].value), 1000.0)
+    risky = sorted((m for m in f.contributions.measures if m.shortfall_vs_plan > floor),
+                   key=lambda m: -m.shortfall_vs_plan)[:3]
     if risky:
-        items = [_t("at_risk_item", lang).format(name=m["name"], short=money(m["shortfall_vs_plan"], lang),
-                                                 p=pct(m["p_go_ahead"], lang)) for m in risky]
+        items = [_t("at_risk_item", lang).format(name=m.name, short=money(m.shortfall_vs_plan, lang),
+                                                 p=pct(m.p_go_ahead, lang)) for m in risky]
         fourth.append(_t("at_risk", lang).format(items=_join(items, lang, "; ")))
-    loss = f.contributions["interaction_loss"]["mean"]
+    loss = f.contributions.interaction_loss.mean
     if abs(loss) >= 500:
         fourth.append(_t("interaction", lang).format(loss=money(loss, lang)))
-    if fourth:
-        lines.append(" ".join(fourth))
-    return "\n".join(lines).rstrip() + "\n"
+    return fourth
+
+
+def _year(f: Findings) -> int:
+    assert f.study.year is not None, "a Study sets its year"
+    return f.study.year
 
 
 def waterfall_label(step: str, lang: str = "nl") -> str:

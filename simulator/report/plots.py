@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import money, number
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
+
+if TYPE_CHECKING:
+    from simulator.results.variants import VariantResult
 
 GREYS = {"band95": "0.85", "band80": "0.65", "ink": "0.0", "mid": "0.45", "light": "0.8"}
 
@@ -50,10 +54,10 @@ def _money_axis(ax, lang: str, axis: str = "y", label: str = "") -> None:
 
 
 def _headline_goal(f: Findings):
-    head = f.risk["headline"]
+    head = f.risk.headline
     if head is None:
         return None
-    return next(g for g in goals(f.study.dataset, municipality=f.study.municipality) if g.id == head["goal"])
+    return next(g for g in goals(f.study.dataset, municipality=f.study.municipality) if g.id == head.goal)
 
 
 def _what(f: Findings, lang: str) -> str:
@@ -79,8 +83,8 @@ def fan_chart(f: Findings, lang: str = "nl"):
         q = np.array([np.quantile(g.measured[y], [0.05, 0.10, 0.50, 0.90, 0.95]) for y in years])
         target = [g.amounts[y] for y in years]
     else:
-        years = f.summary["years"]
-        q = np.array([[f.summary["savings"][str(y)][k] for k in ("p5", "p10", "p50", "p90", "p95")]
+        years = list(f.summary.years)
+        q = np.array([[getattr(f.summary.savings[y], k) for k in ("p5", "p10", "p50", "p90", "p95")]
                       for y in years])
         target = None
     nl = lang == "nl"
@@ -113,11 +117,11 @@ def s_curve(f: Findings, lang: str = "nl"):
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     ax.plot(xs, ps, color=GREYS["ink"], lw=2)
     nl = lang == "nl"
-    head = f.risk["headline"]
-    if head is not None and head["kind"] == "target":
-        t = head["amount"]
+    head = f.risk.headline
+    if head is not None and head.kind == "target":
+        t = head.amount
         ax.axvline(t, color=GREYS["ink"], ls="--", lw=1.2)
-        p = head["p_met"]
+        p = head.p_met
         text = (f"taakstelling {money(t, lang)}\nkans gehaald {round(100 * p)}%" if nl
                 else f"target {money(t, lang)}\nP(met) {round(100 * p)}%")
         ax.annotate(text, xy=(t, 1 - p), xytext=(8, -4), textcoords="offset points", fontsize=8,
@@ -136,13 +140,13 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
     """The swing of mean savings between each input's P10 and P90 (go and no-go for a
     near-certain go-ahead), largest on top (simulator.results.sensitivity)."""
     plt = _plt()
-    rows = [r for r in f.sensitivity if r["swing"] != 0][:top][::-1]
+    rows = [r for r in f.sensitivity if r.swing != 0][:top][::-1]
     fig, ax = plt.subplots(figsize=(7.0, 0.42 * max(len(rows), 3) + 1.0))
     base = float(np.mean(f.study.rerun()))
     label = "label" if lang == "nl" else "label_en"
-    names = [(r[label][:55] + "…") if len(r[label]) > 56 else r[label] for r in rows]
+    names = [(n[:55] + "…") if len(n) > 56 else n for n in (getattr(r, label) for r in rows)]
     for i, r in enumerate(rows):
-        lo, hi = r["p50_at_p10"] - base, r["p50_at_p90"] - base
+        lo, hi = r.mean_at_low - base, r.mean_at_high - base
         ax.barh(i, lo, color=GREYS["light"], edgecolor=GREYS["ink"], lw=0.6, hatch="///")
         ax.barh(i, hi, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
     ax.axvline(0, color=GREYS["ink"], lw=0.8)
@@ -164,12 +168,12 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
 def waterfall(f: Findings, lang: str = "nl"):
     """From the plan through each cause to the P50 result."""
     plt = _plt()
-    steps = [s for s in f.waterfall if s["kind"] == "total" or abs(s["value"]) >= 0.5]
+    steps = [s for s in f.waterfall if s.kind == "total" or abs(s.value) >= 0.5]
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     level = 0.0
     for i, s in enumerate(steps):
-        v = s["value"]
-        if s["kind"] == "total":
+        v = s.value
+        if s.kind == "total":
             ax.bar(i, v, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
             level = v
             top = v
@@ -182,7 +186,7 @@ def waterfall(f: Findings, lang: str = "nl"):
         ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
                     va="bottom", fontsize=7)
     ax.axhline(0, color=GREYS["ink"], lw=0.6)
-    ax.set_xticks(range(len(steps)), [waterfall_label(s["step"], lang) for s in steps], rotation=30,
+    ax.set_xticks(range(len(steps)), [waterfall_label(s.step, lang) for s in steps], rotation=30,
                   ha="right", fontsize=8)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels
@@ -194,15 +198,15 @@ def waterfall(f: Findings, lang: str = "nl"):
     return fig
 
 
-def variants_chart(rows: list[dict], year: int, lang: str = "nl"):
+def variants_chart(rows: list[VariantResult], year: int, lang: str = "nl"):
     """P5-P95 range and P50 per variant (compare)."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(rows) + 1.2))
     for i, r in enumerate(rows[::-1]):
-        ax.plot([r["p5"], r["p95"]], [i, i], color=GREYS["mid"], lw=6, solid_capstyle="butt")
-        ax.plot([r["p50"]], [i], marker="D", color=GREYS["ink"], ms=6)
-    ax.set_yticks(range(len(rows)), [r["name"] for r in rows[::-1]], fontsize=8)
-    t = next((r["target"] for r in rows if r.get("target") is not None), None)
+        ax.plot([r.p5, r.p95], [i, i], color=GREYS["mid"], lw=6, solid_capstyle="butt")
+        ax.plot([r.p50], [i], marker="D", color=GREYS["ink"], ms=6)
+    ax.set_yticks(range(len(rows)), [r.name for r in rows[::-1]], fontsize=8)
+    t = next((r.target for r in rows if r.target is not None), None)
     if t is not None:
         ax.axvline(t, color=GREYS["ink"], ls="--", lw=1, label="taakstelling" if lang == "nl" else "target")
         ax.legend(frameon=False, fontsize=8)

@@ -87,16 +87,14 @@ def describe_distribution(d) -> str:
 def summary_table(f: Findings) -> Table:
     s = f.summary
     rows = []
-    for y in s["years"]:
-        k = str(y)
-        v = s["savings"][k]
-        rows.append({"year": y, "plan": f.plan.get(y), "mean": v["mean"], "p5": v["p5"], "p10": v["p10"],
-                     "p50": v["p50"], "p90": v["p90"], "p95": v["p95"], "target": s["target"][k],
-                     "p50_low": s.get("savings_interval", {}).get(k, {}).get("p50", (None, None))[0],
-                     "p50_high": s.get("savings_interval", {}).get(k, {}).get("p50", (None, None))[1],
-                     "p_target_met": s["p_target_met"][k], "p_target_met_se": s["p_target_met_se"][k],
-                     "p_within_budget": s["p_within_budget"][k],
-                     "p_within_budget_se": s["p_within_budget_se"][k]})
+    for y in s.years:
+        v = s.savings[y]
+        rows.append({"year": y, "plan": f.plan.get(y), "mean": v.mean, "p5": v.p5, "p10": v.p10,
+                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y],
+                     "p50_low": s.savings_interval[y]["p50"][0], "p50_high": s.savings_interval[y]["p50"][1],
+                     "p_target_met": s.p_target_met[y], "p_target_met_se": s.p_target_met_se[y],
+                     "p_within_budget": s.p_within_budget[y],
+                     "p_within_budget_se": s.p_within_budget_se[y]})
     cols = (Column("year", "jaar", "year", "text"), Column("plan", "plan", "plan"),
             Column("mean", "gemiddeld", "mean"), Column("p5", "P5", "P5"), Column("p10", "P10", "P10"),
             Column("p50", "P50", "P50"), Column("p50_low", "P50 95%-interval van", "P50 95% interval from"),
@@ -116,16 +114,16 @@ def summary_table(f: Findings) -> Table:
 
 def goals_table(f: Findings) -> Table:
     rows = []
-    for g in f.risk["goals"]:
-        for y, d in g["years"].items():
-            lo, hi = d["needed_capacity_interval"]
-            rows.append({"goal": g["id"], "kind": g["kind"], "scope": g["scope"], "basis": g["against"],
-                         "year": y, "amount": d["amount"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
-                         "p_met": d["p_met"], "p_met_se": d["p_met_se"],
-                         "expected_shortfall": d["expected_shortfall"], "cvar": d["cvar"],
-                         "needed_capacity": d["needed_capacity"],
-                         "needed_low": lo, "needed_high": hi, "realisatierisico": d["realisatierisico"],
-                         "p_all_years": g["p_all_years"]})
+    for g in f.risk.goals:
+        for y, d in g.years.items():
+            lo, hi = d.needed_capacity_interval
+            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.against,
+                         "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
+                         "p_met": d.p_met, "p_met_se": d.p_met_se,
+                         "expected_shortfall": d.mean_shortfall, "cvar": d.cvar,
+                         "needed_capacity": d.needed_capacity,
+                         "needed_low": lo, "needed_high": hi, "realisatierisico": d.realisatierisico,
+                         "p_all_years": g.p_all_years})
     cols = (Column("goal", "doel", "goal", "text"), Column("kind", "soort", "kind", "text"),
             Column("scope", "posten", "scope", "text"), Column("basis", "grondslag", "basis", "text"),
             Column("year", "jaar", "year", "text"), Column("amount", "bedrag", "amount"),
@@ -156,23 +154,18 @@ def goals_table(f: Findings) -> Table:
 def contributions_table(f: Findings) -> Table:
     c = f.contributions
     rows = []
-    for m in c["measures"]:
-        rows.append({"id": m["id"], "name": m["name"], "published": m["published"], "plan_value": m["plan_value"],
-                     "p_go_ahead": m["p_go_ahead"], "standalone_p5": m["standalone"]["p5"],
-                     "standalone_p50": m["standalone"]["p50"], "standalone_p95": m["standalone"]["p95"],
-                     "standalone_mean": m["standalone"]["mean"], "marginal_mean": m["marginal"]["mean"],
-                     "marginal_p5": m["marginal"]["p5"], "marginal_p95": m["marginal"]["p95"],
-                     "loss_no_go": m["loss_no_go"], "loss_delay": m["loss_delay"],
-                     "loss_cost_overrun": m["loss_cost_overrun"], "shortfall_vs_plan": m["shortfall_vs_plan"]})
-    rows.append({"id": "", "name": "som afzonderlijk / sum alone", "standalone_mean": c["sum_standalone"]["mean"],
-                 "standalone_p5": c["sum_standalone"]["p5"], "standalone_p50": c["sum_standalone"]["p50"],
-                 "standalone_p95": c["sum_standalone"]["p95"]})
-    rows.append({"id": "", "name": "pakket / package", "standalone_mean": c["package"]["mean"],
-                 "standalone_p5": c["package"]["p5"], "standalone_p50": c["package"]["p50"],
-                 "standalone_p95": c["package"]["p95"]})
-    rows.append({"id": "", "name": "communicerende vaten / interaction loss",
-                 "standalone_mean": c["interaction_loss"]["mean"], "standalone_p5": c["interaction_loss"]["p5"],
-                 "standalone_p50": c["interaction_loss"]["p50"], "standalone_p95": c["interaction_loss"]["p95"]})
+    for m in c.measures:
+        rows.append({"id": m.id, "name": m.name, "published": m.published, "plan_value": m.plan_value,
+                     "p_go_ahead": m.p_go_ahead, "standalone_p5": m.standalone.p5,
+                     "standalone_p50": m.standalone.p50, "standalone_p95": m.standalone.p95,
+                     "standalone_mean": m.standalone.mean, "marginal_mean": m.marginal.mean,
+                     "marginal_p5": m.marginal.p5, "marginal_p95": m.marginal.p95,
+                     "loss_no_go": m.loss_no_go, "loss_delay": m.loss_delay,
+                     "loss_cost_overrun": m.loss_cost_overrun, "shortfall_vs_plan": m.shortfall_vs_plan})
+    for name, d in (("som afzonderlijk / sum alone", c.sum_standalone), ("pakket / package", c.package),
+                    ("communicerende vaten / interaction loss", c.interaction_loss)):
+        rows.append({"id": "", "name": name, "standalone_mean": d.mean, "standalone_p5": d.p5,
+                     "standalone_p50": d.p50, "standalone_p95": d.p95})
     cols = (Column("id", "id", "id", "text"), Column("name", "maatregel", "measure", "text"),
             Column("published", "document", "document"), Column("plan_value", "model, planwaarden", "model, plan"),
             Column("p_go_ahead", "kans doorgang", "P(go-ahead)", "prob"),
@@ -186,8 +179,8 @@ def contributions_table(f: Findings) -> Table:
             Column("loss_delay", "verlies vertraging", "loss delay"),
             Column("loss_cost_overrun", "verlies kosten", "loss cost overrun"),
             Column("shortfall_vs_plan", "tekort t.o.v. plan", "below plan"))
-    return Table("contributions", f"Bijdrage per maatregel, netto besparing {c['year']}",
-                 f"Contribution per measure, net savings {c['year']}", cols, tuple(rows),
+    return Table("contributions", f"Bijdrage per maatregel, netto besparing {c.year}",
+                 f"Contribution per measure, net savings {c.year}", cols, tuple(rows),
                  "Alleen: de maatregel als enige. Marginaal: pakket min pakket zonder deze maatregel, per "
                  "scenario. Verliezen: de verwachte besparing die geen doorgang, vertraging en kostenoverschrijding "
                  "kosten (negatief: verlies). Communicerende vaten: som van de afzonderlijke maatregelen min het "
@@ -198,8 +191,8 @@ def contributions_table(f: Findings) -> Table:
 
 
 def waterfall_table(f: Findings, lang: str = "nl") -> Table:
-    rows = tuple({"step": waterfall_label(s["step"], lang), "key": s["step"], "value": s["value"],
-                  "kind": s["kind"], "se": s.get("se")} for s in f.waterfall)
+    rows = tuple({"step": waterfall_label(s.step, lang), "key": s.step, "value": s.value,
+                  "kind": s.kind, "se": s.se} for s in f.waterfall)
     cols = (Column("step", "stap", "step", "text"), Column("value", "bedrag", "amount"),
             Column("se", "MC-fout", "MC error"))
     return Table("waterfall", f"Van plan naar uitkomst {f.study.year}", f"From plan to result {f.study.year}",
@@ -213,18 +206,17 @@ def waterfall_table(f: Findings, lang: str = "nl") -> Table:
 
 
 def sensitivity_table(f: Findings) -> Table:
-    rows = tuple({"key": r["key"], "label": r["label"], "label_en": r["label_en"], "role": r["role"],
-                  "spearman": r["spearman"], "p10_value": r["p10_value"], "p90_value": r["p90_value"],
-                  "p50_at_p10": r["p50_at_p10"], "p50_at_p90": r["p50_at_p90"], "swing": r["swing"],
-                  "first_order": r["first_order"], "swing_se": r.get("swing_se"),
-                  "first_order_se": r.get("first_order_se"), "total_order": r.get("total_order"),
-                  "total_order_se": r.get("total_order_se")} for r in f.sensitivity)
+    rows = tuple({"key": r.key, "label": r.label, "label_en": r.label_en, "role": r.role,
+                  "spearman": r.spearman, "p10_value": r.low_value, "p90_value": r.high_value,
+                  "mean_at_low": r.mean_at_low, "mean_at_high": r.mean_at_high, "swing": r.swing,
+                  "first_order": r.first_order, "swing_se": r.swing_se, "first_order_se": r.first_order_se,
+                  "total_order": r.total_order, "total_order_se": r.total_order_se} for r in f.sensitivity)
     cols = (Column("label", "aanname", "assumption", "text"), Column("key", "sleutel", "key", "text"),
             Column("role", "soort", "role", "text"), Column("spearman", "Spearman", "Spearman", "num"),
             Column("p10_value", "waarde P10", "value P10", "num"),
             Column("p90_value", "waarde P90", "value P90", "num"),
-            Column("p50_at_p10", "gemiddelde bij laag", "mean at low"),
-            Column("p50_at_p90", "gemiddelde bij hoog", "mean at high"),
+            Column("mean_at_low", "gemiddelde bij laag", "mean at low"),
+            Column("mean_at_high", "gemiddelde bij hoog", "mean at high"),
             Column("swing", "uitslag", "swing"), Column("swing_se", "MC-fout", "MC error"),
             Column("first_order", "eerste-orde-index", "first-order index", "num"),
             Column("first_order_se", "MC-fout", "MC error", "num"),

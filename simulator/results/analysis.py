@@ -27,69 +27,65 @@ Definitions (also in docs/results.md):
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from simulator.core.engine import scopes_of, simulate_block
-from simulator.core.stats import QUANTILES, quantile_interval, wilson_interval
+from simulator.core.goals import headline_index
+from simulator.core.options import RunOptions
+from simulator.core.sampling import plan_value
 from simulator.i18n import pick
-from simulator.results.summary import all_years, goal_year, goals, probability_se
+from simulator.results.contributions import (
+    COST,
+    DELAY,
+    GO,
+    GROWTH,
+    Contribution,
+    Contributions,
+    Distribution,
+    contributions,
+    plan_by_year,
+    plan_of,
+    published_net,
+)
+from simulator.results.risk import (
+    CERTAINTY,
+    RATIO_CLASSES,
+    GoalRisk,
+    Headline,
+    Risk,
+    RiskYear,
+    quantile_interval,
+    ratio_class,
+    risk_of,
+)
+from simulator.results.sensitivity import (
+    MeasureSensitivity,
+    drawn_for_study,
+    indices,
+    measure_of,
+    per_year_constant,
+    spearman_interval,
+    swing_values,
+)
+from simulator.results.summary import Summary
+from simulator.results.waterfall import WATERFALL_LABELS, WaterfallStep, waterfall
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
+
+__all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
+           "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "MeasureSensitivity",
+           "Risk", "RiskYear",
+           "SensitivityRow", "Study", "WaterfallStep", "analyse", "contributions", "describe_input",
+           "first_order_index", "measure_of", "plan_by_year", "plan_of", "published_net", "quantile_interval",
+           "rank", "ratio_class", "risk", "risk_of", "sensitivity", "spearman", "waterfall"]
 
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
 #: make their differences precise long before their levels are)
 AUX_PATHS = 10_000
-#: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
-CERTAINTY = 0.90
-#: (class, lower bound inclusive, Dutch, English), best first; A needs more than 2.0
-RATIO_CLASSES = (
-    ("A", None, "uitstekend", "excellent"),
-    ("B", 1.4, "ruim voldoende", "more than sufficient"),
-    ("C", 1.0, "voldoende", "sufficient"),
-    ("D", 0.8, "matig", "moderate"),
-    ("E", 0.6, "onvoldoende", "insufficient"),
-    ("F", -np.inf, "ruim onvoldoende", "far from sufficient"),
-)
-#: roles whose inputs are switched to their plan value step by step in the waterfall
-GO, DELAY, COST, GROWTH = "go_ahead", "delay", ("cost", "cost_factor"), "growth"
-
-
-def ratio_class(ratio: float) -> tuple[str, str, str]:
-    """(class, Dutch, English) of a weerstandsratio.
-
-    >>> [ratio_class(r)[0] for r in (2.01, 2.0, 1.4, 1.39, 1.0, 0.8, 0.6, 0.59)]
-    ['A', 'B', 'B', 'C', 'C', 'D', 'E', 'F']
-    """
-    if ratio != ratio:  # nan compares false everywhere and would fall through to A
-        raise ValueError("the weerstandsratio is not a number (is the capacity?)")
-    if not ratio > 2.0:
-        for cls, lower, nl, en in RATIO_CLASSES[1:]:
-            if ratio >= lower:
-                return cls, nl, en
-    cls, _, nl, en = RATIO_CLASSES[0]
-    return cls, nl, en
-
-
-def tail_mean(values: np.ndarray, level: float) -> tuple[float, float]:
-    """CVaR: the mean of the worst ``1 - level`` of the values (largest first), and its
-    standard error.
-
-    Estimated as VaR + mean((x - VaR)+) / (1 - level), VaR the ``level`` quantile; its
-    asymptotic standard error is sd((x - VaR)+) / ((1 - level) sqrt(n)) (the VaR's own
-    error enters only at second order; Hong and Liu 2009).
-    """
-    n = values.size
-    if n == 0:
-        return 0.0, 0.0
-    var = float(np.quantile(values, level))
-    excess = np.maximum(values - var, 0.0)
-    alpha = 1.0 - level
-    se = float(excess.std(ddof=1) / (alpha * np.sqrt(n))) if n > 1 else 0.0
-    return var + float(excess.mean()) / alpha, se
 
 
 def rank(x: np.ndarray) -> np.ndarray:
@@ -142,12 +138,6 @@ def first_order_index(x: np.ndarray, y: np.ndarray, bins: int = 50) -> float:
     return float(np.clip(between / vy, 0.0, 1.0))
 
 
-def measure_of(scenario: Scenario, key: str) -> str | None:
-    """The measure an input key belongs to (``<measure>.<what>``), if any."""
-    head = key.split(".", 1)[0]
-    return head if "." in key and any(m.id == head for m in scenario.measures) else None
-
-
 def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> str:
     """A reader's name for an input: the parameter's label, or what it does to a measure."""
     mid = measure_of(scenario, inp.key)
@@ -198,17 +188,15 @@ class Study:
             raise ValueError(f"year {self.year} is not a horizon year "
                              f"({self.scenario.years[0]}-{self.scenario.years[-1]})")
         self.aux_paths = min(self.aux_paths, self.paths)
-        label = "all" + (f"@{self.municipality}" if self.municipality else "")
         labels = [scope_label(s) for s in scopes_of(self.scenario)]
-        if label not in labels:
-            raise ValueError(f"unknown municipality {self.municipality!r}")
-        self.scope = labels.index(label)
+        self.scope = headline_index(labels, self.municipality, (m.id for m in self.scenario.municipalities))
         self.year_index = self.scenario.years.index(self.year)
 
     # the main run keeps inputs (sensitivity) and detail (attribution per measure)
     @cached_property
     def blocks(self):
-        return run_blocks(self.scenario, self.paths, seed=self.seed, keep_inputs=True, detail=True)
+        return run_blocks(self.scenario, self.paths, seed=self.seed,
+                          options=RunOptions(keep_inputs=True, detail=True))
 
     @cached_property
     def dataset(self):
@@ -231,9 +219,10 @@ class Study:
     def rerun(self, paths: int | None = None, **options) -> np.ndarray:
         """Net savings of the scope in the study year under changed options, same seed."""
         paths = paths or self.aux_paths
-        key = (paths, repr(sorted(options.items(), key=lambda kv: kv[0])))
+        opts = RunOptions(**options)
+        key = (paths, opts)
         if key not in self._runs:
-            parts = run_blocks(self.scenario, paths, seed=self.seed, **options)
+            parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
             self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
         return self._runs[key]
 
@@ -242,7 +231,7 @@ class Study:
         set of measures is computed once (plan, contributions and waterfall all ask)."""
         key = ("deterministic", active)
         if key not in self._runs:
-            b = simulate_block(self.scenario, 1, deterministic=True, active=active)
+            b = simulate_block(self.scenario, 1, options=RunOptions(deterministic=True, active=active))
             self._runs[key] = b.scope_net[self.scope, :, 0]
         yi = self.year_index if year is None else self.scenario.years.index(year)
         return float(self._runs[key][yi])
@@ -252,340 +241,161 @@ class Study:
         return [i for i in self.scenario.inputs if i.role in roles]
 
     def plan_values(self, roles, measure: str | None = None) -> dict[str, float]:
-        """Overrides that put inputs of these roles at their deterministic value."""
-        out = {}
-        for inp in self.keys(roles):
-            if measure is not None and measure_of(self.scenario, inp.key) != measure:
-                continue
-            if inp.role == GO:
-                out[inp.key] = 1.0
-            elif inp.role == DELAY:
-                out[inp.key] = 0.0
-            elif inp.deterministic == "mean":
-                out[inp.key] = inp.distribution.mean
-            else:
-                out[inp.key] = inp.distribution.point
-        return out
-
-
-def _se(x: np.ndarray) -> float:
-    """Standard error of the mean of x [its unit]."""
-    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
-
-
-def _dist(x: np.ndarray) -> dict:
-    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
-    se = float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
-    return {"mean": float(x.mean()), "mean_se": se, "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+        """Overrides that put inputs of these roles at their plan value (:func:`plan_value`)."""
+        return {inp.key: plan_value(inp) for inp in self.keys(roles)
+                if measure is None or measure_of(self.scenario, inp.key) == measure}
 
 
 # --- risk ---------------------------------------------------------------------------------
 
 
-def risk(study: Study, capacity: float | None = None) -> dict:
+def risk(study: Study, capacity: float | None = None) -> Risk:
     """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline.
 
     The headline goal is the scope's first target (else its first budget) in the study year.
     """
+    assert study.year is not None
     return risk_of(study.dataset, year=study.year, municipality=study.municipality, capacity=capacity)
-
-
-def risk_of(ds, *, year: int, municipality: str | None = None, capacity: float | None = None) -> dict:
-    """:func:`risk` for a simulated Dataset (see :func:`simulator.run.dataset.run`)."""
-    if capacity is not None and not np.isfinite(capacity):
-        raise ValueError(f"capacity must be a finite amount, got {capacity!r}")
-    n = int(ds.sizes["path"])
-    out_goals = []
-    for g in goals(ds, municipality=municipality):
-        years = {}
-        shortfalls = {}
-        for y in sorted(g.amounts):
-            a, m = g.amounts[y], g.measured[y]
-            short = np.maximum(a - m, 0.0) if g.kind == "target" else np.maximum(m - a, 0.0)
-            shortfalls[y] = short
-            stats = goal_year(g, y, n)
-            p, se = stats.pop("p"), stats.pop("se")
-            need = float(np.quantile(short, CERTAINTY))
-            lo, hi = quantile_interval(short, CERTAINTY)
-            missed = short[short > 0]
-            worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
-            mean_short = float(short.mean())
-            mean_short_se = float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
-            cvar, cvar_se = tail_mean(short, CERTAINTY)
-            lo_p, hi_p = wilson_interval(p, n)
-            years[y] = {
-                **stats, "p_met": p, "p_met_se": se, "p_met_interval": (lo_p, hi_p),
-                **{f"{k}_interval": quantile_interval(g.measured[y], q) for k, q in QUANTILES.items()},
-                # the mean over every path, 0 where the goal is met (not the risk literature's
-                # "expected shortfall", which is the CVaR below); the old name stays as an alias
-                "mean_shortfall": mean_short, "mean_shortfall_se": mean_short_se,
-                "expected_shortfall": mean_short, "expected_shortfall_se": mean_short_se,
-                "cvar": cvar, "cvar_se": cvar_se,
-                "needed_capacity": need, "needed_capacity_interval": (lo, hi),
-                "max_consequence": worst, "realisatierisico": (1.0 - p) * worst,
-            }
-        together = all_years(g)
-        total_short = sum(shortfalls.values()) if shortfalls else None
-        out_goals.append({
-            "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": years,
-            "p_all_years": None if together is None else float(together.mean()),
-            "p_all_years_se": None if together is None else probability_se(float(together.mean()), n),
-            "needed_capacity_all_years": (None if total_short is None
-                                          else float(np.quantile(total_short, CERTAINTY))),
-        })
-    head = next((g for g in out_goals if g["kind"] == "target" and year in g["years"]),
-                next((g for g in out_goals if year in g["years"]), None))
-    headline = None
-    if head is not None:
-        h = head["years"][year]
-        headline = {"goal": head["id"], "kind": head["kind"], "year": year, **h}
-        if capacity is not None:
-            need = h["needed_capacity"]
-            ratio = float("inf") if need <= 0 else capacity / need
-            cls, nl, en = ratio_class(ratio)
-            headline.update(capacity=capacity, ratio=ratio, ratio_class=cls, ratio_nl=nl, ratio_en=en)
-    return {"goals": out_goals, "headline": headline, "paths": n, "certainty": CERTAINTY}
 
 
 # --- sensitivity --------------------------------------------------------------------------
 
 
-def sensitivity(study: Study, *, leading: int | None = None) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class SensitivityRow:
+    """One uncertain input's influence on net savings in the study year.
+
+    Definitions and estimators: :mod:`simulator.results.sensitivity`.
+
+    Attributes
+    ----------
+    key : str
+        The input's key, e.g. ``"m7.effect_factor"``.
+    label, label_en : str
+        A reader's name for it in Dutch and English (:func:`describe_input`).
+    role : str
+        Its role (``go_ahead``, ``delay``, ``cost``, ``growth``, ...).
+    measure : str or None
+        The measure it belongs to.
+    spearman : float
+        Rank correlation of the input and net savings [-1, 1] (a per-year input: its cumulative
+        effect by the study year).
+    spearman_interval : tuple of float
+        95% interval of ``spearman`` (Fisher's z).
+    low_value, high_value : float
+        The input's value at the two ends of the swing [the input's unit]: its P10 and P90, or
+        the ends of its range where those coincide (a near-certain go-ahead: no-go and go).
+        ``p10_value`` and ``p90_value`` are kept as aliases.
+    mean_at_low, mean_at_high : float
+        Mean net savings with the input fixed there [EUR] (the other inputs keep their draws).
+        ``mean_at_p10`` and ``mean_at_p90`` are kept as aliases.
+    swing, swing_se : float
+        ``mean_at_high - mean_at_low`` [EUR]: the tornado bar, and its standard error [EUR]
+        (paired paths).
+    first_order, total_order : float or None
+        First- and total-order Sobol' indices: the share of the variance of net savings the input
+        explains alone, and alone or with others [0-1], clipped into [0, 1].
+    first_order_se, total_order_se : float or None
+        Their bootstrap standard errors [share].
+    first_order_interval, total_order_interval : tuple of float or None
+        Their 95% bootstrap percentile intervals [share].
+    first_order_estimate, total_order_estimate : float or None
+        The unclipped unbiased estimates [share].
+    """
+
+    key: str
+    label: str
+    label_en: str
+    role: str
+    measure: str | None
+    spearman: float
+    spearman_interval: tuple[float, float]
+    low_value: float
+    high_value: float
+    mean_at_low: float
+    mean_at_high: float
+    swing: float
+    swing_se: float
+    first_order: float | None = None
+    first_order_se: float | None = None
+    first_order_interval: tuple[float, float] | None = None
+    first_order_estimate: float | None = None
+    total_order: float | None = None
+    total_order_se: float | None = None
+    total_order_interval: tuple[float, float] | None = None
+    total_order_estimate: float | None = None
+
+    @property
+    def p10_value(self) -> float:
+        """Alias of ``low_value``."""
+        return self.low_value
+
+    @property
+    def p90_value(self) -> float:
+        """Alias of ``high_value``."""
+        return self.high_value
+
+    @property
+    def mean_at_p10(self) -> float:
+        """Alias of ``mean_at_low`` [EUR]."""
+        return self.mean_at_low
+
+    @property
+    def mean_at_p90(self) -> float:
+        """Alias of ``mean_at_high`` [EUR]."""
+        return self.mean_at_high
+
+    def to_json(self) -> dict[str, Any]:
+        head = ("key", "label", "label_en", "role", "measure", "spearman", "spearman_interval")
+        tail = ("swing", "swing_se", "first_order", "first_order_se", "first_order_interval",
+                "first_order_estimate", "total_order", "total_order_se", "total_order_interval",
+                "total_order_estimate")
+        return {**{k: getattr(self, k) for k in head},
+                "p10_value": self.low_value, "p90_value": self.high_value,
+                "mean_at_p10": self.mean_at_low, "mean_at_p90": self.mean_at_high,
+                "low_value": self.low_value, "high_value": self.high_value,
+                "mean_at_low": self.mean_at_low, "mean_at_high": self.mean_at_high,
+                **{k: getattr(self, k) for k in tail}}
+
+
+def _swing_ends(study: Study, inp: RandomInput, x: np.ndarray) -> tuple[float, float]:
+    """The low and high value of an input's swing (a per-year input: the constant rates that
+    give the P10 and P90 of its cumulative effect by the study year)."""
+    if not inp.per_year:
+        return swing_values(inp)
+    assert study.year is not None
+    t = study.year - study.scenario.base_year
+    q_low, q_high = (float(v) for v in np.quantile(x, [0.10, 0.90]))
+    return per_year_constant(inp, q_low, t), per_year_constant(inp, q_high, t)
+
+
+def sensitivity(study: Study, *, leading: int | None = None) -> list[SensitivityRow]:
     """Every uncertain input's influence on net savings in the study year, largest swing first.
 
     Definitions and estimators: :mod:`simulator.results.sensitivity`. ``leading``: how many
     of the largest get Sobol' indices (None: every input; the others get None).
     """
-    from simulator.results.sensitivity import (
-        drawn_for_study,
-        per_year_constant,
-        spearman_interval,
-        swing_values,
-    )
-
     y = study.net
     drawn = study.inputs()
     base = study.rerun()
     rows = []
     for inp in study.scenario.inputs:
         x = drawn_for_study(study, inp, drawn[inp.key])
-        if inp.per_year:
-            t = study.year - study.scenario.base_year
-            q_low, q_high = (float(v) for v in np.quantile(x, [0.10, 0.90]))
-            low, high = per_year_constant(inp, q_low, t), per_year_constant(inp, q_high, t)
-        else:
-            low, high = swing_values(inp)
+        low, high = _swing_ends(study, inp, x)
         if low == high:
             at_low = at_high = base
         else:
             at_low, at_high = study.rerun(overrides={inp.key: low}), study.rerun(overrides={inp.key: high})
         diff = at_high - at_low
         rho = spearman(x, y)
-        mean_low, mean_high = float(at_low.mean()), float(at_high.mean())
-        rows.append({
-            "key": inp.key, "label": describe_input(study.scenario, inp, "nl"),
-            "label_en": describe_input(study.scenario, inp, "en"), "role": inp.role,
-            "measure": measure_of(study.scenario, inp.key),
-            "spearman": rho, "spearman_interval": spearman_interval(rho, y.size),
-            "p10_value": low, "p90_value": high,
-            # kept under their old names for the report: since issue 16 these are means, not P50s
-            "p50_at_p10": mean_low, "p50_at_p90": mean_high,
-            "low_value": low, "high_value": high, "mean_at_low": mean_low, "mean_at_high": mean_high,
-            "swing": mean_high - mean_low,
-            "swing_se": float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0,
-            "first_order": None,
-        })
-    rows.sort(key=lambda r: (-abs(r["swing"]), -abs(r["spearman"]), r["key"]))
-    chosen = rows if leading is None else rows[:leading]
-    found = indices(study)
-    for r in chosen:
-        r.update(_shown(found["inputs"][r["key"]]))
-    return rows
-
-
-def _shown(ix: dict) -> dict:
-    """Indices as shown: clipped into [0, 1] (the unbiased estimates can stray outside by
-    sampling error; they stay under ``*_estimate``)."""
-    out = dict(ix)
-    for k in ("first_order", "total_order"):
-        out[f"{k}_estimate"] = ix[k]
-        out[k] = float(min(max(ix[k], 0.0), 1.0))
-    return out
-
-
-def indices(study: Study) -> dict[str, dict]:
-    """Sobol' indices of every input ("inputs") and of each measure's inputs together
-    ("measures"), by pick-freeze with common random numbers; computed once per study."""
-    from simulator.results.sensitivity import study_indices, swing_values
-
-    if "indices" in study._runs:
-        return study._runs["indices"]
-    s = study.scenario
-    varying = [i for i in s.inputs
-               if i.per_year or (lambda lh: lh[0] != lh[1])(swing_values(i))]
-    groups = {i.key: (i.key,) for i in varying}
-    by_measure: dict[str, tuple[str, ...]] = {}
-    for i in varying:
-        mid = measure_of(s, i.key)
-        if mid is not None:
-            by_measure[mid] = (*by_measure.get(mid, ()), i.key)
-    # a measure with one uncertain input: its group is that input (no second run)
-    found = study_indices(study, {**groups, **{f"measure:{m}": keys for m, keys in by_measure.items()
-                                               if len(keys) > 1}})
-    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if len(keys) == 1})
-    zero = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
-            "total_order": 0.0, "total_order_se": 0.0, "total_order_interval": (0.0, 0.0)}
-    out = {
-        "inputs": {i.key: found.get(i.key, zero) for i in s.inputs},
-        "measures": [{"id": m.id, "name": m.name, "inputs": list(by_measure.get(m.id, ())),
-                      **_shown(found.get(f"measure:{m.id}", zero))} for m in s.measures],
-        "paths": study.aux_paths,
-    }
-    study._runs["indices"] = out
-    return out
-
-
-# --- contributions and the waterfall ------------------------------------------------------
-
-
-def published_net(scenario: Scenario, measure_id: str, year: int) -> float | None:
-    """The net figure the document prints for a measure in a year [EUR], if any."""
-    m = scenario.measure(measure_id)
-    unit = scenario.published_totals.unit
-    pub = m.published
-    if year in pub.net:
-        return pub.net[year] * unit
-    if year in pub.effect:
-        return (pub.effect[year] - pub.cost.get(year, 0.0)) * unit
-    return None
-
-
-def contributions(study: Study) -> dict:
-    """Per measure: standalone range, marginal contribution, and what no-go, delay and cost
-    overruns take off it; for the package: the interaction loss. Study year, study scope."""
-    s = study.scenario
-    package = study.rerun()
-    all_ids = frozenset(m.id for m in s.measures)
-    rows, standalone_sum = [], np.zeros_like(package)
-    for m in s.measures:
-        alone = study.rerun(active=frozenset({m.id}))
-        without = study.rerun(active=all_ids - {m.id})
-        standalone_sum = standalone_sum + alone
-        marginal = package - without
-
-        def loss(roles, m=m) -> tuple[float, float]:
-            """What letting this measure's inputs of these roles vary takes off the package (<= 0
-            for a loss): package mean minus the package with them at their plan value, and its
-            standard error (paired paths: the same random numbers)."""
-            over = study.plan_values(roles, m.id)
-            if not over:
-                return 0.0, 0.0
-            d = package - study.rerun(overrides=over)
-            return float(d.mean()), _se(d)
-
-        go = s.measure(m.id).go_ahead
-        p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)
-        plan = None if study.municipality else published_net(s, m.id, study.year)
-        det = study.deterministic(frozenset({m.id}))
-        rows.append({
-            "id": m.id, "name": m.name, "law": m.law, "p_go_ahead": p_go,
-            "published": plan, "plan_value": det,
-            "standalone": _dist(alone), "marginal": _dist(marginal),
-            **{f"loss_{name}{suffix}": v for name, roles in (("no_go", GO), ("delay", DELAY),
-                                                              ("cost_overrun", COST))
-               for suffix, v in zip(("", "_se"), loss(roles), strict=True)},
-            "shortfall_vs_plan": (plan if plan is not None else det) - float(alone.mean()),
-            "p_below_plan": float(np.mean(alone < (plan if plan is not None else det) - 0.5)),
-        })
-    interaction = standalone_sum - package
-    return {
-        "year": study.year, "paths": study.aux_paths, "measures": rows,
-        "package": _dist(package), "sum_standalone": _dist(standalone_sum),
-        "interaction_loss": _dist(interaction),
-    }
-
-
-def plan_of(study: Study, year: int) -> tuple[float, bool]:
-    """The plan in a year, and whether it is the document's own: its printed net figures summed
-    over the measures, or, where a measure's year is not printed (or for a municipality), the
-    measures alone at plan values, summed."""
-    s = study.scenario
-    printed = [None if study.municipality else published_net(s, m.id, year) for m in s.measures]
-    if printed and all(p is not None for p in printed):
-        return float(sum(printed)), True
-    return sum(study.deterministic(frozenset({m.id}), year) for m in s.measures), False
-
-
-def plan_by_year(study: Study) -> dict[int, float]:
-    """:func:`plan_of` for every horizon year."""
-    return {y: plan_of(study, y)[0] for y in study.scenario.years}
-
-
-def waterfall(study: Study) -> list[dict]:
-    """From the plan to the P50 result in the study year, one cause per step.
-
-    Steps, taken in this order (each is the change of the mean when one more kind of
-    uncertainty is let in, with the same random numbers throughout):
-    plan (sum of published figures) -> model at plan values (sum of measures alone) ->
-    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> autonomous
-    growth -> mean to median -> P50.
-    """
-    s = study.scenario
-    det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
-    plan, has_plan = plan_of(study, study.year)
-    det_package = study.deterministic()
-
-    # the growth basis of the plan: the document's own (mean growth, or none at all)
-    basis = {"no_growth": True} if s.check_growth == "none" else {
-        "overrides": study.plan_values(GROWTH)}
-    fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
-
-    def with_(let_in: set[str]) -> np.ndarray:
-        """Paths with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
-        over = {}
-        for r, values in fixed.items():
-            if r not in let_in:
-                over.update(values)
-        opts = dict(basis)
-        over.update(opts.pop("overrides", {}))
-        return study.rerun(study.paths, overrides=over or None, **opts)
-
-    r0, r1, r2, r3 = with_(set()), with_({GO}), with_({GO, DELAY}), with_({GO, DELAY, COST})
-    m0, m1, m2, m3 = (float(r.mean()) for r in (r0, r1, r2, r3))
-    full = study.net
-    m4, p50 = float(full.mean()), float(np.median(full))
-    lo, hi = quantile_interval(full, 0.5)
-    p50_se = (hi - lo) / (2 * 1.96)
-    # each step's error: of the mean of its per-path differences (every run has the same paths
-    # and random numbers); the deterministic steps have none
-    steps = [("plan", plan, "total", 0.0)]
-    if has_plan:
-        steps.append(("model_vs_document", det_alone - plan, "step", 0.0))
-    steps += [
-        ("interaction_loss", det_package - det_alone, "step", 0.0),
-        ("effect_ranges", m0 - det_package, "step", _se(r0)),
-        ("no_go", m1 - m0, "step", _se(r1 - r0)),
-        ("delay", m2 - m1, "step", _se(r2 - r1)),
-        ("cost_overruns", m3 - m2, "step", _se(r3 - r2)),
-        ("autonomous_growth", m4 - m3, "step", _se(full - r3)),
-        ("mean_to_median", p50 - m4, "step", math.hypot(p50_se, _se(full))),
-        ("p50", p50, "total", p50_se),
-    ]
-    return [{"step": k, "value": float(v), "kind": kind, "se": float(se)} for k, v, kind, se in steps]
-
-
-WATERFALL_LABELS = {
-    "plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
-    "model_vs_document": ("model t.o.v. document", "model vs document"),
-    "interaction_loss": ("communicerende vaten", "interaction loss"),
-    "effect_ranges": ("bandbreedte effecten", "effect ranges"),
-    "no_go": ("maatregelen gaan niet door", "measures not going ahead"),
-    "delay": ("vertraging", "delay"),
-    "cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "autonomous_growth": ("autonome groei", "autonomous growth"),
-    "mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
-    "p50": ("resultaat (P50)", "result (P50)"),
-}
+        rows.append(SensitivityRow(
+            inp.key, describe_input(study.scenario, inp, "nl"), describe_input(study.scenario, inp, "en"),
+            inp.role, measure_of(study.scenario, inp.key), rho, spearman_interval(rho, y.size), low, high,
+            float(at_low.mean()), float(at_high.mean()), float(at_high.mean()) - float(at_low.mean()),
+            float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0))
+    rows.sort(key=lambda r: (-abs(r.swing), -abs(r.spearman), r.key))
+    found = indices(study)["inputs"]
+    return [replace(r, **found[r.key]) if leading is None or i < leading else r for i, r in enumerate(rows)]
 
 
 # --- everything at once -------------------------------------------------------------------
@@ -593,34 +403,61 @@ WATERFALL_LABELS = {
 
 @dataclass(frozen=True)
 class Findings:
-    """What a report, an export or a risk paragraph needs, from one study."""
+    """What a report, an export or a risk paragraph needs, from one study.
+
+    Attributes
+    ----------
+    study : Study
+        The scenario, scope, year, seed and paths, with the main run.
+    summary : Summary
+        Per year the range of net savings and P(goal met) (as ``taaksim run``).
+    risk : Risk
+        Per goal and year the shortfall and the reserve needed; the headline.
+    sensitivity : list of SensitivityRow
+        Every uncertain input, largest swing first.
+    contributions : Contributions
+        Per measure alone and in the package; the interaction loss.
+    waterfall : list of WaterfallStep
+        From the plan to the P50 result in the study year.
+    plan : dict of int to float
+        Per horizon year the sum of the measures as the plan states them [EUR].
+    capacity : float or None
+        The available weerstandscapaciteit given [EUR].
+    sensitivity_measures : list of MeasureSensitivity
+        Sobol' indices of each measure's inputs together, largest total-order index first.
+    """
 
     study: Study
-    summary: dict  # summary.summarise_years
-    risk: dict
-    sensitivity: list[dict]
-    contributions: dict
-    waterfall: list[dict]
-    plan: dict[int, float]  # per horizon year: the sum of the measures as the plan states them
+    summary: Summary
+    risk: Risk
+    sensitivity: list[SensitivityRow]
+    contributions: Contributions
+    waterfall: list[WaterfallStep]
+    plan: dict[int, float]
     capacity: float | None
-    #: Sobol' indices of each measure's inputs together (see :func:`indices`), largest first
-    sensitivity_measures: list[dict] = field(default_factory=list)
+    sensitivity_measures: list[MeasureSensitivity] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures of ``taaksim report --json`` (int year keys and tuples: the command line
+        finishes them with :func:`simulator.cli.format.jsonable`)."""
+        return {"risk": self.risk.to_json(), "sensitivity": [r.to_json() for r in self.sensitivity],
+                "sensitivity_measures": [m.to_json() for m in self.sensitivity_measures],
+                "contributions": self.contributions.to_json(),
+                "waterfall": [s.to_json() for s in self.waterfall], "plan": self.plan}
 
 
 def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipality: str | None = None,
             year: int | None = None, capacity: float | None = None, aux_paths: int = AUX_PATHS) -> Findings:
     """Run the scenario and derive every council answer (see the module docstring)."""
-    from simulator.results.summary import summarise_years
-
     study = Study(scenario, paths, seed, municipality, year, aux_paths)
     return Findings(
         study=study,
-        summary=summarise_years(study.dataset, municipality=municipality),
+        summary=Summary.from_dataset(study.dataset, municipality=municipality),
         risk=risk(study, capacity),
         sensitivity=sensitivity(study),
         contributions=contributions(study),
         waterfall=waterfall(study),
         plan=plan_by_year(study),
         capacity=capacity,
-        sensitivity_measures=sorted(indices(study)["measures"], key=lambda r: -r["total_order"]),
+        sensitivity_measures=sorted(indices(study)["measures"], key=lambda r: -r.total_order),
     )

@@ -34,14 +34,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from simulator.core.engine import simulate_block
-from simulator.core.sampling import BLOCK_PATHS, blocks, draw_uniforms, sample_inputs
+from simulator.core.engine import simulate
+from simulator.core.options import RunOptions
+from simulator.core.plan import compile_plan
+from simulator.core.sampling import BLOCK_PATHS, Inputs, blocks, draw_uniforms, sample_inputs
 from simulator.core.stats import Z95
 from simulator.scenario.distributions import U_EPS
-from simulator.scenario.model import RandomInput
+from simulator.scenario.model import RandomInput, Scenario
 
 #: sample B of the pick-freeze design comes from these block indices: streams independent of
 #: every block a run of up to 2^46 paths uses, and the same for every input's run
@@ -105,7 +109,6 @@ def pick_freeze(model: Callable[[dict[str, np.ndarray]], np.ndarray], a: dict[st
     """
     fa = model({}) if f_a is None else f_a
     fb = model(dict(b))
-    n = fa.size
     both = np.concatenate([fa, fb])
     var, centre = float(both.var()), float(both.mean())
     zero = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
@@ -123,15 +126,8 @@ def pick_freeze(model: Callable[[dict[str, np.ndarray]], np.ndarray], a: dict[st
         terms.append(0.5 * (fa - fab) ** 2)  # Jansen 1999
     if not names:
         return out
-    # the bootstrap resamples paths, keeping each path's A, B and A_B values together: resample
-    # weights (resample, path) times every group's per-path terms, in one product
-    counts = np.empty((BOOTSTRAP, n))
-    for r in range(BOOTSTRAP):
-        counts[r] = np.bincount(rng.integers(0, n, n), minlength=n)
-    counts /= n
     columns = np.column_stack([*terms, (fa + fb) / 2.0, (fa * fa + fb * fb) / 2.0])  # (path, term)
-    boot = counts @ columns  # (resample, term)
-    var_b = boot[:, -1] - boot[:, -2] ** 2
+    boot, var_b = _bootstrap(columns, rng)
     means = columns.mean(axis=0)
     for g, name in enumerate(names):
         row: dict[str, object] = {}
@@ -148,7 +144,23 @@ def pick_freeze(model: Callable[[dict[str, np.ndarray]], np.ndarray], a: dict[st
     return out
 
 
-def study_indices(study, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+def _bootstrap(columns: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each term's mean over :data:`BOOTSTRAP` resamples of paths, (resample, term), and each
+    resample's variance of the output (the last two columns: its mean and mean square).
+
+    The resampling keeps each path's A, B and A_B values together: resample weights
+    (resample, path) times every group's per-path terms, in one product.
+    """
+    n = columns.shape[0]
+    counts = np.empty((BOOTSTRAP, n))
+    for r in range(BOOTSTRAP):
+        counts[r] = np.bincount(rng.integers(0, n, n), minlength=n)
+    counts /= n
+    boot = counts @ columns
+    return boot, boot[:, -1] - boot[:, -2] ** 2
+
+
+def study_indices(study: Any, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     """:func:`pick_freeze` on a study's scenario: net savings of its scope in its year over
     ``study.aux_paths`` paths. A is the study's own draws (block by block, as every rerun)."""
     s = study.scenario
@@ -158,12 +170,13 @@ def study_indices(study, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     b_parts = [sample_inputs(s, n, seed=study.seed, block=B_BLOCK_OFFSET + b, n_years=n_years) for b, n in plan]
     a_parts = [sample_inputs(s, n, seed=study.seed, block=b, n_years=n_years) for b, n in plan]
 
+    compiled, options = compile_plan(s), RunOptions()
+
     def model(overrides: dict[str, np.ndarray]) -> np.ndarray:
         out = []
-        for (b, n), a_values, b_values in zip(plan, a_parts, b_parts, strict=True):
-            # every input given (A's draws, the group's from B): the engine draws nothing itself
-            over: dict[str, float | np.ndarray] = {**a_values, **{k: b_values[k] for k in overrides}}
-            blk = simulate_block(s, n, seed=study.seed, block=b, overrides=over)
+        for (_, n), a_values, b_values in zip(plan, a_parts, b_parts, strict=True):
+            # every input given (A's draws, the group's from B): nothing is drawn again
+            blk = simulate(compiled, Inputs({**a_values, **{k: b_values[k] for k in overrides}}, n), options)
             out.append(blk.scope_net[study.scope, study.year_index])
         return np.concatenate(out)
 
@@ -172,7 +185,7 @@ def study_indices(study, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     return pick_freeze(model, b_all, b_all, groups, rng=rng, f_a=study.rerun())
 
 
-def drawn_for_study(study, inp: RandomInput, drawn: np.ndarray) -> np.ndarray:
+def drawn_for_study(study: Any, inp: RandomInput, drawn: np.ndarray) -> np.ndarray:
     """An input's value per path of the main run as it bears on the study year (per-year
     inputs: their cumulative effect, from the very draws the engine used)."""
     if not inp.per_year:
@@ -186,3 +199,93 @@ def drawn_for_study(study, inp: RandomInput, drawn: np.ndarray) -> np.ndarray:
         np.clip(u, U_EPS, 1.0 - U_EPS, out=u)
         parts.append(cumulative(inp, inp.distribution.ppf(u), t))
     return np.concatenate(parts)
+
+
+# --- the study's indices --------------------------------------------------------------------
+
+
+def measure_of(scenario: Scenario, key: str) -> str | None:
+    """The measure an input key belongs to (``<measure>.<what>``), if any."""
+    head = key.split(".", 1)[0]
+    return head if "." in key and any(m.id == head for m in scenario.measures) else None
+
+
+#: the indices of an input or group whose variation changes no path
+ZERO = {"first_order": 0.0, "first_order_se": 0.0, "first_order_interval": (0.0, 0.0),
+        "total_order": 0.0, "total_order_se": 0.0, "total_order_interval": (0.0, 0.0)}
+
+
+def shown(ix: dict) -> dict:
+    """Indices as shown: clipped into [0, 1] (the unbiased estimates can stray outside by
+    sampling error; they stay under ``*_estimate``)."""
+    out = dict(ix)
+    for k in ("first_order", "total_order"):
+        out[f"{k}_estimate"] = ix[k]
+        out[k] = float(min(max(ix[k], 0.0), 1.0))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSensitivity:
+    """Sobol' indices of one measure's uncertain inputs taken together.
+
+    Attributes
+    ----------
+    id, name : str
+        The measure.
+    inputs : tuple of str
+        Keys of its uncertain inputs (empty: none; its indices are then 0).
+    first_order, total_order : float
+        Share of the variance of net savings in the study year its inputs explain alone, and
+        alone or with other inputs [0-1], clipped into [0, 1].
+    first_order_se, total_order_se : float
+        Their bootstrap standard errors [share].
+    first_order_interval, total_order_interval : tuple of float
+        Their 95% bootstrap percentile intervals [share].
+    first_order_estimate, total_order_estimate : float
+        The unclipped unbiased estimates [share] (may stray below 0 or above 1 by sampling error).
+    """
+
+    id: str
+    name: str
+    inputs: tuple[str, ...]
+    first_order: float
+    first_order_se: float
+    first_order_interval: tuple[float, float]
+    first_order_estimate: float
+    total_order: float
+    total_order_se: float
+    total_order_interval: tuple[float, float]
+    total_order_estimate: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "inputs": list(self.inputs),
+                **{k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("id", "name", "inputs")}}
+
+
+def indices(study: Any) -> dict[str, Any]:
+    """Sobol' indices of every input ("inputs": key -> :func:`shown` indices) and of each
+    measure's inputs together ("measures": :class:`MeasureSensitivity` in the scenario's
+    order), by pick-freeze with common random numbers; computed once per study."""
+    if "indices" in study._runs:
+        return study._runs["indices"]
+    s = study.scenario
+    varying = [i for i in s.inputs if i.per_year or (lambda lh: lh[0] != lh[1])(swing_values(i))]
+    groups = {i.key: (i.key,) for i in varying}
+    by_measure: dict[str, tuple[str, ...]] = {}
+    for i in varying:
+        mid = measure_of(s, i.key)
+        if mid is not None:
+            by_measure[mid] = (*by_measure.get(mid, ()), i.key)
+    # a measure with one uncertain input: its group is that input (no second run)
+    found = study_indices(study, {**groups, **{f"measure:{m}": keys for m, keys in by_measure.items()
+                                               if len(keys) > 1}})
+    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if len(keys) == 1})
+    out = {
+        "inputs": {i.key: shown(found.get(i.key, ZERO)) for i in s.inputs},
+        "measures": [MeasureSensitivity(m.id, m.name, by_measure.get(m.id, ()),
+                                        **shown(found.get(f"measure:{m.id}", ZERO))) for m in s.measures],
+        "paths": study.aux_paths,
+    }
+    study._runs["indices"] = out
+    return out

@@ -19,7 +19,8 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -124,29 +125,72 @@ def parse_variant(text: str, scenario: Scenario) -> Variant:
     return Variant(name, spec.strip(), frozenset(drop), delay, overrides)
 
 
+@dataclass(frozen=True, slots=True)
+class VariantResult:
+    """One variant in the study year, next to the unchanged scenario.
+
+    Attributes
+    ----------
+    name, spec : str
+        The variant's name and its clauses as given (``basis``, ``""`` for the unchanged scenario).
+    year : int
+        The year compared.
+    mean, p5, p50, p95 : float
+        Net savings of the region (or municipality) [EUR]: mean and percentiles.
+    target : float or None
+        The headline target that year [EUR].
+    p_target_met, p_target_met_se : float or None
+        Probability it is met [0-1] and its Monte Carlo standard error.
+    delta_mean, delta_mean_se : float
+        Change of the mean from the unchanged scenario [EUR], and its standard error from the
+        paired paths [EUR] (0 for the unchanged scenario).
+    delta_p50 : float
+        Change of the P50 [EUR].
+    """
+
+    name: str
+    spec: str
+    year: int
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+    target: float | None
+    p_target_met: float | None
+    p_target_met_se: float | None
+    delta_mean: float = 0.0
+    delta_mean_se: float = 0.0
+    delta_p50: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "spec": self.spec, "year": self.year, "mean": self.mean, "p5": self.p5,
+                "p50": self.p50, "p95": self.p95, "target": self.target, "p_target_met": self.p_target_met,
+                "p_target_met_se": self.p_target_met_se, "delta_mean": self.delta_mean,
+                "delta_mean_se": self.delta_mean_se, "delta_p50": self.delta_p50}
+
+
 def compare(scenario: Scenario, variants: list[Variant], *, paths: int, seed: int,
-            municipality: str | None = None, year: int | None = None) -> list[dict]:
+            municipality: str | None = None, year: int | None = None) -> list[VariantResult]:
     """Per variant (the unchanged scenario first): the savings range, P(target met) and the
     change from the unchanged scenario, with its standard error from the paired paths."""
     from simulator.results.summary import savings_of, summarise_years
     from simulator.run.dataset import run
 
     year = scenario.years[-1] if year is None else year
-    rows, base_net = [], None
+    rows: list[VariantResult] = []
+    base_net = None
     for v in [BASE, *variants]:
         ds = run(scenario, paths, seed=seed, **v.run_options(scenario))
         s = summarise_years(ds, municipality=municipality)
         net = savings_of(ds, municipality).sel(year=year).values
-        sav = s["savings"][str(year)]
-        row = {"name": v.name, "spec": v.spec, "year": year, "mean": sav["mean"], "p5": sav["p5"],
-               "p50": sav["p50"], "p95": sav["p95"], "target": s["target"][str(year)],
-               "p_target_met": s["p_target_met"][str(year)], "p_target_met_se": s["p_target_met_se"][str(year)]}
+        sav = s.savings[year]
+        row = VariantResult(v.name, v.spec, year, sav.mean, sav.p5, sav.p50, sav.p95, s.target[year],
+                            s.p_target_met[year], s.p_target_met_se[year])
         if base_net is None:
             base_net = net
-            row.update(delta_mean=0.0, delta_mean_se=0.0, delta_p50=0.0)
         else:
             d = net - base_net
-            row.update(delta_mean=float(d.mean()), delta_mean_se=float(d.std(ddof=1) / math.sqrt(d.size)),
-                       delta_p50=sav["p50"] - rows[0]["p50"])
+            row = replace(row, delta_mean=float(d.mean()), delta_mean_se=float(d.std(ddof=1) / math.sqrt(d.size)),
+                          delta_p50=sav.p50 - rows[0].p50)
         rows.append(row)
     return rows

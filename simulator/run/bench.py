@@ -13,11 +13,16 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simulator.core.sampling import BLOCK_PATHS, count_variates
 from simulator.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from simulator.run.reduce import Merged
 
 #: candidates for "numpy's fastest generator"; the fastest on this machine is used
 GENERATORS = ("SFC64", "PCG64DXSM", "PCG64", "Philox", "MT19937")
@@ -51,8 +56,12 @@ def peak_memory_mb() -> float:
 
 
 def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | None = None,
-            repeat: int = 1) -> dict:
-    """Time ``repeat`` whole runs (simulate on threads, reduce to the summary) and the floor."""
+            repeat: int = 1, summarise: Callable[[Merged], object] | None = None) -> dict:
+    """Time ``repeat`` whole runs (simulate on threads, reduce to the summary) and the floor.
+
+    ``summarise`` turns the merged blocks into the summary (the caller's, e.g.
+    :meth:`simulator.results.summary.Summary.from_merged`: the run layer does not import results).
+    """
     from simulator.run.blocks import default_threads
     from simulator.run.streaming import run_stream
 
@@ -62,7 +71,9 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
     walls, cpus, floors = [], [], []
     for _ in range(repeat):
         c0, t0 = time.process_time(), time.perf_counter()
-        run_stream(scenario, paths, seed=seed, threads=threads).summary()
+        merged = run_stream(scenario, paths, seed=seed, threads=threads)
+        if summarise is not None:
+            summarise(merged)
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
         floors.append(draw_floor(variates, generator))

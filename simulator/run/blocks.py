@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 _tuned = False
 _tune_lock = threading.Lock()
@@ -50,8 +51,11 @@ def default_threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_blocks(fn: Callable[[int, int], object], plan: list[tuple[int, int]], *, threads: int = 1,
-               window: int | None = None) -> Iterator[object]:
+T = TypeVar("T")
+
+
+def map_blocks(fn: Callable[[int, int], T], plan: list[tuple[int, int]], *, threads: int = 1,
+               window: int | None = None) -> Iterator[T]:
     """fn(block, n) for every (block, n) of ``plan``, yielded in plan order.
 
     On threads, numpy releases the GIL in its loops, so blocks overlap; at most ``window``

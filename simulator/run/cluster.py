@@ -13,6 +13,7 @@ import copyreg
 from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
+from simulator.core.options import RunOptions
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, simulate_stats
 from simulator.scenario.model import Scenario
 
@@ -34,8 +35,8 @@ def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, a
     from simulator.run.blocks import tune_allocator
 
     tune_allocator()  # in the worker's process: see simulator.run.blocks
-    return simulate_stats(scenario, spec, block, n, seed=seed, active=active, overrides=overrides,
-                          sampling=sampling)
+    return simulate_stats(scenario, spec, block, n, seed=seed, options=RunOptions(active=active, overrides=overrides,
+                                                                                 sampling=sampling))
 
 
 def dask_stats(

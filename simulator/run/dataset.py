@@ -14,6 +14,7 @@ import numpy as np
 
 from simulator._version import __version__
 from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS, blocks
 from simulator.run.blocks import map_blocks
 from simulator.run.meta import budgets_meta, targets_meta
@@ -27,37 +28,36 @@ def run_blocks(
     paths: int,
     *,
     seed: int = 0,
-    detail: bool = False,
-    keep_inputs: bool = False,
-    overrides: dict[str, float] | None = None,
-    active: frozenset[str] | None = None,
+    options: RunOptions | None = None,
     progress: Callable[[int], None] | None = None,
     threads: int = 1,
-    **engine,
 ) -> list[Block]:
-    """Simulate every block; blocks are independent, so their order never matters.
+    """Simulate every block under ``options``; blocks are independent, so their order never matters.
 
     ``threads`` > 1 simulates blocks on worker threads (numpy releases the GIL in its
     loops); each block's numbers depend only on (seed, block), so the result is identical.
-    ``engine``: further options of :func:`simulate_block` (no_growth, extra_delay).
     """
-    def one(b: int, n: int) -> Block:
-        return simulate_block(scenario, n, seed=seed, block=b, detail=detail,
-                              keep_inputs=keep_inputs, overrides=overrides, active=active, **engine)
+    opts = options or RunOptions()
 
-    out = []
+    def one(b: int, n: int) -> Block:
+        return simulate_block(scenario, n, seed=seed, block=b, options=opts)
+
+    out: list[Block] = []
     for part in map_blocks(one, blocks(paths), threads=threads or 1):
+        assert isinstance(part, Block)
         out.append(part)
         if progress is not None:
             progress(part.net.shape[-1])
     return out
 
 
-def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0, **options):
+def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0,
+        progress: Callable[[int], None] | None = None, threads: int = 1, **options):
     """Simulate ``paths`` paths; returns an :class:`xarray.Dataset`.
 
-    ``options`` are those of :func:`run_blocks`: detail, keep_inputs, overrides, active,
-    progress, threads. For a summary of many paths without keeping them, see
+    ``options`` are the fields of :class:`~simulator.core.options.RunOptions` (detail,
+    keep_inputs, overrides, active, no_growth, extra_delay); ``progress`` and ``threads``
+    are those of :func:`run_blocks`. For a summary of many paths without keeping them, see
     :func:`simulator.run.streaming.run_stream`.
 
     Variables (money in EUR per year):
@@ -70,7 +70,8 @@ def run(scenario: Scenario, paths: int = 10_000, *, seed: int = 0, **options):
     """
     if not 1 <= paths <= MAX_PATHS:
         raise ValueError(f"paths must be between 1 and {MAX_PATHS}")
-    parts = run_blocks(scenario, paths, seed=seed, **options)
+    parts = run_blocks(scenario, paths, seed=seed, options=RunOptions(**options), progress=progress,
+                       threads=threads)
     return to_dataset(scenario, parts, seed=seed)
 
 
@@ -110,10 +111,11 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         data["measure_savings"] = (("path", "year", "measure"), py(_cat(parts, "measure_gross")))
         data["measure_costs"] = (("path", "year", "measure"), py(_cat(parts, "measure_costs")))
     if parts[0].inputs is not None:
+        kept = [p.inputs for p in parts if p.inputs is not None]  # every block keeps them, or none
         for key in parts[0].inputs:
             if key == "year":
                 continue
-            arr = np.concatenate([p.inputs[key] for p in parts])
+            arr = np.concatenate([k[key] for k in kept])
             data[f"input_{key}"] = (("path",), arr)
     ds = xr.Dataset(data, coords=coords)
     ds["net_savings"].attrs.update(units="EUR", long_name="net savings against the baseline")

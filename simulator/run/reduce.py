@@ -4,13 +4,14 @@ A Dataset holds every path of every scope; ten million paths of the largest scen
 not fit in 2 GB. ``taaksim run`` needs far less: per year the distribution of the headline
 savings and, per target and budget, whether it holds and the range of what it judges. So
 each block of paths is reduced as soon as it is simulated to a :class:`BlockStats`, and the
-blocks' stats are merged.
+blocks' stats are merged (:class:`Merged`); :meth:`simulator.results.summary.Summary.from_merged`
+turns the merge into the same summary a full run gives.
 
 What is exact and what is approximate:
 
 * the headline series (net savings of the region or municipality per year) is kept whole,
   8 bytes per path and year, so its mean and percentiles are exactly those of
-  :func:`simulator.results.summary.summarise_years` on the same paths;
+  :meth:`simulator.results.summary.Summary.from_dataset` on the same paths;
 * every probability is a count of paths, exact;
 * the p5/p50/p95 of each target's and budget's judged amount come from a mergeable
   log-bucket histogram (:class:`LogSketch`): within 0.01% of the value or 1 euro.
@@ -29,9 +30,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.core import goals as rule
 from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
-from simulator.core.stats import QUANTILES, probability_se, quantile_interval, wilson_se
+from simulator.core.stats import probability_se, wilson_se
 from simulator.run.meta import budgets_meta, targets_meta
 from simulator.scenario.model import Scenario, scope_label
 
@@ -40,6 +43,8 @@ from simulator.scenario.model import Scenario, scope_label
 
 @dataclass(frozen=True)
 class GoalSpec:
+    """A target or budget as a block judges it: its scope's position and its amounts [EUR] per year."""
+
     id: str
     kind: str  # "target" | "budget"
     scope: str
@@ -60,12 +65,9 @@ class ReportSpec:
     detail: bool = False
 
     @classmethod
-    def of(cls, scenario: Scenario, municipality: str | None = None, *, detail: bool = False):
+    def of(cls, scenario: Scenario, municipality: str | None = None, *, detail: bool = False) -> ReportSpec:
         labels = [scope_label(s) for s in scopes_of(scenario)]
-        head = "all" + (f"@{municipality}" if municipality else "")
-        if head not in labels:
-            known = ", ".join(m.id for m in scenario.municipalities) or "none"
-            raise KeyError(f"unknown municipality {municipality!r}; known: {known}")
+        head = rule.headline_index(labels, municipality, (m.id for m in scenario.municipalities))
         goals = []
         for kind, items in (("target", targets_meta(scenario)), ("budget", budgets_meta(scenario))):
             for it in items:
@@ -74,7 +76,7 @@ class ReportSpec:
                 goals.append(GoalSpec(it["id"], kind, it["scope"], labels.index(it["scope"]),
                                       {int(y): a for y, a in it["amounts"].items()},
                                       it.get("against", "baseline"), it.get("base_year_spending", 0.0)))
-        return cls(tuple(scenario.years), labels.index(head), tuple(goals), detail)
+        return cls(tuple(scenario.years), head, tuple(goals), detail)
 
     @property
     def series(self) -> list[tuple[int, int]]:
@@ -192,28 +194,21 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
     holds = np.zeros(len(series), dtype=np.int64)
     sketch = []
     all_years = np.zeros(len(spec.goals), dtype=np.int64)
-    budget_ok = [None] * len(years)
+    budget_ok: list[np.ndarray | None] = [None] * len(years)
     per_goal: dict[int, np.ndarray] = {}
-    slices = None
-    if sampling != "mc":
-        from simulator.core.qmc import replicate_slices
-
-        slices = replicate_slices(n)
-        rep_holds = np.zeros((len(slices), len(series)), dtype=np.int64)
+    slices = _replicate_slices(n, sampling)
+    rep_holds = np.zeros((len(slices), len(series)), dtype=np.int64)
     for si, (gi, y) in enumerate(series):
         g = spec.goals[gi]
         t = years.index(y)
-        saved = b.scope_net[g.scope_index, t]
+        value = rule.judged(g.kind, g.against, b.scope_net[g.scope_index, t], b.scope_baseline[g.scope_index, t],
+                            g.base_year_spending)
+        ok = rule.holds(g.kind, value, g.amounts[y])
         if g.kind == "budget":
-            value = b.scope_baseline[g.scope_index, t] - saved
-            ok = value <= g.amounts[y]
-            budget_ok[t] = ok if budget_ok[t] is None else budget_ok[t] & ok
-        else:
-            value = (g.base_year_spending - (b.scope_baseline[g.scope_index, t] - saved)
-                     if g.against == "base_year" else saved)
-            ok = value >= g.amounts[y]
+            prev = budget_ok[t]
+            budget_ok[t] = ok if prev is None else prev & ok
         holds[si] = np.count_nonzero(ok)
-        if slices is not None:
+        if slices:
             rep_holds[:, si] = [np.count_nonzero(ok[sl]) for sl in slices]
         per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
         sketch.append(LogSketch.span(value))
@@ -223,12 +218,13 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
                        dtype=np.int64)
     detail = None
     if spec.detail and b.measure_gross is not None:
+        assert b.measure_costs is not None and b.post_baseline is not None and b.post_spending is not None
         detail = {"measure_savings": b.measure_gross.sum(axis=2),
                   "measure_costs": b.measure_costs.sum(axis=2),
                   "post_baseline": b.post_baseline.sum(axis=2),
                   "post_spending": b.post_spending.sum(axis=2)}
     out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail)
-    if slices is not None:
+    if slices:
         out.replicate_n = np.array([sl.stop - sl.start for sl in slices], dtype=np.int64)
         out.replicate_holds = rep_holds
         out.replicate_budgets = np.array([[np.count_nonzero(ok[sl]) if ok is not None else 0 for ok in budget_ok]
@@ -236,11 +232,21 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
     return out
 
 
+def _replicate_slices(n: int, sampling: str) -> list[slice]:
+    """The paths of each independent randomisation (none for plain Monte Carlo)."""
+    if sampling == "mc":
+        return []
+    from simulator.core.qmc import replicate_slices
+
+    return replicate_slices(n)
+
+
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   active=None, overrides=None, sampling: str = "mc") -> BlockStats:
-    b = simulate_block(scenario, n, seed=seed, block=block, active=active, overrides=overrides,
-                       detail=spec.detail, sampling=sampling)
-    return block_stats(spec, b, block, sampling)
+                   options: RunOptions | None = None) -> BlockStats:
+    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it."""
+    opts = (options or RunOptions()).with_(detail=spec.detail)
+    b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
+    return block_stats(spec, b, block, opts.sampling)
 
 
 # --- merging ----------------------------------------------------------------------------------
@@ -286,6 +292,7 @@ class Merged:
             self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
                             else {k: self._detail[k] + v for k, v in s.detail.items()})
         if s.replicate_n is not None:
+            assert s.replicate_holds is not None and s.replicate_budgets is not None
             self._replicates.append((s.replicate_n, s.replicate_holds, s.replicate_budgets))
         self.n += s.n
         self.blocks += 1
@@ -293,6 +300,7 @@ class Merged:
     def head(self) -> np.ndarray:
         """The headline series (year, path) of every merged path."""
         if self.capacity is not None:
+            assert self._head is not None, "no block merged"
             return self._head[:, : self.n]
         if len(self._parts) > 1:
             self._parts = [np.concatenate(self._parts, axis=1)]
@@ -300,11 +308,9 @@ class Merged:
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and sample variance per year, blocks combined in order (Chan et al.)."""
-        n, mean, m2 = 0, None, None
-        for nb, mb, m2b in self._moments:
-            if mean is None:
-                n, mean, m2 = nb, mb.copy(), m2b.copy()
-                continue
+        assert self._moments, "no block merged"
+        n, mean, m2 = self._moments[0][0], self._moments[0][1].copy(), self._moments[0][2].copy()
+        for nb, mb, m2b in self._moments[1:]:
             delta = mb - mean
             tot = n + nb
             mean = mean + delta * (nb / tot)
@@ -317,8 +323,7 @@ class Merged:
         """Standard error of every reported probability (each goal in each year)."""
         if self.holds is None or self.n == 0:
             return []
-        p = self.holds / self.n
-        return list(np.sqrt(p * (1 - p) / self.n))
+        return [probability_se(float(p), self.n) for p in self.holds / self.n]
 
     def stopping_errors(self) -> list[float]:
         """Per reported probability, an error that stays honest at 0 and 1 (Wilson; see
@@ -346,8 +351,20 @@ class Merged:
         n, counts = n[keep], counts[keep]
         return np.array([between_block_se(counts[:, j] / n, n) for j in range(counts.shape[1])])
 
-    def summary(self) -> dict:
-        return summarise_merged(self)
+    def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Paths where each goal holds in each year (per :attr:`ReportSpec.series`), where every
+        budget holds (per year), and where each goal holds in all its years (per goal)."""
+        assert self.holds is not None and self.budgets is not None and self.all_years is not None, "no block"
+        return self.holds, self.budgets, self.all_years
+
+    def sketch_of(self, series: int) -> np.ndarray:
+        """The :class:`LogSketch` counts of what one series (goal, year) judges."""
+        assert self.sketch is not None, "no block merged"
+        return self.sketch[series]
+
+    def detail_sums(self) -> dict[str, np.ndarray] | None:
+        """With ``detail``: name -> (item, year) sums over every merged path [EUR]."""
+        return self._detail
 
 
 def in_order(stats: Iterable[BlockStats]) -> Iterator[BlockStats]:
@@ -359,63 +376,3 @@ def in_order(stats: Iterable[BlockStats]) -> Iterator[BlockStats]:
         while nxt in waiting:
             yield waiting.pop(nxt)
             nxt += 1
-
-
-# --- the summary --------------------------------------------------------------------------------
-
-
-def summarise_merged(m: Merged) -> dict:
-    """The same dictionary as :func:`simulator.results.summary.summarise_years`, from merged blocks."""
-    spec = m.spec
-    n = m.n
-    years = list(spec.years)
-    head = m.head()
-    qs = np.quantile(head, list(QUANTILES.values()), axis=1)  # (q, year)
-    mean, var = m.moments()
-    # Latin hypercube / Sobol': errors from the randomisations' spread, not the binomial formula
-    rep_holds, rep_budgets = m.replicate_errors("holds"), m.replicate_errors("budgets")
-    out = {"years": years, "paths": n, "savings": {}, "savings_interval": {}, "target": {}, "p_target_met": {},
-           "p_target_met_se": {}, "p_within_budget": {}, "p_within_budget_se": {}, "goals": []}
-    series = spec.series
-    targets = [gi for gi, g in enumerate(spec.goals) if g.kind == "target"]
-    head_goal = targets[0] if targets else None
-    budgets_by_year = {y: any(g.kind == "budget" and y in g.amounts for g in spec.goals) for y in years}
-    for j, y in enumerate(years):
-        out["savings"][str(y)] = {
-            "mean": float(mean[j]),
-            **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
-            "mean_se": float(math.sqrt(var[j] / n)) if n > 1 else 0.0,
-        }
-        out["savings_interval"][str(y)] = {k: quantile_interval(head[j], q) for k, q in QUANTILES.items()}
-        if head_goal is not None and y in spec.goals[head_goal].amounts:
-            p = float(m.holds[series.index((head_goal, y))] / n)
-            out["target"][str(y)] = spec.goals[head_goal].amounts[y]
-            out["p_target_met"][str(y)] = p
-            out["p_target_met_se"][str(y)] = (probability_se(p, n) if rep_holds is None
-                                              else float(rep_holds[series.index((head_goal, y))]))
-        else:
-            out["target"][str(y)] = out["p_target_met"][str(y)] = out["p_target_met_se"][str(y)] = None
-        if budgets_by_year[y]:
-            p = float(m.budgets[j] / n)
-            out["p_within_budget"][str(y)] = p
-            out["p_within_budget_se"][str(y)] = probability_se(p, n) if rep_budgets is None else float(rep_budgets[j])
-        else:
-            out["p_within_budget"][str(y)] = out["p_within_budget_se"][str(y)] = None
-    for gi, g in enumerate(spec.goals):
-        per_year = {}
-        for y in sorted(g.amounts):
-            si = series.index((gi, y))
-            p = float(m.holds[si] / n)
-            lo, mid, hi = LogSketch.quantiles(m.sketch[si], (0.05, 0.5, 0.95))
-            se = probability_se(p, n) if rep_holds is None else float(rep_holds[si])
-            per_year[str(y)] = {"amount": g.amounts[y], "p": p, "se": se,
-                                "p5": lo, "p50": mid, "p95": hi}
-        out["goals"].append({
-            "id": g.id, "kind": g.kind, "scope": g.scope, "against": g.against, "years": per_year,
-            "p_all_years": float(m.all_years[gi] / n) if g.amounts else None,
-        })
-    if m._detail is not None:
-        out["detail"] = {k: (v / n).tolist() for k, v in m._detail.items()}
-    return out
-
-

@@ -24,9 +24,9 @@ block's offset, so a run gives the same bits on one thread, on two, or on a clus
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from typing import cast
+from collections.abc import Callable
 
+from simulator.core.options import RunOptions
 from simulator.core.sampling import blocks
 from simulator.run.blocks import default_threads, map_blocks
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, in_order, simulate_stats
@@ -59,12 +59,7 @@ def run_stream(
     ``sampling``: "mc", "lhs" or "sobol" (:mod:`simulator.core.qmc`); with the latter two every
     probability's error is the spread of the independent randomisations.
     """
-    from simulator.core.qmc import METHODS
-
-    if sampling not in METHODS:
-        raise ValueError(f"unknown sampling {sampling!r}: use one of {', '.join(METHODS)}")
-    if precision is not None and not (math.isfinite(precision) and precision > 0):
-        raise ValueError(f"precision must be a positive number, got {precision!r}")
+    _check(sampling, precision)
     spec = ReportSpec.of(scenario, municipality, detail=detail)
     threads = default_threads() if threads is None else max(1, threads)
     if precision is not None:
@@ -74,18 +69,19 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
-    def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, active=active, overrides=overrides,
-                              sampling=sampling)
+    options = RunOptions(active=active, overrides=tuple((overrides or {}).items()), sampling=sampling)
 
-    source: Iterator[BlockStats]
+    def one(b: int, n: int) -> BlockStats:
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options)
+
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
-                            active=active, overrides=overrides, stop=_stopper(precision), sampling=sampling)
+                            active=active, overrides=overrides, stop=_stopper(precision),
+                            sampling=sampling)
     else:
-        source = cast(Iterator[BlockStats], map_blocks(one, plan, threads=threads))
+        source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
     for s in in_order(source):
         merged.add(s)
@@ -96,6 +92,16 @@ def run_stream(
     if hasattr(source, "close"):
         source.close()  # stop a generator that may still hold running blocks
     return merged
+
+
+def _check(sampling: str, precision: float | None) -> None:
+    """Refuse an unknown sampling method and a precision that is not a positive number."""
+    from simulator.core.qmc import METHODS
+
+    if sampling not in METHODS:
+        raise ValueError(f"unknown sampling {sampling!r}: use one of {', '.join(METHODS)}")
+    if precision is not None and not (math.isfinite(precision) and precision > 0):
+        raise ValueError(f"precision must be a positive number, got {precision!r}")
 
 
 def _stopper(precision: float | None) -> Callable[[Merged], bool]:

@@ -8,13 +8,72 @@ says otherwise; fractions are shares of a post's cost (0.1 = 10%).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.expressions import Expression
 
-Law = Literal["wmo", "jeugdwet", "other"]
-LAWS: tuple[str, ...] = ("wmo", "jeugdwet", "other")
+# --- the vocabulary: one place for every closed set of words in a scenario -----------------
+# StrEnum values equal the words of the file, so a plain string read by the loader compares,
+# hashes and formats as its member does.
+
+
+class Law(StrEnum):
+    """The law a post or a measure's costs fall under."""
+
+    WMO = "wmo"
+    JEUGDWET = "jeugdwet"
+    OTHER = "other"
+
+
+LAWS: tuple[str, ...] = tuple(law.value for law in Law)
+
+
+class Role(StrEnum):
+    """What a random input stands for (``@ROLE`` in a variant; plan values go by role)."""
+
+    PARAMETER = "parameter"
+    GROWTH = "growth"
+    STOCK = "stock"
+    EFFECT = "effect"
+    EFFECT_FACTOR = "effect_factor"
+    PHASE = "phase"
+    GO_AHEAD = "go_ahead"
+    DELAY = "delay"
+    COST = "cost"
+    COST_FACTOR = "cost_factor"
+    SUBSTITUTION = "substitution"
+
+
+class EffectKind(StrEnum):
+    """How an effect's value reads: a share of the post, or euro per year off it."""
+
+    FRACTION = "fraction"
+    AMOUNT = "amount"
+
+
+class Lever(StrEnum):
+    """What an effect acts on: the cost, or (on a stock post) inflow, duration or price."""
+
+    COST = "cost"
+    INFLOW = "inflow"
+    DURATION = "duration"
+    PRICE = "price"
+
+
+class Reach(StrEnum):
+    """Which clients an effect reaches: all, or those who entered after the start."""
+
+    ALL = "all"
+    NEW = "new"
+
+
+class Combine(StrEnum):
+    """How several measures' shares of one post combine."""
+
+    MULTIPLICATIVE = "multiplicative"
+    ADDITIVE = "additive"
 
 
 # --- quantities: a value per year and path, built from numbers, names and formulas ------
@@ -79,7 +138,7 @@ class RandomInput:
 
     key: str
     distribution: Distribution
-    role: str
+    role: Role
     per_year: bool = False
     deterministic: Literal["point", "mean"] = "point"
     label: str = ""
@@ -112,20 +171,17 @@ class Post:
 
     id: str
     name: str
-    law: str
+    law: Law
     base: float
     clients: float | None
-    volume_growth: str | None  # random-input key (yearly rate) or None
-    price_growth: str | None
-    combine: Literal["multiplicative", "additive"]
+    volume_growth: Quantity | None  # yearly rate, or None
+    price_growth: Quantity | None
+    combine: Combine
     stock: Stock | None
     source: str
 
 
 # --- measures ---------------------------------------------------------------------------
-
-Lever = Literal["cost", "inflow", "duration", "price"]
-
 
 @dataclass(frozen=True, slots=True)
 class Effect:
@@ -137,10 +193,10 @@ class Effect:
     """
 
     post: str
-    kind: Literal["fraction", "amount"]
+    kind: EffectKind
     value: Quantity
-    lever: Lever = "cost"
-    reach: Literal["all", "new"] = "all"
+    lever: Lever = Lever.COST
+    reach: Reach = Reach.ALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +222,62 @@ class Substitution:
     post: str | None
 
 
+BASES = ("drivers", "input", "derived")  # how a scenario arrives at a published row
+
+
+@dataclass(frozen=True, slots=True)
+class FigureVersion:
+    """Another printed version of one published figure: a text driver, a summary list, a sum per municipality.
+
+    ``value`` is in the [published] unit and in taaksim's sign convention (effect saving > 0,
+    cost > 0, net = effect - cost), however the document prints it.
+    """
+
+    version: str  # what prints it, e.g. "text driver", "raadsvoorstel summary list"
+    field: str  # effect | cost | net
+    year: int
+    value: float
+    line: int | None  # line in the seed text
+    quote: str = ""  # the printed words or cells, as printed
+    basis: str | None = None  # None: the row's basis
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
-    """Figures as printed in the source document [EUR]; ``notes`` marks known contradictions."""
+    """Figures as printed in the source document [EUR].
+
+    ``basis`` says per row (effect, cost, net) how the scenario arrives at it: ``drivers``
+    (computed from the document's own drivers), ``input`` (the scenario's input is the printed
+    figure) or ``derived`` (not printed; filled in by the scenario). ``lines`` gives the seed line
+    of each printed row. ``explain`` notes explain a figure and change nothing; ``notes`` are
+    excuses for a mismatch and never turn a failure into a pass. ``versions`` are the figure's
+    other printed versions, each checked.
+    """
 
     effect: dict[int, float] = field(default_factory=dict)
     cost: dict[int, float] = field(default_factory=dict)
     net: dict[int, float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     tolerance: float | None = None  # None: the [published] tolerance
+    basis: dict[str, str] = field(default_factory=dict)  # row -> one of BASES; absent: the default
+    lines: dict[str, int] = field(default_factory=dict)  # row -> line in the seed text
+    explain: dict[str, str] = field(default_factory=dict)  # "net 2022" -> note
+    versions: tuple[FigureVersion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedGroup:
+    """A printed subtotal of some measures (the new measures of a letter, one chapter)."""
+
+    measures: tuple[str, ...]
+    published: Published
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
     id: str
     name: str
-    law: str  # where its costs are booked
+    law: Law  # where its costs are booked
     effects: tuple[Effect, ...]
     start: int
     phase: PhaseTable | PhaseTurnover | None
@@ -206,7 +302,7 @@ class CostGroup:
 
     id: str
     costs: Quantity
-    law: str
+    law: Law
     source: str
 
 
@@ -286,6 +382,8 @@ class PublishedTotals:
     figure_tolerance: float
     unit: float
     by_law: dict[str, Published] = field(default_factory=dict)  # totals per law, if printed
+    total: Published = field(default_factory=Published)  # the totals' basis, lines, explain, versions
+    groups: dict[str, PublishedGroup] = field(default_factory=dict)  # printed subtotals, by name
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def case_text(path: Path) -> str:
         "[deterministic]  # EUR, to the euro",
         f"check_ok = {str(c.ok).lower()}",
         f"inconsistencies = {sum(f.inconsistency for f in c.figures)}",
+        "counts = {" + ", ".join(f'"{k}" = {v}' for k, v in c.counts().items()) + "}  # distinct printed figures",
         "package_net = {" + ", ".join(f"{y} = {_fmt(v)}" for y, v in c.package_total.items()) + "}",
         "standalone_net = {" + ", ".join(f"{y} = {_fmt(v)}" for y, v in c.standalone_total.items()) + "}",
         "",
@@ -58,7 +59,7 @@ def case_text(path: Path) -> str:
     ]
     for j, y in enumerate(s.years):
         sd = float(net[:, j].std())
-        lines.append(f"{y} = {{value = {_fmt(summary['savings'][str(y)]['mean'])}, "
+        lines.append(f"{y} = {{value = {_fmt(summary.savings[y].mean)}, "
                      f"margin = {_fmt(Z * sd * inflate + 0.5)}}}")
     lines.append("[monte_carlo.p50]")
     for j, y in enumerate(s.years):
@@ -67,9 +68,9 @@ def case_text(path: Path) -> str:
         lo, hi = np.quantile(col, [0.45, 0.55])
         density = 0.10 / max(hi - lo, 1e-9)
         se_scale = math.sqrt(0.25) / density
-        lines.append(f"{y} = {{value = {_fmt(summary['savings'][str(y)]['p50'])}, "
+        lines.append(f"{y} = {{value = {_fmt(summary.savings[y].p50)}, "
                      f"margin = {_fmt(Z * se_scale * inflate + 0.5)}}}")
-    targets = {y: p for y, p in summary["p_target_met"].items() if p is not None}
+    targets = {y: p for y, p in summary.p_target_met.items() if p is not None}
     if targets:
         lines.append("[monte_carlo.p_target_met]")
         for y, p in targets.items():

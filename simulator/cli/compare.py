@@ -1,0 +1,67 @@
+"""taaksim compare: what-if variants side by side, on the same random numbers."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from simulator.cli.format import eur, jsonable, pct
+from simulator.cli.options import check_choices, fail, lang_option, load_scenario, study_options
+
+
+@click.command()
+@study_options
+@click.option("--variant", "variants", multiple=True, metavar="NAME=CHANGE",
+              help="A what-if: without:m7 | later:1 | KEY=VALUE (key, *.glob or @role; value, pNN, plan, mean); "
+                   "join changes with ';'. Repeat for more variants.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Save a chart of the variants (.png).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json):
+    """Compare what-if variants of SCENARIO with the same random numbers.
+
+    \b
+    taaksim compare S.toml --variant zonder-m7=without:m7 --variant later=later:1 \\
+        --variant pessimistisch=@growth=p90 --variant m3-zeker=m3.go_ahead=1
+    """
+    from simulator.results.variants import compare as compare_variants
+    from simulator.results.variants import parse_variant
+
+    s = load_scenario(scenario)
+    check_choices(s, municipality, year)
+    if not variants:
+        fail("give at least one --variant NAME=CHANGE, e.g. --variant zonder-m7=without:m7")
+    parsed = [parse_variant(v, s) for v in variants]
+    names = [v.name for v in parsed]
+    if len(set(names)) != len(names) or "basis" in names:
+        fail("variant names must be unique and not 'basis'")
+    if plot:
+        from simulator.report.writers import check_output
+
+        check_output(plot, force=force, suffixes=(".png",), what="plot")
+    rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
+    if plot:
+        from simulator.report import plots
+        from simulator.report.writers import atomic_write
+
+        data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
+        atomic_write(plot, lambda p: p.write_bytes(data), force=force)
+    if as_json:
+        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed,
+                                        "variants": [r.to_json() for r in rows]})))
+        return
+    y = rows[0].year
+    click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
+               f"net savings {y} [EUR]")
+    click.echo("")
+    click.echo(f"{'variant':<22}{'P5':>14}{'P50':>14}{'P95':>14}{'P(target met)':>17}{'change of mean':>24}")
+    for r in rows:
+        delta = "" if r.name == "basis" else f"{eur(r.delta_mean)} ±{eur(r.delta_mean_se)}"
+        click.echo(f"{r.name:<22}{eur(r.p5):>14}{eur(r.p50):>14}{eur(r.p95):>14}"
+                   f"{pct(r.p_target_met, r.p_target_met_se, paths):>17}{delta:>24}")
+    for r in rows[1:]:
+        click.echo(f"  {r.name}: {r.spec}")
+    if plot:
+        click.echo(f"saved {plot}")

@@ -1,0 +1,114 @@
+"""Terminal text: the tables and lines `run`, `compare` and `report` print."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.results.risk import Headline
+    from simulator.results.summary import Summary
+
+
+def jsonable(x):
+    """Tuples to lists and infinities to None: JSON has neither."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        return None
+    return x
+
+
+def format_risk(head: Headline | None, paths: int) -> str:
+    if head is None:
+        return "\nno target or budget in this year: no shortfall to reserve for"
+    what = "target" if head.kind == "target" else "budget"
+    lo, hi = head.needed_capacity_interval
+    lines = ["", f"risk, {what} {head.goal} in {head.year}:",
+             f"  mean shortfall (all paths)    {eur(head.mean_shortfall):>14}",
+             f"  mean shortfall, worst 10%     {eur(head.cvar):>14}   (CVaR)",
+             f"  needed reserve, 90% certain   {eur(head.needed_capacity):>14}   "
+             f"(95% interval {eur(lo)} .. {eur(hi)})",
+             f"  realisation risk (register)   {eur(head.realisatierisico):>14}   "
+             f"= P(shortfall) {pct(1 - head.p_met, None, paths).split(' ')[0]} x maximum consequence "
+             f"{eur(head.max_consequence)}"]
+    if head.capacity is not None and head.ratio is not None:
+        r = head.ratio
+        lines.append(f"  weerstandsratio               {('inf' if r == float('inf') else f'{r:.2f}'):>14}   "
+                     f"class {head.ratio_class} ({head.ratio_nl} / {head.ratio_en}), available "
+                     f"{eur(head.capacity)}")
+    return "\n".join(lines)
+
+
+def eur(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def pct(p: float | None, se: float | None, n: int | None = None) -> str:
+    if p is None:
+        return "-"
+    if n and p in (0.0, 1.0):
+        # no path crossed: the standard error is 0, the honest bound is the rule of three
+        from simulator.report.text import rule_of_three
+
+        bound = 100 * rule_of_three(n)
+        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
+    se = 100 * (se or 0)
+    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
+
+
+def format_detail(s, summary: Summary) -> str:
+    """Mean savings and costs per measure and year (--detail of a streamed run)."""
+    d = summary.detail or {}
+    years = summary.years
+    lines = ["", "per measure, mean over paths [EUR]: gross savings / costs"]
+    lines.append(f"{'measure':<34}" + "".join(f"{y:>24}" for y in years))
+    for i, m in enumerate(s.measures):
+        cells = "".join(f"{eur(g) + ' / ' + eur(c):>24}"
+                        for g, c in zip(d["measure_savings"][i], d["measure_costs"][i], strict=True))
+        lines.append(f"{m.id[:33]:<34}{cells}")
+    return "\n".join(lines)
+
+
+def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str | None) -> str:
+    who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
+    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings of all posts against the "
+             "baseline (spending without the measures) [EUR]", ""]
+    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}{'target':>14}{'P(target met)':>17}"
+    has_budget = any(v is not None for v in summary.p_within_budget.values())
+    if has_budget:
+        head += f"{'P(within budget)':>19}"
+    lines.append(head)
+    for y in summary.years:
+        v = summary.savings[y]
+        row = (f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
+               f"{eur(summary.target[y]):>14}"
+               f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
+        if has_budget:
+            row += f"{pct(summary.p_within_budget[y], summary.p_within_budget_se[y], paths):>19}"
+        lines.append(row)
+    if summary.goals:
+        lines.append("")
+        lines.append("each target and budget, judged on its own scope:")
+        for g in summary.goals:
+            if g.kind == "target":
+                basis = "savings against base-year spending" if g.against == "base_year" else "net savings"
+                lines.append(f"  target {g.id} [{g.scope}], {basis}:")
+            else:
+                lines.append(f"  budget {g.id} [{g.scope}], spending with measures and growth:")
+            for gy, d in g.years.items():
+                verb = "P(met)" if g.kind == "target" else "P(within)"
+                lines.append(f"    {gy}: {eur(d.amount):>13}   P50 {eur(d.p50):>13}   "
+                             f"P5-P95 {eur(d.p5)} .. {eur(d.p95)}   "
+                             f"{verb} {pct(d.p, d.se, paths)}")
+            if g.p_all_years is not None and len(g.years) > 1:
+                lines.append(f"    every year together: {100 * g.p_all_years:.1f}%")
+    lines.append("")
+    worst = max(v.mean_se for v in summary.savings.values())
+    lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "
+                 "P5-P95 is the 90% range.")
+    lines.append(f"Monte Carlo error of the mean savings: at most {eur(worst)} (standard error).")
+    return "\n".join(lines)
+
+

@@ -1,0 +1,184 @@
+"""taaksim run: ranges of net savings and the chance of meeting each goal, streamed or with every path."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from simulator.cli.format import format_detail, format_risk, format_run, jsonable
+from simulator.cli.options import (
+    capacity_option,
+    check_choices,
+    fail,
+    lang_option,
+    load_scenario,
+    progress,
+    scale_options,
+    study_options,
+)
+
+if TYPE_CHECKING:
+    from simulator.results.risk import Risk
+    from simulator.results.summary import Summary
+
+
+def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
+                   show_progress, sampling="mc") -> Summary:
+    """Run blocks and reduce them as they finish (simulator.run.streaming): the summary."""
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+
+    if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
+        fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    total = max_paths if precision is not None else paths
+    bar, update = progress(total, show_progress and precision is None)
+    kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
+                  scheduler=None if scheduler == "threads" else scheduler, precision=precision,
+                  max_paths=max_paths, progress=update, sampling=sampling)
+    if bar is not None:
+        with bar:
+            merged = run_stream(s, paths, **kwargs)
+    else:
+        merged = run_stream(s, paths, **kwargs)
+    return Summary.from_merged(merged)
+
+
+@click.command()
+@study_options
+@capacity_option
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Save the result: .nc (full xarray result), .csv (summary per year), .xlsx (every table).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+@click.option("--detail", is_flag=True, help="Keep per-post and per-measure paths in the result.")
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@scale_options
+@click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
+def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
+        sampling, precision, max_paths, realised_file):
+    """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
+
+    Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
+    or --year, or when the full result is saved (.nc, .xlsx); otherwise the summary streams.
+    """
+    if realised_file:
+        from simulator.cli.monitor import realised_run
+        from simulator.cli.options import fail
+
+        if out or capacity is not None or precision is not None:
+            fail("--realised prints the conditioned forecast; it does not combine with --out, "
+                 "--weerstandscapaciteit or --precision")
+        return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
+                            as_json=as_json, threads=threads)
+    s = load_scenario(scenario)
+    check_choices(s, municipality, year)
+    if out:  # before the run, not after it: a refused --out must not cost a long simulation
+        from simulator.report.writers import check_output
+
+        check_output(out, force=force)
+    full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    year = s.years[-1] if year is None else year
+    risk, ds, findings, rows = None, None, None, None
+    if full:
+        if precision is not None or (scheduler or "threads") != "threads" or sampling != "mc":
+            fail("--precision, --sampling and --scheduler dask stream a summary; they cannot be combined with a "
+                 "full .nc/.xlsx result, --weerstandscapaciteit or --year")
+        summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
+                                                      capacity=capacity, detail=detail, threads=threads,
+                                                      xlsx=bool(out and out.lower().endswith(".xlsx")),
+                                                      show_progress=not as_json and sys.stderr.isatty())
+    else:
+        # the summary alone: blocks are reduced as they finish, memory stays bounded
+        summary = stream_summary(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
+                                 scheduler=scheduler, precision=precision, max_paths=max_paths,
+                                 show_progress=not as_json and sys.stderr.isatty(), sampling=sampling)
+        paths = summary.paths
+        if out:
+            rows = summary.to_frame()
+    if out:
+        from simulator.report.writers import write_result
+
+        write_result(ds, out, rows, force=force, findings=findings, lang=lang)
+    if as_json:
+        click.echo(json.dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
+                                       precision=precision, sampling=sampling)))
+        return
+    _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)
+
+
+def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, xlsx, show_progress):
+    """Keep every path (the xarray Dataset): needed for a .nc/.xlsx file and for shortfall quantiles."""
+    from simulator.results.risk import risk_of
+    from simulator.results.summary import Summary
+    from simulator.run.dataset import run as run_scenario
+
+    findings = None
+    if xlsx:
+        from simulator.results.analysis import analyse
+
+        findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
+        ds = findings.study.dataset
+    else:
+        bar, update = progress(paths, show_progress)
+        if bar is not None:
+            with bar:
+                ds = run_scenario(s, paths, seed=seed, detail=detail, progress=update, threads=threads)
+        else:
+            ds = run_scenario(s, paths, seed=seed, detail=detail, threads=threads)
+    summary = Summary.from_dataset(ds, municipality=municipality)
+    risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
+    return summary, risk, summary.to_frame(), ds, findings
+
+
+def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision,
+             sampling="mc") -> dict:
+    """The --json object (its keys are part of the command line's contract), from the summary's
+    own JSON (:meth:`~simulator.results.summary.Summary.to_json`)."""
+    j = summary.to_json()
+    payload = {
+        "scenario": s.name,
+        "paths": paths,
+        "seed": seed,
+        "years": j["years"],
+        "savings": {y: {k: v[k] for k in ("mean", "p5", "p10", "p50", "p90", "p95")}
+                    for y, v in j["savings"].items()},
+        "target": j["target"],
+        "p_target_met": j["p_target_met"],
+        "p_target_met_se": j["p_target_met_se"],
+        "p_within_budget": j["p_within_budget"],
+        "p_within_budget_se": j["p_within_budget_se"],
+        "mc_error": {"savings_mean": {y: v["mean_se"] for y, v in j["savings"].items()},
+                     "p_target_met": j["p_target_met_se"],
+                     "p_within_budget": j["p_within_budget_se"]},
+    }
+    if risk is not None:
+        payload["risk"] = jsonable(None if risk.headline is None else risk.headline.to_json())
+    if municipality:
+        payload["municipality"] = municipality
+    if precision is not None:
+        payload["precision"] = precision
+    if sampling != "mc":
+        payload["sampling"] = sampling
+    if "detail" in j:
+        payload["detail"] = j["detail"]
+    return payload
+
+
+def _print_text(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision, out) -> None:
+    click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality))
+    if precision is not None:
+        click.echo(f"--precision {precision:g}: {paths:,} paths until every probability's standard error "
+                   f"was below it")
+    if summary.detail is not None:
+        click.echo(format_detail(s, summary))
+    if risk is not None:
+        click.echo(format_risk(risk.headline, paths))
+    else:
+        click.echo("\nshortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
+                   "taaksim report)")
+    if out:
+        click.echo(f"saved {out}")

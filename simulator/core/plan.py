@@ -1,0 +1,232 @@
+"""The compiled plan: a scenario as index arrays and small records, the engine's seam.
+
+The engine never walks the scenario's objects to find out which post an effect acts on,
+which measures share a cost, or what part of a measure a municipality carries: all of that
+is worked out once per scenario by :func:`compile_plan` (cached) and read from plain numpy
+arrays. Integer codes stand for the vocabulary (effect kinds, stock levers, combine rules:
+their positions in the registries of :mod:`simulator.core.levers`; the built-ins are named
+by ``KindCode``, ``LeverCode`` and ``CombineCode`` there), so a compiled kernel can consume
+the plan as arrays and scalars. Quantities (numbers, names, formulas, year
+tables) stay references to the scenario's objects: they are evaluated by
+:mod:`simulator.core.quantities` into (year, path) arrays before any arithmetic.
+
+Shapes: P posts, M measures (all of them; a run's active ones are a selection), E effects
+(of all measures, measure by measure), S scopes, G cost groups, Y model years.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.core.levers import COMBINE_RULES, EFFECT_KINDS, STOCK_LEVERS, stock_lever_of
+from simulator.scenario.model import CostGroup, Law, Measure, Post, Scenario, Scope
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Plan:
+    """A scenario compiled for the engine. Arrays are read-only.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The source, for what is not on the hot path: the random inputs and correlations
+        (sampling), ids and labels (results), the file name (messages).
+    model_years : ndarray
+        Model years [year], dims (year,): from the year after the base year to the last
+        horizon year (growth and stocks need the years in between).
+    horizon_start : int
+        Index of the first horizon year in ``model_years``; results keep ``[horizon_start:]``.
+    posts : tuple of Post
+        Posts in order (their growth and stock quantities are evaluated per block).
+    post_base : ndarray
+        Base-year expenditure [EUR], dims (post,).
+    post_combine : ndarray
+        Combine rule code (registry :data:`~simulator.core.levers.COMBINE_RULES`), dims (post,).
+    post_is_stock : ndarray
+        Whether the post is a stock of clients, dims (post,).
+    measures : tuple of Measure
+        Every measure in order (their quantities and input keys are read per block).
+    measure_post : ndarray
+        Index of the post a measure's costs are booked on, dims (measure,).
+    measure_group : ndarray
+        Index of the measure's cost group, -1 for none, dims (measure,).
+    measure_substitution_post : ndarray
+        Index of the post substitution lands on, -1 for none, dims (measure,).
+    effect_offsets : ndarray
+        Effects of measure i are ``effect_offsets[i]:effect_offsets[i + 1]``, dims (measure + 1,).
+    effect_post : ndarray
+        Index of the post each effect acts on, dims (effect,).
+    effect_kind : ndarray
+        Effect kind code (registry :data:`~simulator.core.levers.EFFECT_KINDS`), dims (effect,).
+    effect_lever : ndarray
+        Stock lever code, reach folded in (registry :data:`~simulator.core.levers.STOCK_LEVERS`),
+        dims (effect,); read on stock posts only.
+    effects : tuple of Effect
+        The effects in the same order (their value quantity).
+    cost_groups : tuple of CostGroup
+        Shared costs, dims (group,).
+    scopes : tuple of Scope
+        Every scope the results report (see :func:`scopes_of`).
+    scope_posts : ndarray
+        Membership, dims (scope, post), bool.
+    scope_post_weight : ndarray
+        A scope's share of each post's amounts [-], dims (scope, post): 1 for the region,
+        the municipality's verdeelsleutel for its law otherwise.
+    scope_measure_weight : ndarray
+        A scope's part of each measure [-], dims (scope, measure) (see :func:`measure_weight`).
+    """
+
+    scenario: Scenario
+    model_years: np.ndarray
+    horizon_start: int
+    posts: tuple[Post, ...]
+    post_base: np.ndarray
+    post_combine: np.ndarray
+    post_is_stock: np.ndarray
+    measures: tuple[Measure, ...]
+    measure_post: np.ndarray
+    measure_group: np.ndarray
+    measure_substitution_post: np.ndarray
+    effect_offsets: np.ndarray
+    effect_post: np.ndarray
+    effect_kind: np.ndarray
+    effect_lever: np.ndarray
+    effects: tuple
+    cost_groups: tuple[CostGroup, ...]
+    scopes: tuple[Scope, ...]
+    scope_posts: np.ndarray
+    scope_post_weight: np.ndarray
+    scope_measure_weight: np.ndarray
+
+    @property
+    def n_years(self) -> int:
+        """Number of model years."""
+        return len(self.model_years)
+
+    @property
+    def horizon(self) -> slice:
+        """The horizon years within the model years."""
+        return slice(self.horizon_start, len(self.model_years))
+
+    def active(self, ids: frozenset[str] | None) -> np.ndarray:
+        """Indices of the measures in the package, in scenario order, dims (active,)."""
+        return np.array([i for i, m in enumerate(self.measures) if ids is None or m.id in ids], dtype=np.intp)
+
+
+def model_years(scenario: Scenario) -> np.ndarray:
+    """The model years [year]: from the year after the base year to the last horizon year."""
+    return np.arange(scenario.base_year + 1, scenario.years[-1] + 1)
+
+
+def scopes_of(scenario: Scenario) -> tuple[Scope, ...]:
+    """Every scope the results report: all and each law, each municipality, targets, budgets."""
+    seen: dict[tuple, Scope] = {}
+
+    def add(s: Scope) -> None:
+        seen.setdefault((s.label, s.municipality), s)  # a label names one set of posts
+
+    add(Scope(tuple(p.id for p in scenario.posts), "all"))
+    for law in Law:
+        posts = scenario.posts_of(law.value)
+        if posts:
+            add(Scope(posts, law.value))
+    for m in scenario.municipalities:
+        add(Scope(tuple(p.id for p in scenario.posts), "all", m.id))
+    for scope in [t.scope for t in scenario.targets] + [b.scope for b in scenario.budgets]:
+        add(scope)
+    return tuple(seen.values())
+
+
+def share_of(scenario: Scenario, municipality: str | None, law: str) -> float:
+    """A municipality's share of a law's amounts (its verdeelsleutel); 1 for the region."""
+    if municipality is None:
+        return 1.0
+    return scenario.municipality(municipality).share(law)
+
+
+def measure_weight(scenario: Scenario, m: Measure, municipality: str | None) -> float:
+    """A municipality's part of a measure: its verdeelsleutel, or, for a measure of some
+    municipalities only, its share among those."""
+    if municipality is None:
+        return 1.0
+    if m.municipalities is None:
+        return scenario.municipality(municipality).share(m.law)
+    if municipality not in m.municipalities:
+        return 0.0
+    shares = {mid: scenario.municipality(mid).share(m.law) for mid in m.municipalities}
+    total = sum(shares.values())
+    return shares[municipality] / total if total > 0 else 1.0 / len(shares)
+
+
+#: compiled plans by scenario object: id -> (scenario, plan), most recently used last
+_PLANS: OrderedDict[int, tuple[Scenario, Plan]] = OrderedDict()
+_PLANS_MAX = 64
+_PLANS_LOCK = threading.Lock()
+
+
+def compile_plan(scenario: Scenario) -> Plan:
+    """The plan of a scenario, compiled once per scenario object (blocks on threads share it).
+
+    Cached by identity, not by equality: a Scenario hashes by its file's digest, which
+    scenarios built in memory share (and comparing two whole scenarios is slow); the cache
+    holds the scenario itself, so its id cannot be reused while it is cached.
+    """
+    with _PLANS_LOCK:
+        hit = _PLANS.get(id(scenario))
+        if hit is not None and hit[0] is scenario:
+            _PLANS.move_to_end(id(scenario))
+            return hit[1]
+    plan = _compile(scenario)
+    with _PLANS_LOCK:
+        _PLANS[id(scenario)] = (scenario, plan)
+        while len(_PLANS) > _PLANS_MAX:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+def _compile(scenario: Scenario) -> Plan:
+    post_index = {p.id: i for i, p in enumerate(scenario.posts)}
+    group_index = {g.id: i for i, g in enumerate(scenario.cost_groups)}
+    effects = tuple(e for m in scenario.measures for e in m.effects)
+    offsets = np.cumsum([0, *(len(m.effects) for m in scenario.measures)])
+    scopes = scopes_of(scenario)
+    posts, measures = scenario.posts, scenario.measures
+    return Plan(
+        scenario=scenario,
+        model_years=_frozen(model_years(scenario)),
+        horizon_start=len(model_years(scenario)) - len(scenario.years),
+        posts=posts,
+        post_base=_frozen(np.array([p.base for p in posts], dtype=np.float64)),
+        post_combine=_frozen(np.array([COMBINE_RULES.code(p.combine) for p in posts], dtype=np.int8)),
+        post_is_stock=_frozen(np.array([p.stock is not None for p in posts], dtype=bool)),
+        measures=measures,
+        measure_post=_frozen(np.array([post_index[m.post] for m in measures], dtype=np.intp)),
+        measure_group=_frozen(np.array([group_index[m.cost_group] if m.cost_group else -1 for m in measures],
+                                       dtype=np.intp)),
+        measure_substitution_post=_frozen(np.array(
+            [post_index[m.substitution.post] if m.substitution and m.substitution.post is not None else -1
+             for m in measures], dtype=np.intp)),
+        effect_offsets=_frozen(offsets.astype(np.intp)),
+        effect_post=_frozen(np.array([post_index[e.post] for e in effects], dtype=np.intp)),
+        effect_kind=_frozen(np.array([EFFECT_KINDS.code(e.kind) for e in effects], dtype=np.int8)),
+        effect_lever=_frozen(np.array([STOCK_LEVERS.code(stock_lever_of(e)) for e in effects], dtype=np.int8)),
+        effects=effects,
+        cost_groups=scenario.cost_groups,
+        scopes=scopes,
+        scope_posts=_frozen(np.array([[p.id in s.posts for p in posts] for s in scopes], dtype=bool)
+                            .reshape(len(scopes), len(posts))),
+        scope_post_weight=_frozen(np.array([[share_of(scenario, s.municipality, p.law) for p in posts]
+                                            for s in scopes], dtype=np.float64).reshape(len(scopes), len(posts))),
+        scope_measure_weight=_frozen(np.array([[measure_weight(scenario, m, s.municipality) for m in measures]
+                                               for s in scopes], dtype=np.float64)
+                                     .reshape(len(scopes), len(measures))),
+    )
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
