@@ -27,9 +27,10 @@ METHODS = ("mc", "lhs", "sobol")
 def probabilities(scenario, method: str, replicate: int, specs) -> np.ndarray:
     """P(met) of every target series of every spec in one randomisation."""
     from simulator.core.engine import simulate_block
+    from simulator.core.options import RunOptions
     from simulator.run.reduce import block_stats
 
-    b = simulate_block(scenario, PATHS, seed=1, block=replicate, sampling=method)
+    b = simulate_block(scenario, PATHS, seed=1, block=replicate, options=RunOptions(sampling=method))
     out = []
     for spec in specs:
         s = block_stats(spec, b, replicate)
