@@ -6,6 +6,18 @@ the file, the key path inside it and what would be valid.
 
 from __future__ import annotations
 
+import re
+
+#: characters that change how text is shown rather than what it says: C0 and C1 controls
+#: (tab and line ends excepted), DEL, and the Unicode bidi marks, embeddings, overrides and
+#: isolates, which can make a terminal or report show text in another order than it is read
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` safe for a terminal: every hidden character shown as its escape (``\\u202e``)."""
+    return HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class TaaksimError(Exception):
     """Base class of every error taaksim reports to a user (exit code 2)."""
@@ -37,14 +49,19 @@ class ScenarioError(TaaksimError):
         """One line: file, key path, problem; a user's long value is shortened, never echoed whole."""
         where = self.file or "<scenario>"
         if self.path:
-            where += ": " + " > ".join(_short(str(p), 80) for p in self.path)
+            # a key as written, line breaks shown as \\n: 'm\\n' is not the id 'm '
+            where += ": " + " > ".join(_short(str(p).translate(_BREAKS), 80) for p in self.path)
         return f"{where}: {_short(self.problem, 400)}"
 
     def __str__(self) -> str:
         return self.message
 
 
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def _short(text: str, limit: int) -> str:
+    text = inert(text)  # a message quotes the user's keys and values: never let them steer the terminal
     text = " ".join(text.split()) if "\n" in text or "\r" in text else text
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

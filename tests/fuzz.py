@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from hypothesis import strategies as st
 
-from simulator.errors import ScenarioError, TaaksimError
+from simulator.errors import HIDDEN, ScenarioError, TaaksimError
 
 SRC = "assumption: generated"
 FILE = "fuzz.toml"
@@ -96,6 +96,7 @@ def assert_clear_message(exc: TaaksimError, file: str = FILE) -> None:
     assert len(msg.splitlines()) <= 2, msg
     assert len(msg) <= 1_000, msg[:300]
     assert "Traceback" not in msg
+    assert not HIDDEN.search(msg), f"a control character reaches the terminal: {msg!r}"
     if isinstance(exc, ScenarioError):
         assert msg.startswith(file), msg
         assert exc.problem.strip(), msg
@@ -322,7 +323,127 @@ HOSTILE_SCALARS = [
     {"uniform": [1e15, 1e16]}, {"pert": [0, 1, 2], "per_year": "yes"}, {"fixed": 1, "pert": [1, 2, 3]},
     {"2025": 1}, {"1989": 1}, {"2101": 1}, {"²": 1}, {"٢٠٢٥": 1}, {"2025.0": 1}, {"-2025": 1},
     {"turnover": 2.0}, {"a": {"b": {"c": {}}}},
+    # issue 12: integers beyond float range, keys and ids in disguise
+    10**400, -(10**400), {"pert": [0, 1, 10**400]}, {"2025": 10**309}, {"\n2025": 1}, {"2025 ": 1},
+    "m\n", "p\u202e", "\u0440", "=HYPERLINK(\"http://x\")", "<script>alert(1)</script>", "\x1b[2J",
 ]
+
+# --- issue 12: generators for the classes of hostile input of round two ----------------------
+
+#: ways a key or id can look like another one: white space, control characters, bidi
+#: overrides, zero-width characters and look-alike letters from other scripts
+DISGUISES = [" ", "\n", "\t", "\r", "\u00a0", "\x00", "\x1b[31m", "\u202e", "\u2066", "\u200b", "\ufeff"]
+LOOKALIKES = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441", "x": "\u0445",
+              "0": "\u041e", "1": "\u0406", "2": "\u01bb"}
+
+#: scenario text that is data in one place and code in another: spreadsheet formulas,
+#: HTML, Markdown links, terminal escapes, bidi overrides
+INJECTIONS = ["=HYPERLINK(\"http://x\", \"klik\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)",
+              "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[klik](javascript:alert(1))",
+              "![x](http://x/y.png)", "a | b", "`code`", "&lt;", "\x1b]8;;http://x\x07klik\x1b]8;;\x07",
+              "\x1b[2J\x1b[H", "abc\u202edcba", "\u2066x\u2069", "\r\rover", "a\x00b"]
+
+
+@st.composite
+def disguised(draw, text: str) -> str:
+    """``text`` (an id or a year key) with one disguise: something invisible before, inside
+    or after it, or one letter swapped for a look-alike from another script."""
+    if draw(st.booleans()) and any(c in LOOKALIKES for c in text):
+        i = draw(st.sampled_from([i for i, c in enumerate(text) if c in LOOKALIKES]))
+        return text[:i] + LOOKALIKES[text[i]] + text[i + 1:]
+    d = draw(st.sampled_from(DISGUISES))
+    i = draw(st.sampled_from([0, len(text), draw(st.integers(0, len(text)))]))
+    return text[:i] + d + text[i:]
+
+
+def _leaves_domain(value: float, years: list[int]) -> str:
+    """An expression equal to ``value`` in the first year that drifts out of any domain."""
+    return f"{value!r} + {10 ** (len(years) % 4)!r} * (year - {years[0]}) * (year - {years[0]})"
+
+
+@st.composite
+def round_two(draw, base: dict):
+    """``base`` with one edit of a class issue 12 found: an integer beyond float range, a
+    disguised id or year key, an expression leaving its domain, or injection text."""
+    doc = copy.deepcopy(base)
+    kind = draw(st.sampled_from(["huge_int", "disguise_id", "disguise_year", "domain", "injection"]))
+    locs = locations(doc)
+    if kind == "huge_int":
+        numbers = [(p, v) for p, v in locs if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if numbers:
+            path, _ = draw(st.sampled_from(numbers))
+            _parent(doc, path)[path[-1]] = draw(st.sampled_from([10**309, -(10**309), 10**400, 2**1100]))
+    elif kind == "disguise_id":
+        ids = [(p, v) for p, v in locs if p[-1] in ("id", "post", "municipality", "cost_group") and isinstance(v, str)]
+        if ids:
+            path, v = draw(st.sampled_from(ids))
+            _parent(doc, path)[path[-1]] = draw(disguised(v))
+    elif kind == "disguise_year":
+        tables = [(p, v) for p, v in locs if isinstance(v, dict) and v and all(str(k).isdigit() for k in v)]
+        if tables:
+            path, v = draw(st.sampled_from(tables))
+            k = draw(st.sampled_from(sorted(v)))
+            moved = {(draw(disguised(k)) if kk == k else kk): x for kk, x in v.items()}
+            if draw(st.booleans()):  # keep the plain key too: two keys that read as one
+                moved[k] = v[k]
+            _parent(doc, path)[path[-1]] = moved
+    elif kind == "domain":
+        keys = ("growth", "volume_growth", "price_growth", "outflow_rate", "inflow", "turnover", "share")
+        spots = [(p, v) for p, v in locs if p[-1] in keys and isinstance(v, (int, float)) and not isinstance(v, bool)]
+        years = doc.get("scenario", {}).get("years") or [2025]
+        if spots and isinstance(years, list) and all(isinstance(y, int) for y in years):
+            path, v = draw(st.sampled_from(spots))
+            _parent(doc, path)[path[-1]] = _leaves_domain(float(v) * draw(st.sampled_from([1, -1])), years)
+    else:
+        texts = [(p, v) for p, v in locs if p[-1] in ("name", "label", "region", "description")
+                 and isinstance(v, str)]
+        if texts:
+            path, v = draw(st.sampled_from(texts))
+            _parent(doc, path)[path[-1]] = draw(st.sampled_from(INJECTIONS)) + draw(st.sampled_from(["", v]))
+    return doc
+
+
+@st.composite
+def oversized(draw):
+    """A document over a size limit: many posts times many measures on a scope of all of them."""
+    n_posts = draw(st.integers(50, 120))
+    n_measures = draw(st.integers(2_001 // n_posts + 1, 80))
+    return {"scenario": {"name": "big", "base_year": 2024, "years": [2025, 2026]},
+            "post": [{"id": f"p{i}", "law": "wmo", "base": 1e6, "source": SRC} for i in range(n_posts)],
+            "measure": [{"id": f"m{j}", "effect": {"scope": "all", "fraction": 0.001}, "source": SRC}
+                        for j in range(n_measures)]}
+
+
+#: values for a number option of the command line, as a user could type them
+OPTION_VALUES = ["nan", "NaN", "inf", "-inf", "+inf", "infinity", "1e400", "-1e400", "1e-400", "0x10", "1_000",
+                 " 1", "", "-0", "0", "1e308", "9" * 400, "0.5", "1", "2", "10", "100", "1e6"]
+
+#: (command, option) pairs that take a number
+NUMBER_OPTIONS = [("run", "--weerstandscapaciteit"), ("run", "--precision"), ("run", "--paths"),
+                  ("run", "--seed"), ("run", "--year"), ("run", "--threads"), ("run", "--max-paths"),
+                  ("report", "--weerstandscapaciteit"), ("report", "--aux-paths"), ("report", "--paths"),
+                  ("compare", "--paths"), ("compare", "--year")]
+
+
+@st.composite
+def number_option(draw):
+    command, option = draw(st.sampled_from(NUMBER_OPTIONS))
+    value = draw(st.one_of(st.sampled_from(OPTION_VALUES),
+                           st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                           st.integers(-(10**30), 10**30).map(str)))
+    return command, option, value
+
+
+#: faults a write can meet: errno of an OSError, or an interrupt
+FAULTS = [28, 13, 5, 30, "interrupt"]
+#: the filesystem calls of a write, each of which may fail
+FAULT_POINTS = ["write_bytes", "replace", "mkdir", "mkdtemp"]
+
+
+@st.composite
+def write_fault(draw):
+    """Where a write fails (which call, at its n-th use) and how."""
+    return draw(st.sampled_from(FAULT_POINTS)), draw(st.integers(1, 4)), draw(st.sampled_from(FAULTS))
 
 
 def locations(doc, path=()):

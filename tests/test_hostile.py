@@ -319,3 +319,129 @@ def test_a_huge_value_inside_a_distribution_is_not_echoed_whole():
 def test_the_bundled_scenarios_still_validate():
     for p in sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.toml")):
         load(p)
+
+
+# --- issue 12: hostile input, round two -------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["plain", "distribution", "year table", "cost"])
+def test_an_integer_beyond_float_range_is_refused_not_an_overflow(where):
+    # was: OverflowError (int too large to convert to float) with a traceback, in validate
+    huge = 10**400
+    d = doc()
+    value = {"plain": huge, "distribution": {"pert": [1, 2, huge]}, "year table": {"2025": huge},
+             "cost": None}[where]
+    if where == "cost":
+        d["measure"][0]["costs"] = huge
+        refused(d, r"costs: 1000000000\d*\.\.\. is far outside the allowed range")
+    else:
+        d["measure"][0]["effect"] = {"amount": value}
+        refused(d, "out of range|outside the allowed range")
+
+
+def test_year_keys_that_differ_only_by_white_space_are_refused():
+    # was: '2023' and '\n2023' both read as 2023, the later one silently winning
+    for key in ("\n2025", "2025 ", " 2025", "2025\t"):
+        d = doc()
+        d["measure"][0]["costs"] = {"2025": 1000, key: 5}
+        refused(d, r"is not a year: it contains white space")
+
+
+@pytest.mark.parametrize("bad, problem", [
+    ("m\n", "white space"),                 # was accepted: ID_PATTERN's '$' matches before a final newline
+    ("m ", "white space"),
+    ("\u043c", "CYRILLIC SMALL LETTER EM"),  # a look-alike of Latin 'm'
+    ("m\u202e", "U\\+202E"),                 # a right-to-left override
+    ("m\x1b[31m", "U\\+001B"),
+])
+def test_ids_are_checked_by_one_rule(bad, problem):
+    d = doc()
+    d["measure"].append({"id": bad, "post": "p", "effect": {"fraction": 0.1}, "source": SRC})
+    msg = refused(d, problem)
+    assert "\u202e" not in msg and "\x1b" not in msg  # the message itself never steers the terminal
+    d = doc(parameters={"x\n": {"value": 1, "source": SRC}})
+    refused(d, "is not a parameter name: it contains white space")
+
+
+@pytest.mark.parametrize("text", ["Plan \x1b]8;;http://x\x07klik\x1b]8;;\x07", "Plan \u202egnirts", "a\x00b"])
+def test_scenario_text_with_control_characters_or_bidi_overrides_is_refused(text):
+    # was: a terminal escape sequence or a right-to-left override in a name reached the terminal
+    for where in ("scenario name", "post name", "measure name", "source"):
+        d = doc()
+        if where == "scenario name":
+            d["scenario"]["name"] = text
+        elif where == "post name":
+            d["post"][0]["name"] = text
+        elif where == "measure name":
+            d["measure"][0]["name"] = text
+        else:
+            d["measure"][0]["source"] = text
+        msg = refused(d, "invisible control character U\\+")
+        assert not any(c in msg for c in "\x1b\u202e\x00")
+    d = doc()
+    d["measure"][0]["name"] = "two\nlines"
+    refused(d, "a name is one line")
+
+
+def _stock_doc(**stock):
+    d = doc()
+    d["post"][1]["stock"] = {"clients": 100, "duration": 2, **stock}
+    return d
+
+
+@pytest.mark.parametrize("change, where", [
+    (lambda d: d["post"][1]["stock"].update(inflow="50 - 200 * (year - 2024)"), 'post "q" inflow'),
+    (lambda d: d["post"][1]["stock"].update(inflow="50", duration=None) or d["post"][1]["stock"].pop("duration")
+     or d["post"][1]["stock"].update(outflow_rate="0.5 * (year - 2023)"), 'post "q" outflow rate'),
+    (lambda d: d["post"][0].update(growth="-0.2 * (year - 2023)"), 'post "p" growth'),
+    (lambda d: d["measure"][0].update(phase_in={"turnover": "0.8 * (year - 2024)"}), 'measure "m" turnover'),
+    (lambda d: d["measure"][0].update(substitution={"share": "3 * (year - 2024)"}), 'measure "m" substitution'),
+])
+def test_an_expression_that_leaves_its_domain_is_an_error_naming_the_key(change, where):
+    # was: a negative inflow gave a negative baseline (-38,620,807); a turnover above 1 a
+    # RuntimeWarning 'invalid value encountered in power' on stderr; the others wrong figures
+    d = _stock_doc(inflow=50)
+    change(d)
+    s = build(d, file="fuzz.toml")
+    with pytest.raises(SimulationError, match=f"fuzz.toml: {where}.*outside its domain") as info:
+        assert_finite_run(s)
+    assert_clear_message(info.value)
+
+
+def test_too_many_effects_are_refused_before_any_array_is_made():
+    # was: 500 posts x 500 measures with a scope over all posts killed the process (SIGSEGV)
+    d = doc()
+    d["post"] = [{"id": f"p{i}", "law": "wmo", "base": 1e6, "source": SRC} for i in range(60)]
+    d["measure"] = [{"id": f"m{j}", "effect": {"scope": "all", "fraction": 0.01}, "source": SRC} for j in range(40)]
+    t = time.perf_counter()
+    refused(d, r"measure: 2,400 effects .* more than the limit of 2,000")
+    assert time.perf_counter() - t < 5
+
+
+def test_block_invariants_name_what_breaks_them():
+    from types import SimpleNamespace
+
+    from simulator.core.invariants import check_block
+
+    s = build(doc(), file="fuzz.toml")
+    ok = np.ones((2, 3))
+    block = SimpleNamespace(baseline=3 * ok, gross=ok, net=ok, scope_spending=ok)
+    posts = np.stack([ok, ok])
+    check_block(s, block, measures=s.measures, post_baseline=posts, costs=ok[None])
+    with pytest.raises(SimulationError, match='post "q": its baseline is negative'):
+        check_block(s, block, measures=s.measures, post_baseline=np.stack([ok, -ok]), costs=ok[None])
+    with pytest.raises(SimulationError, match='measure "m": its costs are not a finite'):
+        check_block(s, block, measures=s.measures, post_baseline=posts, costs=np.inf * ok[None])
+    with pytest.raises(SimulationError, match="savings exceed the whole baseline"):
+        check_block(s, SimpleNamespace(baseline=ok, gross=2 * ok, net=ok, scope_spending=ok),
+                    measures=s.measures, post_baseline=posts, costs=ok[None])
+
+
+def test_numpy_floating_point_warnings_become_errors_naming_the_file():
+    from simulator.core.invariants import floating_point_errors_named
+
+    s = build(doc(), file="fuzz.toml")
+    with pytest.raises(SimulationError, match="fuzz.toml: a number overflowed") as info:
+        with floating_point_errors_named(s.file):
+            np.exp(np.array([1000.0]))
+    assert_clear_message(info.value)

@@ -43,6 +43,7 @@ def cli(tmp_path, monkeypatch):
     (tmp_path / "exists.nc").write_bytes(b"old result")
     (tmp_path / "afolder").mkdir()
     (tmp_path / "afile").write_text("x")
+    (tmp_path / "afile_files").write_text("x")
     (tmp_path / "bad.toml").write_bytes(b"[scenario]\nname = \"\xff\"\n")
     return CliRunner()
 
@@ -83,6 +84,22 @@ CASES = {
                            "folder nodir does not exist"),
     "out folder is a file": (["run", MINIMAL, "--paths", "10", "--out", "afile/x.csv"],
                              "folder afile is not a folder"),
+    # issue 12: nan and inf where a number enters on the command line (was: a traceback, or
+    # accepted and printed as the JSON constant Infinity)
+    "capacity nan": (["report", MINIMAL, "--paths", "10", "--weerstandscapaciteit", "nan"],
+                     "'--weerstandscapaciteit': 'nan' is not a finite number"),
+    "capacity inf": (["run", MINIMAL, "--paths", "10", "--weerstandscapaciteit", "inf"], "'--weerstandscapaciteit'"),
+    "precision nan": (["run", MINIMAL, "--precision", "nan"], "'--precision': 'nan' is not a finite number"),
+    "precision inf": (["run", MINIMAL, "--precision", "inf"], "'--precision': inf is not in the range"),
+    "precision huge": (["run", MINIMAL, "--precision", "1e400"], "'--precision'"),
+    "scheduler port 0": (["run", MINIMAL, "--paths", "10", "--scheduler", "dask://nohost:0"],
+                         "write dask://HOST:PORT with a port from 1 to 65535"),
+    "variant outside the domain": (["compare", MINIMAL, "--paths", "10", "--variant", "x=kids.go_ahead=5"],
+                                   "5 is outside the domain of kids.go_ahead (go_ahead): [0, 1]"),
+    "variant percentile below p1": (["compare", MINIMAL, "--paths", "10", "--variant", "x=children=p0.5"],
+                                    "percentile must be between p1 and p99"),
+    "md picture folder is a file": (["report", MINIMAL, "--paths", "10", "--out", "afile.md"],
+                                    "afile_files exists and is not a folder"),
 }
 
 
@@ -91,7 +108,7 @@ def test_each_user_error_is_short_and_says_what_to_fix(cli, args, expect, tmp_pa
     r = cli.invoke(main, args)
     assert_short_error(r, expect)
     assert (tmp_path / "exists.nc").read_bytes() == b"old result"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "afolder", "bad.toml", "exists.nc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "afile_files", "afolder", "bad.toml", "exists.nc"]
 
 
 def test_a_refused_output_is_refused_before_the_run(cli, monkeypatch):
@@ -217,3 +234,226 @@ def test_ctrl_c_during_a_real_run_exits_130_and_leaves_no_file(tmp_path):
     assert err.strip() == "interrupted: no output was written", err
     assert "Traceback" not in err and out == ""
     assert list(tmp_path.iterdir()) == []  # neither result.nc nor .result.nc.*.part.nc
+
+
+# --- issue 12: outputs under faults, inert outputs, standard JSON ------------------------------
+
+
+def test_the_dask_scheduler_not_answering_is_one_line_within_seconds(cli):
+    # was: dask's client retried for 30 s and ended in a traceback
+    for address, expect in (("dask://nohost.invalid:8786", "cannot reach the dask scheduler at nohost.invalid:8786"),
+                            ("dask://127.0.0.1:1", "cannot reach the dask scheduler at 127.0.0.1:1")):
+        t = time.perf_counter()
+        r = cli.invoke(main, ["run", MINIMAL, "--paths", "10", "--scheduler", address])
+        assert_short_error(r, expect)
+        assert time.perf_counter() - t < 10
+
+
+def test_json_output_is_always_standard():
+    import json
+
+    from simulator.cli.format import dumps as _dumps
+
+    def strict(text):
+        return json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+
+    assert strict(_dumps({"a": float("inf"), "b": [float("nan"), 1.0], 2025: (1, 2)})) == \
+        {"a": None, "b": [None, 1.0], "2025": [1, 2]}
+    r = CliRunner().invoke(main, ["run", MINIMAL, "--paths", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    strict(r.output)
+
+
+def test_probabilities_shown_stay_within_0_and_100_percent_at_one_path():
+    # was: 'P(met) >-200.000%' at --paths 1 (the rule of three, 3 / n, is above 1 there)
+    from simulator.report.text import rule_of_three
+
+    assert rule_of_three(1) == rule_of_three(3) == 1.0 and rule_of_three(300) == 0.01
+    r = CliRunner().invoke(main, ["run", MINIMAL, "--paths", "1"])
+    assert r.exit_code == 0, r.output
+    assert "-200" not in r.output and ">-" not in r.output
+
+
+def test_an_existing_picture_folder_is_not_touched_without_force(cli, tmp_path):
+    # was: 'report --out new.md' silently overwrote an existing new_files/fan.png
+    (tmp_path / "new_files").mkdir()
+    (tmp_path / "new_files" / "fan.png").write_bytes(b"mine")
+    r = cli.invoke(main, ["report", MINIMAL, "--paths", "10", "--out", "new.md"])
+    assert_short_error(r, "new_files exists; use --force")
+    assert (tmp_path / "new_files" / "fan.png").read_bytes() == b"mine" and not (tmp_path / "new.md").exists()
+
+
+def _pictures():
+    return {"fan.png": b"new fan", "tornado.png": b"new tornado"}
+
+
+def test_a_markdown_report_and_its_folder_are_written_all_or_nothing(tmp_path, monkeypatch):
+    # was: a full disk left a half-written r_files/ folder beside the old report
+    from simulator.report import writers
+
+    (tmp_path / "r.md").write_text("old report")
+    (tmp_path / "r_files").mkdir()
+    (tmp_path / "r_files" / "fan.png").write_bytes(b"old fan")
+    real = Path.write_bytes
+    calls = []
+
+    def full_disk(self, data):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(OutputError, match="cannot write .*r.md: No space left on device; nothing was changed"):
+        writers.write_with_folder(tmp_path / "r.md", b"new report", "r_files", _pictures(), force=True)
+    monkeypatch.setattr(Path, "write_bytes", real)
+    assert (tmp_path / "r.md").read_text() == "old report"
+    assert [p.name for p in (tmp_path / "r_files").iterdir()] == ["fan.png"]
+    assert (tmp_path / "r_files" / "fan.png").read_bytes() == b"old fan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r_files"]  # no temporaries
+    # and with room on the disk, the new report replaces the old one whole
+    written = writers.write_with_folder(tmp_path / "r.md", b"new report", "r_files", _pictures(), force=True)
+    assert written[0] == tmp_path / "r.md" and (tmp_path / "r.md").read_bytes() == b"new report"
+    assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == ["fan.png", "tornado.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r_files"]
+
+
+def test_a_failed_move_puts_the_old_picture_folder_back(tmp_path, monkeypatch):
+    from simulator.report import writers
+
+    (tmp_path / "r.md").write_text("old report")
+    (tmp_path / "r_files").mkdir()
+    (tmp_path / "r_files" / "fan.png").write_bytes(b"old fan")
+    real = os.replace
+
+    def fail_on_the_report(src, dst):
+        if Path(dst).name == "r.md":
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(writers.os, "replace", fail_on_the_report)
+    with pytest.raises(OutputError, match="Input/output error; nothing was changed"):
+        writers.write_with_folder(tmp_path / "r.md", b"new", "r_files", _pictures(), force=True)
+    assert (tmp_path / "r_files" / "fan.png").read_bytes() == b"old fan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r_files"]
+
+
+def test_a_read_only_folder_is_one_line_and_exit_2(cli, tmp_path, monkeypatch):
+    # was: 'report --out ro/r.md' ended in OSError with a traceback (tested by refusing the
+    # temporary folder: the tests may run as root, for whom no folder is read-only)
+    import tempfile
+
+    import matplotlib.pyplot  # noqa: F401 - its cache folder is made on import, before the patch
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(Path, "mkdir", denied)
+    for args in (["report", MINIMAL, "--paths", "100", "--aux-paths", "100", "--out", "r.md"],
+                 ["report", MINIMAL, "--paths", "100", "--aux-paths", "100", "--out", "r.html"],
+                 ["run", MINIMAL, "--paths", "10", "--out", "r.csv"]):
+        r = cli.invoke(main, args)
+        assert_short_error(r, "Permission denied")
+        out = args[-1]
+        assert not (tmp_path / out).exists()
+
+
+def test_a_full_disk_while_writing_xlsx_is_one_line_and_exit_2(cli, tmp_path, monkeypatch):
+    # was: OSError with a traceback
+    import simulator.report.xlsx
+
+    def disk_full(f, path, lang="nl"):
+        Path(path).write_bytes(b"PK half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(simulator.report.xlsx, "write_xlsx", disk_full)
+    r = cli.invoke(main, ["run", MINIMAL, "--paths", "10", "--out", "r.xlsx"])
+    assert_short_error(r, "cannot write r.xlsx: No space left on device; nothing was changed")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("r.", ".r."))]
+
+
+def test_an_interrupt_after_a_file_is_written_says_so(cli, tmp_path, monkeypatch):
+    # was: the report replaced the file with --force, then said 'no output was written'
+    import simulator.report.writers as writers
+
+    real = writers.write_result
+
+    def write_then_interrupt(*a, **k):
+        real(*a, **k)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writers, "write_result", write_then_interrupt)
+    r = cli.invoke(main, ["run", MINIMAL, "--paths", "10", "--out", "exists.nc", "--force"])
+    assert r.exit_code == 130
+    assert r.output.strip() == ("interrupted: exists.nc written completely before the interrupt; "
+                                "nothing else was changed")
+    assert (tmp_path / "exists.nc").read_bytes() != b"old result"
+
+
+def test_temporaries_of_killed_runs_are_removed_by_the_next_write(tmp_path):
+    # was: SIGKILL during a write left .part files that no later run removed
+    from simulator.report.writers import atomic_write
+
+    dead = tmp_path / ".r.csv.4194305.abc123.part.csv"  # above any pid_max: that process is gone
+    dead.write_bytes(b"half")
+    dead_dir = tmp_path / ".r.md.4194305.xyz.part"
+    dead_dir.mkdir()
+    live = tmp_path / f".r.csv.{os.getppid()}.def456.part.csv"  # a run still going
+    live.write_bytes(b"busy")
+    other = tmp_path / ".s.csv.4194305.abc123.part.csv"  # another file's: not ours to judge now
+    other.write_bytes(b"half")
+    atomic_write(tmp_path / "r.csv", lambda p: p.write_bytes(b"ok"))
+    assert not dead.exists() and live.exists() and other.exists() and dead_dir.exists()
+    from simulator.report.writers import write_with_folder
+
+    write_with_folder(tmp_path / "r.md", b"report", "r_files", {"fan.png": b"x"})
+    assert not dead_dir.exists()
+
+
+def _hostile_scenario(tmp_path, name: str) -> Path:
+    import json
+
+    text = Path(MINIMAL).read_text()
+    text = text.replace('id = "hh-10b"\n', f'id = "hh-10b"\nname = {json.dumps(name)}\n', 1)
+    f = tmp_path / "hostile.toml"
+    f.write_text(text)
+    return f
+
+
+def test_xlsx_cells_never_start_a_formula_from_scenario_text(cli, tmp_path):
+    # was: a measure named '=HYPERLINK(...)' landed as a live formula in the spreadsheet
+    from openpyxl import load_workbook
+
+    f = _hostile_scenario(tmp_path, '=HYPERLINK("http://x", "klik")')
+    r = cli.invoke(main, ["run", str(f), "--paths", "200", "--out", "r.xlsx"])
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(tmp_path / "r.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    hostile = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert hostile and all(c.data_type == "s" and c.quotePrefix for c in hostile)
+    assert not [c for c in cells if c.data_type == "f"]
+
+
+def test_reports_escape_scenario_text(cli, tmp_path):
+    # was: raw HTML ('<script>') in a measure name appeared unescaped in the Markdown report
+    f = _hostile_scenario(tmp_path, "<script>alert(1)</script> [klik](http://x) | `x`")
+    r = cli.invoke(main, ["report", str(f), "--paths", "200", "--aux-paths", "100", "--out", "r.md"])
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "r.md").read_text()
+    assert "<script>" not in md and "](http://x)" not in md.replace("\\](http://x)", "")
+    assert "&lt;script>alert(1)&lt;/script> \\[klik\\](http://x) \\| \\`x\\`" in md
+    r = cli.invoke(main, ["report", str(f), "--paths", "200", "--aux-paths", "100", "--out", "r.html"])
+    assert r.exit_code == 0, r.output
+    assert "<script>alert" not in (tmp_path / "r.html").read_text()
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused_before_it_starts(cli, monkeypatch):
+    from simulator.core import limits
+
+    monkeypatch.setattr(limits, "available_bytes", lambda: 50_000_000)
+    t = time.perf_counter()
+    r = cli.invoke(main, ["run", MINIMAL, "--paths", "100000000", "--out", "big.nc"])
+    assert_short_error(r, "this run needs about")
+    assert "GB is available" in r.output and time.perf_counter() - t < 10

@@ -8,6 +8,7 @@ the commands, so ``taaksim --help`` answers at once.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
@@ -26,7 +27,9 @@ class _Group(click.Group):
             usage(exc)
 
     def invoke(self, ctx):
-        import warnings
+        from simulator.report.writers import WRITTEN
+
+        WRITTEN.clear()  # what this command writes; an interrupt message owns up to exactly that
 
         def show(message, category, *args, **kwargs):
             # taaksim's own warnings (a correlation that cannot hold) read like its errors: one line
@@ -46,14 +49,25 @@ class _Group(click.Group):
                 raise
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: no output was written", err=True)
-            sys.exit(130)
+            _interrupted()
         except MemoryError:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             fail("out of memory: use fewer --paths (summaries converge long before that)")
         finally:
             warnings.showwarning = default_show
+
+
+def _interrupted():
+    from simulator.report.writers import WRITTEN
+
+    if WRITTEN:
+        done = ", ".join(str(p) for p in dict.fromkeys(WRITTEN))
+        click.echo(f"interrupted: {done} written completely before the interrupt; nothing else was changed",
+                   err=True)
+    else:
+        click.echo("interrupted: no output was written", err=True)
+    sys.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

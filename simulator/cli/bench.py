@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from simulator.cli.format import dumps
 from simulator.cli.options import fail, load_scenario, seed_option
 
 
@@ -45,7 +44,7 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb")
-        click.echo(json.dumps({k: r[k] for k in keys}))
+        click.echo(dumps({k: r[k] for k in keys}))
         return
     click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['threads']} thread(s), median of {repeat}")
     click.echo(f"  run          {r['seconds']:9.3f} s   {r['paths_per_second']:>12,.0f} paths/s   "

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
+from simulator.cli.format import dumps
 from simulator.cli.options import load_scenario, scenario_arg
 
 
@@ -23,7 +23,7 @@ def check_cmd(scenario, as_json):
 
     result = check(load_scenario(scenario))
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=1))
+        click.echo(dumps(result.to_json(), indent=1))
     else:
         click.echo(format_text(result))
     sys.exit(0 if result.ok else 1)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from simulator.cli.format import eur, jsonable, pct
-from simulator.cli.options import check_choices, fail, lang_option, load_scenario, study_options
+from simulator.cli.format import dumps, eur, pct
+from simulator.cli.options import check_choices, check_memory, fail, lang_option, load_scenario, study_options
 
 
 @click.command()
@@ -41,6 +39,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         from simulator.report.writers import check_output
 
         check_output(plot, force=force, suffixes=(".png",), what="plot")
+    check_memory(s, paths)
     rows = compare_variants(s, parsed, paths=paths, seed=seed, municipality=municipality, year=year)
     if plot:
         from simulator.report import plots
@@ -49,8 +48,8 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
         data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
     if as_json:
-        click.echo(json.dumps(jsonable({"scenario": s.name, "paths": paths, "seed": seed,
-                                        "variants": [r.to_json() for r in rows]})))
+        click.echo(dumps({"scenario": s.name, "paths": paths, "seed": seed,
+                          "variants": [r.to_json() for r in rows]}))
         return
     y = rows[0].year
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "

@@ -9,6 +9,13 @@ if TYPE_CHECKING:
     from simulator.results.summary import Summary
 
 
+def dumps(obj, **kwargs) -> str:
+    """JSON as the standard has it: infinities and NaN (which it lacks) become null."""
+    import json
+
+    return json.dumps(jsonable(obj), allow_nan=False, **kwargs)
+
+
 def jsonable(x):
     """Tuples to lists and infinities to None: JSON has neither."""
     if isinstance(x, dict):

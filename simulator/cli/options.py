@@ -12,12 +12,46 @@ import sys
 
 import click
 
+from simulator.errors import inert
+
 DEFAULT_PATHS = 10_000
 
 
 def fail(message: str, code: int = 2):
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {inert(message)}", err=True)
     sys.exit(code)
+
+
+class Finite(click.FloatRange):
+    """A float option in a range, refusing nan and inf (which compare False with any bound)."""
+
+    def convert(self, value, param, ctx):
+        v = super().convert(value, param, ctx)
+        if not math.isfinite(v):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return v
+
+
+def check_memory(s, paths, *, threads=None, full=True, detail=False):
+    """Refuse before the run what would not fit in memory (simulator.core.limits)."""
+    from simulator.core.limits import check_memory as check
+    from simulator.run.blocks import default_threads
+
+    check(s, paths, threads=threads or default_threads(), full=full, detail=detail)
+
+
+def reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in one line, within ``timeout`` seconds, if no dask scheduler listens at ``address``
+    (dask's own client would retry for 30 s and end in a traceback)."""
+    import socket
+
+    host, _, port = address.removeprefix("dask://").rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        fail(f"--scheduler {address!r}: write dask://HOST:PORT with a port from 1 to 65535")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        fail(f"cannot reach the dask scheduler at {host}:{port}: {exc.strerror or exc}")
 
 
 def usage(exc: click.UsageError):
@@ -58,17 +92,9 @@ def study_options(f):
     return f
 
 
-def finite(ctx, param, value):
-    """click's FloatRange lets nan (and, without a bound, inf) through."""
-    if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value!r} is not a finite number")
-    return value
-
-
 def capacity_option(f):
-    return click.option("--weerstandscapaciteit", "capacity", type=click.FloatRange(0, 1e12), default=None,
-                        callback=finite, metavar="EUR",
-                        help="Available risk capacity: gives the weerstandsratio and its class.")(f)
+    return click.option("--weerstandscapaciteit", "capacity", type=Finite(0, 1e12), default=None,
+                        metavar="EUR", help="Available risk capacity: gives the weerstandsratio and its class.")(f)
 
 
 def lang_option(f):
@@ -102,7 +128,7 @@ def scale_options(f):
     f = click.option("--max-paths", type=click.IntRange(1, 100_000_000), default=10_000_000,
                      show_default=True,
                      help="With --precision: stop here even if the precision is not reached.")(f)
-    f = click.option("--precision", type=click.FloatRange(min=0.0, min_open=True), default=None, callback=finite,
+    f = click.option("--precision", type=Finite(min=0.0, max=0.5, min_open=True), default=None,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
                           "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
     f = click.option("--sampling", type=click.Choice(["mc", "lhs", "sobol"]), default="mc", show_default=True,

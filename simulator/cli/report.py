@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from simulator.cli.format import jsonable
-from simulator.cli.options import capacity_option, check_choices, lang_option, load_scenario, study_options
+from simulator.cli.format import dumps
+from simulator.cli.options import (
+    capacity_option,
+    check_choices,
+    check_memory,
+    lang_option,
+    load_scenario,
+    study_options,
+)
 
 
 @click.command()
@@ -43,6 +48,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
         from simulator.report.document import check_report_path
 
         check_report_path(out, force=force)
+    check_memory(s, paths)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                 aux_paths=aux_paths)
     if out:
@@ -50,9 +56,9 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
 
         write_report(f, out, lang=lang, force=force)
     if as_json:
-        click.echo(json.dumps(jsonable({
+        click.echo(dumps({
             "scenario": s.name, "paths": paths, "seed": seed, "year": f.study.year, "municipality": municipality,
-            **f.to_json(), "paragraph": risk_paragraph(f, lang)})))
+            **f.to_json(), "paragraph": risk_paragraph(f, lang)}))
         return
     click.echo(risk_paragraph(f, lang), nl=False)
     if out:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import format_detail, format_risk, format_run, jsonable
+from simulator.cli.format import dumps, format_detail, format_risk, format_run, jsonable
 from simulator.cli.options import (
     capacity_option,
     check_choices,
+    check_memory,
     fail,
     lang_option,
     load_scenario,
     progress,
+    reachable,
     scale_options,
     study_options,
 )
@@ -33,16 +34,23 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 
     if scheduler not in (None, "threads", "dask") and not str(scheduler).startswith("dask://"):
         fail(f"unknown --scheduler {scheduler!r}: use threads, dask or dask://HOST:PORT")
+    if str(scheduler).startswith("dask://"):
+        reachable(scheduler)
     total = max_paths if precision is not None else paths
     bar, update = progress(total, show_progress and precision is None)
     kwargs = dict(seed=seed, municipality=municipality, detail=detail, threads=threads,
                   scheduler=None if scheduler == "threads" else scheduler, precision=precision,
                   max_paths=max_paths, progress=update, sampling=sampling)
-    if bar is not None:
-        with bar:
+    try:
+        if bar is not None:
+            with bar:
+                merged = run_stream(s, paths, **kwargs)
+        else:
             merged = run_stream(s, paths, **kwargs)
-    else:
-        merged = run_stream(s, paths, **kwargs)
+    except (OSError, TimeoutError) as exc:  # the cluster went away, or never answered
+        if scheduler in (None, "threads"):
+            raise
+        fail(f"the dask scheduler {scheduler} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     return Summary.from_merged(merged)
 
 
@@ -81,6 +89,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         check_output(out, force=force)
     full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+    check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
     if full:
@@ -104,7 +113,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
         write_result(ds, out, rows, force=force, findings=findings, lang=lang)
     if as_json:
-        click.echo(json.dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
+        click.echo(dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
                                        precision=precision, sampling=sampling)))
         return
     _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)

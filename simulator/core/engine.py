@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.core.growth import baseline_of, growth_factors
+from simulator.core.invariants import MAX_RESULT, check_block, floating_point_errors_named
 from simulator.core.levers import COMBINE_RULES, Item, attribute, stock_with_measures
 from simulator.core.measures import MIN_FRACTION, add_cost_groups, add_substitution, measure_effects, measure_total
 from simulator.core.options import RunOptions
@@ -32,15 +33,11 @@ from simulator.core.plan import Plan, compile_plan, model_years
 from simulator.core.quantities import MAX_VALUE, MONEY, Env
 from simulator.core.sampling import Inputs, block_inputs
 from simulator.core.scopes import scope_sums, scopes_of, share_of
-from simulator.errors import SimulationError
 from simulator.scenario.model import Scenario
 
 __all__ = ["MAX_RESULT", "MAX_VALUE", "MIN_FRACTION", "MONEY", "Block", "RunOptions", "model_years",
            "scopes_of", "share_of", "simulate", "simulate_block"]
 
-#: largest magnitude of a result [EUR]: far enough below float64 overflow that sums and
-#: squares over 1e8 paths stay finite
-MAX_RESULT = 1e18
 #: one post's attributed savings: (post index, saving [EUR] dims (model year, path))
 Saved = tuple[int, np.ndarray]
 
@@ -81,6 +78,11 @@ def simulate_block(scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
 
 def simulate(plan: Plan, inputs: Inputs, options: RunOptions) -> Block:
     """Simulate one block: the plan's model over the block's inputs, under ``options``."""
+    with floating_point_errors_named(plan.scenario.file):
+        return _simulate(plan, inputs, options)
+
+
+def _simulate(plan: Plan, inputs: Inputs, options: RunOptions) -> Block:
     env = Env(plan.scenario, plan.model_years, inputs.values, inputs.n)
     active = plan.active(options.active)
     no_growth = options.no_growth or (options.deterministic and plan.scenario.check_growth == "none")
@@ -169,10 +171,8 @@ def _block(plan: Plan, active: np.ndarray, inputs: Inputs, options: RunOptions, 
         inputs=({k: np.broadcast_to(v.mean(axis=0), (n,)).copy() for k, v in inputs.values.items()}
                 if options.keep_inputs else None),
     )
-    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
-        raise SimulationError(f"{plan.scenario.file}: the simulation produced a number that is not finite or "
-                              f"beyond {MAX_RESULT:g} EUR; check the scenario's expressions, amounts and "
-                              "growth for extreme values")
+    check_block(plan.scenario, result, measures=[plan.measures[i] for i in active], post_baseline=base_h,
+                costs=costs_h)
     return result
 
 

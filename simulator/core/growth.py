@@ -57,7 +57,7 @@ def growth_factors(env: Env, p: Post, *, none: bool = False) -> tuple[np.ndarray
         if q is None or none:
             out.append(np.ones((env.n_years, 1)))
             continue
-        g = env.full(q, what=f'post "{p.id}" {what}')
+        g = env.full(q, what=f'post "{p.id}" {what}', domain="growth")
         # the cumulative product year by year: cumprod along the short year axis of a
         # (year, path) array is a strided reduction, several times slower than rows
         f = np.empty((env.n_years, g.shape[1]))
@@ -80,9 +80,9 @@ def stock_cost(env: Env, p: Post, vol: np.ndarray, price: np.ndarray, levers: St
     measure levers applied."""
     s = p.stock
     assert s is not None
-    rate = np.clip(env.full(s.outflow_rate, what=f'post "{p.id}" outflow rate') * np.ones((env.n_years, 1)),
-                   0.0, 1.0)
-    inflow = (env.full(s.inflow, what=f'post "{p.id}" inflow') * np.ones((env.n_years, 1))
+    rate = np.clip(env.full(s.outflow_rate, what=f'post "{p.id}" outflow rate', domain="outflow_rate")
+                   * np.ones((env.n_years, 1)), 0.0, 1.0)
+    inflow = (env.full(s.inflow, what=f'post "{p.id}" inflow', domain="inflow") * np.ones((env.n_years, 1))
               if s.inflow is not None else s.clients * rate[:1] * np.ones((env.n_years, 1)))
     inflow = inflow * vol
     per_client = (p.base / s.clients) * price

@@ -27,7 +27,7 @@ def phase(env: Env, m: Measure, years: np.ndarray) -> np.ndarray:
             vals = np.where(idx >= 0, np.array(shares)[np.maximum(idx, 0)], 0.0)
             return vals[:, None] * started
         case PhaseTurnover(rate):
-            r = env.full(rate, what=f'measure "{m.id}" turnover')
+            r = env.full(rate, what=f'measure "{m.id}" turnover', domain="turnover")
             k = np.maximum(years - m.start + 0.5, 0.0)[:, None]
             return (1.0 - (1.0 - r) ** k) * started
     raise TypeError(m.phase)  # pragma: no cover
@@ -148,7 +148,7 @@ def add_substitution(env: Env, plan: Plan, active: np.ndarray, gross_by: Sequenc
         m = plan.measures[mi]
         if m.substitution is None:
             continue
-        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share')
+        sh = env.full(m.substitution.share, what=f'measure "{m.id}" substitution share', domain="substitution")
         extra = sh * measure_total(gross_by[row], env.n_years, env.n)
         costs[row] += extra
         if plan.measure_substitution_post[mi] >= 0:

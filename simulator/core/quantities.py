@@ -8,7 +8,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from simulator.core.invariants import check_domain
 from simulator.errors import ExpressionError, SimulationError
+from simulator.scenario.domains import DOMAINS
 from simulator.scenario.model import ByYear, Const, Formula, Quantity, Ref, Scenario
 
 #: euro amounts are float64, chosen here once
@@ -71,8 +73,9 @@ class Env:
             out[row] = val
         return out
 
-    def full(self, q: Quantity, *, what: str) -> np.ndarray:
-        """Evaluate and check: finite, and shaped (year, path) or broadcastable to it.
+    def full(self, q: Quantity, *, what: str, domain: str | None = None) -> np.ndarray:
+        """Evaluate and check: finite, inside its ``domain`` (a key of
+        :data:`simulator.scenario.domains.DOMAINS`), and shaped (year, path) or broadcastable to it.
 
         Returns
         -------
@@ -88,4 +91,6 @@ class Env:
         if not (np.abs(v) <= MAX_VALUE).all():  # also False for NaN
             raise SimulationError(f"{self.file}: {what} is not a finite number of at most {MAX_VALUE:g} "
                                   "for some draws (division by zero, log of a negative, or overflow?)")
+        if domain is not None:
+            check_domain(v, DOMAINS[domain], file=self.file, what=what, years=self.years)
         return v

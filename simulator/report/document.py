@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 from simulator._version import __version__
 from simulator.report.paragraph import risk_paragraph
 from simulator.report.tables import Table, all_tables, cell, ratio_scale_table
 from simulator.report.text import pick
-from simulator.report.writers import atomic_write, check_output
+from simulator.report.writers import atomic_write, check_companion, check_output, write_with_folder
 from simulator.results.analysis import Findings
 
 _W = {
@@ -237,19 +238,30 @@ def to_html(f: Findings, lang: str = "nl") -> str:
 # --- Markdown ---------------------------------------------------------------------------
 
 
+#: what Markdown would read as markup in scenario text: the start of an HTML tag or entity,
+#: link and image brackets, code backticks, table bars (a name like "<script>" or
+#: "[klik](http://...)" must show as written, not act)
+_MD_ACTIVE = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)|[\[\]`|\\]")
+
+
+def _md_text(text: str) -> str:
+    """Scenario text made inert for Markdown, shown as written."""
+    return _MD_ACTIVE.sub(lambda m: {"<": "&lt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()), text)
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md_text(text).replace("\n", " ")
 
 
 def _md_table(t: Table, lang: str, n: int) -> str:
     cols = t.columns
-    lines = [f"### {t.title(lang)}", "",
+    lines = [f"### {_md_escape(t.title(lang))}", "",
              "| " + " | ".join(_md_escape(c.title(lang)) for c in cols) + " |",
              "|" + "|".join(":--" if c.kind == "text" else "--:" for c in cols) + "|"]
     for r in t.rows:
         lines.append("| " + " | ".join(_md_escape(cell(r.get(c.key), c.kind, lang, n)) for c in cols) + " |")
     if t.note(lang):
-        lines += ["", f"*{t.note(lang)}*"]
+        lines += ["", f"*{_md_escape(t.note(lang))}*"]
     return "\n".join(lines) + "\n"
 
 
@@ -266,10 +278,10 @@ def to_markdown(f: Findings, lang: str, image_dir: str) -> tuple[str, dict[str, 
     def img(name, alt):
         return f"![{_w(alt, lang)}]({image_dir}/{name}.png)\n"
 
-    parts = [f"# {_w('title', lang)}: {s.name}", "", f"{s.region}. {meta}", "",
+    parts = [f"# {_w('title', lang)}: {_md_escape(s.name)}", "", f"{_md_escape(s.region)}. {meta}", "",
              f"## {_w('answers', lang)}", "",
-             *(f"- **{k}**: {v}" for k, v in _kpis(f, lang)), "",
-             f"## {_w('paragraph', lang)}", "", risk_paragraph(f, lang),
+             *(f"- **{_md_escape(k)}**: {_md_escape(v)}" for k, v in _kpis(f, lang)), "",
+             f"## {_w('paragraph', lang)}", "", _md_text(risk_paragraph(f, lang)),
              f"## {_w('ranges', lang)}", "", img("fan", "fan_alt"), _md_table(tables["summary"], lang, n),
              img("s_curve", "s_alt"),
              f"## {_w('goals', lang)}", "", _md_table(tables["risk"], lang, n),
@@ -289,8 +301,12 @@ REPORT_TYPES = (".html", ".md")
 
 
 def check_report_path(path: str | Path, *, force: bool = False) -> Path:
-    """Refuse a report file that cannot be written (see :func:`simulator.report.writers.check_output`)."""
-    return check_output(path, force=force, suffixes=REPORT_TYPES, what="report")
+    """Refuse a report file that cannot be written (see :func:`simulator.report.writers.check_output`),
+    and for Markdown a picture folder that is in the way."""
+    path = check_output(path, force=force, suffixes=REPORT_TYPES, what="report")
+    if path.suffix.lower() == ".md":
+        check_companion(path.with_name(path.stem + "_files"), force=force)
+    return path
 
 
 def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
@@ -299,11 +315,8 @@ def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool
     if path.suffix.lower() == ".html":
         text = to_html(f, lang)
         return [atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force)]
-    folder = path.with_name(path.stem + "_files")
-    text, imgs = to_markdown(f, lang, folder.name)
-    folder.mkdir(exist_ok=True)
-    written = [atomic_write(folder / f"{k}.png", lambda p, v=v: p.write_bytes(v), force=True)
-               for k, v in imgs.items()]
-    # the text last: a report file that exists always has its pictures
-    written.insert(0, atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force))
-    return written
+    folder = path.stem + "_files"
+    text, imgs = to_markdown(f, lang, folder)
+    # the text and its pictures together or not at all: a report never shows another run's plots
+    return write_with_folder(path, text.encode("utf-8"), folder, {f"{k}.png": v for k, v in imgs.items()},
+                             force=force)

@@ -15,8 +15,9 @@ LANGS = ("nl", "en")
 
 
 def rule_of_three(n: int) -> float:
-    """The 95% upper bound of a probability when none of ``n`` paths crossed: 3 / n."""
-    return 3.0 / n
+    """The 95% upper bound of a probability when none of ``n`` paths crossed: 3 / n, at most 1
+    (a bound on a probability; 3 / n passes 1 below three paths)."""
+    return min(1.0, 3.0 / n)
 
 
 def _group(digits: str, sep: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import VariantError
+from simulator.scenario.domains import input_domain
 from simulator.scenario.model import Scenario
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,59}$")
@@ -61,7 +62,7 @@ def _value(inp, text: str, where: str) -> float:
     m = re.fullmatch(r"p(\d{1,3}(?:\.\d+)?)", t)
     if m:
         q = float(m.group(1)) / 100
-        if not 0 < q < 1:
+        if not 0.01 <= q <= 0.99:  # as the message says: p0.5 was taken as the 0.5th percentile
             raise VariantError(f"{where}: percentile must be between p1 and p99")
         return float(inp.distribution.ppf(np.array([[q]]))[0, 0])
     try:
@@ -70,6 +71,9 @@ def _value(inp, text: str, where: str) -> float:
         raise VariantError(f"{where}: value {text!r} is not a number, pNN, plan or mean") from None
     if not math.isfinite(v):
         raise VariantError(f"{where}: value must be finite")
+    low, high = input_domain(inp)
+    if not low <= v <= high:  # the same domain the loader holds the scenario's own value to
+        raise VariantError(f"{where}: {v:g} is outside the domain of {inp.key} ({inp.role}): [{low:g}, {high:g}]")
     return v
 
 

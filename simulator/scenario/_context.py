@@ -13,14 +13,18 @@ from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from simulator.errors import ScenarioError
+from simulator.errors import HIDDEN, ScenarioError
 from simulator.scenario import distributions as dist
 from simulator.scenario.expressions import FUNCTIONS
 
 MAX_FILE_BYTES = 2_000_000
 MAX_ITEMS = 500  # posts, measures, parameters: far above any real programme
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+#: measure-post pairs (an effect with scope "all" counts once per post): each is a (year, path)
+#: array per block in the engine, so this bounds a block's memory; real plans have < 200
+MAX_EFFECTS = 2_000
+#: ids and names are matched whole (fullmatch): "$" would also accept a trailing newline
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 RESERVED_NAMES = frozenset(FUNCTIONS) | {"year"}
 YEAR_RANGE = (1990, 2100)
 
@@ -69,7 +73,10 @@ def _kind(v: Any) -> str:
 def _number(ctx: _Ctx, v: Any, *, low: float = -1e15, high: float = 1e15) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise ctx.error(f"expected a number, got {_kind(v)} {v!r}"[:200])
-    v = float(v)
+    try:
+        v = float(v)
+    except OverflowError:  # an integer literal beyond float range (10**400)
+        raise ctx.error(f"{str(v)[:12]}... is far outside the allowed range [{low:g}, {high:g}]") from None
     if not math.isfinite(v):
         raise ctx.error(f"expected a finite number, got {v}")
     if not low <= v <= high:
@@ -77,13 +84,44 @@ def _number(ctx: _Ctx, v: Any, *, low: float = -1e15, high: float = 1e15) -> flo
     return v
 
 
-def _text(ctx: _Ctx, v: Any, *, empty: bool = False, limit: int = 10_000) -> str:
+def _text(ctx: _Ctx, v: Any, *, empty: bool = False, limit: int = 10_000, line: bool = False) -> str:
+    """Text as written; ``line``: a name or label, shown on one line (no line breaks)."""
     if not isinstance(v, str):
         raise ctx.error(f"expected text, got {_kind(v)}")
     if not empty and not v.strip():
         raise ctx.error("must not be empty")
     if len(v) > limit:
         raise ctx.error(f"text longer than {limit} characters")
+    _visible(ctx, v)
+    if line and ("\n" in v or "\r" in v):
+        raise ctx.error("a name is one line: remove the line break")
+    return v
+
+
+def _visible(ctx: _Ctx, v: str) -> str:
+    """Refuse text with control characters or bidi overrides: it reaches terminals, reports
+    and spreadsheets, where such characters can hide or reorder what a reader sees."""
+    hidden = HIDDEN.search(v)
+    if hidden:
+        raise ctx.error(f"contains the invisible control character U+{ord(hidden.group()):04X} at "
+                        f"position {hidden.start()}; remove it (it can hide or reorder text on screen)")
+    return v
+
+
+def _key_text(ctx: _Ctx, v: str, what: str) -> str:
+    """The one rule for every id, parameter name and year key: exactly as written, nothing
+    invisible, plain ASCII, so two keys that look the same are the same key ('2023' and
+    '\\n2023', 'm' and 'm\\n', a Latin 'a' and a Cyrillic one)."""
+    for i, ch in enumerate(v):
+        if ch.isspace() or not ch.isprintable():
+            raise ctx.error(f"{_shown(v)} is not {what}: it contains white space or an invisible "
+                            f"character (U+{ord(ch):04X} at position {i}); write it without")
+        if not ch.isascii():
+            import unicodedata
+
+            raise ctx.error(f"{_shown(v)} is not {what}: it contains {ch!r} (U+{ord(ch):04X} "
+                            f"{unicodedata.name(ch, 'unnamed')}): use plain ASCII letters and digits, "
+                            "so a look-alike from another script cannot pass for one")
     return v
 
 
@@ -115,8 +153,8 @@ def _known(v: Any, names: Iterable[str], what: str = "known") -> str:
 
 
 def _ident(ctx: _Ctx, v: Any) -> str:
-    v = _text(ctx, v)
-    if not ID_PATTERN.match(v):
+    v = _key_text(ctx, _text(ctx, v), "a valid id")
+    if not ID_PATTERN.fullmatch(v):
         raise ctx.error(f"{v!r} is not a valid id: use lower-case letters, digits, '-' and '_' (at most 64)")
     return v
 
@@ -126,7 +164,7 @@ def _source(ctx: _Ctx, v: Any) -> str:
     if isinstance(v, Mapping):
         parts = []
         for k, s in v.items():
-            parts.append(f"{k}: {_source(ctx.at(str(k)), s)}")
+            parts.append(f"{_visible(ctx, str(k))}: {_source(ctx.at(str(k)), s)}")
         if not parts:
             raise ctx.error("a source table must name at least one source")
         return "; ".join(parts)
@@ -139,11 +177,13 @@ def _source(ctx: _Ctx, v: Any) -> str:
 def _year(ctx: _Ctx, key: Any, years: tuple[int, ...] | None = None) -> int:
     if isinstance(key, bool) or not isinstance(key, (int, float, str)):
         raise ctx.error(f"expected a year, got {_kind(key)}")
+    if isinstance(key, str):
+        _key_text(ctx, key, "a year")
     try:
         y = int(key)
     except (TypeError, ValueError, OverflowError):  # OverflowError: inf
         raise ctx.error(f"{str(key)[:20]!r} is not a year") from None
-    if str(y) != str(key).strip() or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+    if str(y) != str(key) or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
         raise ctx.error(f"{str(key)[:20]!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
     if years is not None and y not in years:
         raise ctx.error(f"year {y} is outside the horizon {years[0]}-{years[-1]}")

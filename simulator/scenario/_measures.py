@@ -8,6 +8,7 @@ from typing import Any, Literal
 from simulator.scenario import distributions as dist
 from simulator.scenario._builder import _Builder, _is_random
 from simulator.scenario._context import (
+    MAX_EFFECTS,
     _Ctx,
     _ident,
     _is_year_table,
@@ -23,6 +24,7 @@ from simulator.scenario._context import (
     _year_numbers,
 )
 from simulator.scenario._goals import _read_published
+from simulator.scenario.domains import DOMAINS
 from simulator.scenario.model import (
     LAWS,
     Effect,
@@ -61,6 +63,10 @@ def _read_measures(ctx: _Ctx, v: Any, b: _Builder, posts: tuple[Post, ...], know
         mid = m.get("id") if isinstance(m, Mapping) else None
         mctx = ctx.at(f'measure "{mid}"' if isinstance(mid, str) else f"measure[{i}]")
         out.append(_read_measure(mctx, m, b, post_map, defaults, group_ids, muni_ids, seen))
+    pairs = sum(len(m.effects) for m in out)
+    if pairs > MAX_EFFECTS:
+        raise ctx.at("measure").error(f"{pairs:,} effects (measure-post pairs; a scope counts each of its posts) "
+                                      f"is more than the limit of {MAX_EFFECTS:,}")
     return tuple(out)
 
 
@@ -104,7 +110,7 @@ def _read_measure(mctx: _Ctx, m: Any, b: _Builder, post_map: dict[str, Post], de
     if "comment" in m:
         _text(mctx.at("comment"), m["comment"])
     return Measure(
-        id=mid, name=_text(mctx.at("name"), m.get("name", mid), limit=300), law=law,
+        id=mid, name=_text(mctx.at("name"), m.get("name", mid), limit=300, line=True), law=law,
         effects=tuple(effects), start=start, phase=phase, effect_factor=effect_factor,
         go_ahead=go_ahead, delay=delay, costs=costs, committed_costs=committed, post=booked,
         cost_factor=cost_factor,
@@ -161,7 +167,7 @@ def _read_substitution(sctx: _Ctx, v: Any, b: _Builder, post_map: dict[str, Post
         raise sctx.at("post").error(f"unknown post {_shown(spost)}; {_known(spost, post_map)}")
     return Substitution(
         b.quantity(sctx.at("share"), s["share"], f"{mid}.substitution", "substitution",
-                   low=0.0, high=5.0), spost)
+                   low=DOMAINS["substitution"][0], high=DOMAINS["substitution"][1]), spost)
 
 
 def _read_measure_municipalities(ctx: _Ctx, mv: Any, muni_ids: set[str]) -> tuple[str, ...]:
@@ -251,7 +257,7 @@ def _read_phase(ctx: _Ctx, v: Any, b: _Builder, mid: str, start: int) -> PhaseTa
         return None
     if isinstance(v, Mapping) and set(v) == {"turnover"}:
         return PhaseTurnover(b.quantity(ctx.at("turnover"), v["turnover"], f"{mid}.turnover",
-                                        "phase", low=0.0, high=1.0))
+                                        "phase", low=DOMAINS["turnover"][0], high=DOMAINS["turnover"][1]))
     if _is_year_table(v):
         table = _year_numbers(ctx, v, b.years, low=0.0, high=1.0)
         return PhaseTable(tuple(table), tuple(table.values()))

@@ -13,6 +13,7 @@ from simulator.scenario._context import (
     NAME_PATTERN,
     RESERVED_NAMES,
     _Ctx,
+    _key_text,
     _known,
     _source,
     _table,
@@ -38,7 +39,8 @@ def _read_parameters(ctx: _Ctx, v: Any, b: _Builder) -> tuple[dict[str, Quantity
     params: dict[str, Quantity] = {}
     for pname, spec in table.items():
         pctx = ctx.at(pname)
-        if not NAME_PATTERN.match(pname) or pname in RESERVED_NAMES:
+        _key_text(pctx, pname, "a parameter name")
+        if not NAME_PATTERN.fullmatch(pname) or pname in RESERVED_NAMES:
             raise pctx.error(f"{pname!r} cannot be a parameter name: use letters, digits and '_', "
                              f"starting with a letter, and none of {sorted(RESERVED_NAMES)}")
         if not isinstance(spec, Mapping):
@@ -48,10 +50,10 @@ def _read_parameters(ctx: _Ctx, v: Any, b: _Builder) -> tuple[dict[str, Quantity
         if "source" not in spec:
             raise pctx.error("missing source: cite the document and section, or 'assumption: <why>'")
         _source(pctx.at("source"), spec.pop("source"))
-        label = _text(pctx.at("label"), spec.pop("label", pname), limit=200)
+        label = _text(pctx.at("label"), spec.pop("label", pname), limit=200, line=True)
         unit = spec.pop("unit", None)
         if unit is not None:
-            _text(pctx.at("unit"), unit, limit=50)
+            _text(pctx.at("unit"), unit, limit=50, line=True)
         if "value" in spec:
             rest = set(spec) - {"value"}
             if rest:

@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.scenario._builder import _Builder
 from simulator.scenario._context import _Ctx, _frozen, _ident, _list, _number, _source, _table, _text
+from simulator.scenario.domains import DOMAINS
 from simulator.scenario.model import LAWS, Const, CostGroup, Municipality, Post, Quantity, Stock
 
 POST_KEYS = {"id", "name", "law", "base", "clients", "growth", "volume_growth",
@@ -47,7 +48,7 @@ def _read_post(pctx: _Ctx, p: Any, b: _Builder, seen: set[str]) -> Post:
     if "stock" in p:
         stock, base = _read_stock(pctx.at("stock"), p["stock"], b, pid, clients, base)
     assert base is not None  # checked above: 'base' or a stock's cost_per_client
-    return Post(pid, _text(pctx.at("name"), p.get("name", pid), limit=200), law, base, clients,
+    return Post(pid, _text(pctx.at("name"), p.get("name", pid), limit=200, line=True), law, base, clients,
                 growth.get("volume_growth"), growth.get("price_growth"), combine, stock,
                 _source(pctx.at("source"), p["source"]))
 
@@ -62,7 +63,7 @@ def _read_growth(pctx: _Ctx, p: dict[str, Any], b: _Builder, pid: str) -> dict[s
         if gkey is not None:
             growth[key] = b.quantity(pctx.at(key if key in p or key == "price_growth" else "growth"),
                                      gkey, f"{pid}.{key}", "growth", deterministic="mean",
-                                     low=-0.5, high=1.0)
+                                     low=DOMAINS["growth"][0], high=DOMAINS["growth"][1])
     return growth
 
 
@@ -83,8 +84,9 @@ def _read_stock(sctx: _Ctx, v: Any, b: _Builder, pid: str, clients: float | None
         rate = Const(min(1.0, 1.0 / dur))
     else:
         rate = b.quantity(sctx.at("outflow_rate"), s["outflow_rate"], f"{pid}.outflow_rate",
-                          "stock", low=0.0, high=1.0)
-    inflow = (b.quantity(sctx.at("inflow"), s["inflow"], f"{pid}.inflow", "stock", low=0.0, high=1e8)
+                          "stock", low=DOMAINS["outflow_rate"][0], high=DOMAINS["outflow_rate"][1])
+    low, high = DOMAINS["inflow"]
+    inflow = (b.quantity(sctx.at("inflow"), s["inflow"], f"{pid}.inflow", "stock", low=low, high=high)
               if "inflow" in s else None)
     stock = Stock(n0, rate, inflow)
     if "cost_per_client" in s:
@@ -115,7 +117,7 @@ def _read_municipalities(ctx: _Ctx, v: Any) -> tuple[Municipality, ...]:
                 shares[k] = _number(mctx.at("share", k), s, low=0.0, high=1.0)
         else:
             shares = {"default": _number(mctx.at("share"), share, low=0.0, high=1.0)}
-        out.append(Municipality(mid, _text(mctx.at("name"), m.get("name", mid), limit=200),
+        out.append(Municipality(mid, _text(mctx.at("name"), m.get("name", mid), limit=200, line=True),
                                 _frozen(shares), _source(mctx.at("source"), m["source"])))
     for law in (*LAWS,):
         total = sum(m.share(law) for m in out)

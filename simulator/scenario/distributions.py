@@ -350,7 +350,10 @@ class DelayMixture(Distribution):
 def _number(x, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise DistributionError(f"{what} must be a number, got {x!r}")
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:  # an integer literal beyond float range
+        raise DistributionError(f"{what} = {str(x)[:12]}... is out of range (at most 1e15 in absolute value)") from None
     if not math.isfinite(x):
         raise DistributionError(f"{what} must be finite, got {x!r}")
     if abs(x) > 1e15:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from simulator.errors import ScenarioError
 from simulator.scenario._builder import _Builder
-from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _year
+from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _visible, _year
 from simulator.scenario._correlations import _read_correlations
 from simulator.scenario._goals import _read_budget, _read_published_totals, _read_target
 from simulator.scenario._measures import _plan_measures, _read_measures
@@ -131,8 +131,8 @@ def _read_meta(ctx: _Ctx, v: Any, b: _Builder) -> tuple[str, str, int, tuple[int
                   {"name", "region", "municipality", "base_year", "years", "description", "source"},
                   {"name", "base_year", "years"})
     mctx = ctx.at("scenario")
-    name = _text(mctx.at("name"), meta["name"], limit=200)
-    region = _text(mctx.at("region"), meta.get("region", meta.get("municipality", name)), limit=200)
+    name = _text(mctx.at("name"), meta["name"], limit=200, line=True)
+    region = _text(mctx.at("region"), meta.get("region", meta.get("municipality", name)), limit=200, line=True)
     base_year = _year(mctx.at("base_year"), meta["base_year"])
     yv = meta["years"]
     if not isinstance(yv, list) or not yv or len(yv) > 50:
@@ -152,7 +152,8 @@ def _read_meta(ctx: _Ctx, v: Any, b: _Builder) -> tuple[str, str, int, tuple[int
 def _read_sources(ctx: _Ctx, sources_table: Any) -> dict[str, str]:
     if not isinstance(sources_table, Mapping):
         raise ctx.at("sources").error("expected a table of short names and documents")
-    return {str(k): _text(ctx.at("sources", str(k)), v) for k, v in sources_table.items()}
+    return {_visible(ctx.at("sources"), str(k)): _text(ctx.at("sources", str(k)), v)
+            for k, v in sources_table.items()}
 
 
 def _read_check(ctx: _Ctx, v: Any) -> Literal["mean", "none"]:
