@@ -1,8 +1,15 @@
-"""Dutch and English words: the one rule for choosing a language.
+"""Dutch and English words: one catalogue of every text taaksim writes for readers, and the one
+rule for choosing a language.
 
-Every text table in taaksim is a mapping to ``(nl, en)`` pairs; :func:`pick` chooses the
-member. Dutch is the first language of the documents and of the councils that read the
-output, so it comes first and is the default everywhere.
+Every text is a catalogue entry ``key: (nl, en)``; :func:`t` picks the member for a language.
+Dutch is the first language of the documents and of the councils that read the output, so it
+comes first and is the default everywhere. Keys are grouped by where the text appears:
+``para.`` the risk paragraph, ``report.`` and ``method.`` the report's headings and method notes,
+``kpi.`` its key figures, ``col.`` and ``table.`` the tables, ``plot.`` the pictures, ``step.``
+the waterfall, ``ratio.`` the weerstandsratio classes, ``input.`` and ``growth.`` names of uncertain inputs,
+``unit.`` units in numbers. An entry may hold ``{name}`` fields that the caller fills in.
+
+This module is the bottom layer (results/ uses it as well as report/), so it imports nothing.
 """
 
 from __future__ import annotations
@@ -11,5 +18,324 @@ LANGS = ("nl", "en")
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Dutch or English member of an (nl, en) pair, the form every text table here uses."""
+    """The Dutch or English member of an (nl, en) pair, the form every entry here has."""
     return pair[0] if lang == "nl" else pair[1]
+
+
+def t(key: str, lang: str) -> str:
+    """The text ``key`` in ``lang``.
+
+    >>> t("step.delay", "nl"), t("step.delay", "en")
+    ('vertraging', 'delay')
+    """
+    return pick(TEXT[key], lang)
+
+
+def pair(key: str) -> tuple[str, str]:
+    """Both members of ``key``, for a caller that keeps both (a table, the ratio classes)."""
+    return TEXT[key]
+
+
+TEXT: dict[str, tuple[str, str]] = {
+    # --- the risk paragraph (report/paragraph.py) ---------------------------------------
+    "para.title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
+    "para.who_mun": ("het aandeel van {name} in {region}", "the share of {name} in {region}"),
+    "para.target": ("Voor {year} is voor {scope} een taakstelling opgenomen van {amount}, {basis}.",
+               "For {year} the savings target for {scope} is {amount}, {basis}."),
+    "para.basis_baseline": ("als netto besparing ten opzichte van de uitgaven zonder maatregelen",
+                       "as net savings against spending without the measures"),
+    "para.basis_base_year": ("als lagere uitgaven dan in {base_year}", "as lower spending than in {base_year}"),
+    "para.measured": ("Gemeten zoals de taakstelling is geformuleerd, ligt de uitkomst in {year} tussen {p5} en "
+                 "{p95} (P50 {p50}).",
+                 "Measured as the target is defined, the result in {year} lies between {p5} and {p95} "
+                 "(P50 {p50})."),
+    "para.diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
+    "para.diff_scope": ("het feit dat de taakstelling alleen {scope} omvat",
+                        "the fact that the target covers only {scope}"),
+    "para.diff": (" Het verschil met de netto besparing komt door {why}.",
+             " The difference from the net savings is due to {why}."),
+    "para.budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
+               "For {year} the budget for {scope} is {amount}."),
+    "para.range": ("Op basis van {paths} doorgerekende scenario's (Monte Carlo-simulatie, seed {seed}) ligt de "
+              "netto besparing van het maatregelenpakket in {year} met 90% zekerheid tussen {p5} en {p95}, "
+              "met als middelste uitkomst (P50) {p50}. Het plan telt de maatregelen op tot {plan}.",
+              "Based on {paths} simulated scenarios (Monte Carlo, seed {seed}), the net savings of the package "
+              "in {year} lie between {p5} and {p95} with 90% certainty, with a median (P50) of {p50}. The plan "
+              "adds the measures up to {plan}."),
+    "para.p_target": ("De kans dat de taakstelling in {year} wordt gehaald is {p} ({se}).",
+                 "The probability of meeting the target in {year} is {p} ({se})."),
+    "para.p_all": ("De kans dat dit in alle jaren {years} lukt is {p}.",
+              "The probability of meeting it in every year {years} is {p}."),
+    "para.hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
+                "{p}{need}.",
+                "The hardest year is {year}: the probability of meeting the target of {amount} then is {p}{need}."),
+    "para.hardest_need": (", en om het tekort in dat jaar met 90% zekerheid op te vangen is {need} "
+                     "weerstandscapaciteit nodig",
+                     ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
+    "para.need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
+                 "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
+    "para.p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
+                 "The probability that spending stays within budget in {year} is {p} ({se})."),
+    "para.shortfall": ("Het gemiddelde tekort over alle scenario's bedraagt {es}. Om het tekort met 90% zekerheid "
+                       "op te vangen is een weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
+                       "The mean shortfall over all scenarios is {es}. Covering the shortfall with 90% certainty "
+                       "needs a reserve of {need} (required risk capacity)."),
+    "para.no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
+                          "met 90% zekerheid geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
+                          "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
+                          "needed for this risk (mean shortfall {es})."),
+    "para.ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
+              "klasse {cls} ({word}).",
+              "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
+    "para.register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
+                 "For the risk register: probability {p} × maximum consequence {max} = {line}."),
+    "para.drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
+                "Nader onderzoek naar deze aannames verkleint de onzekerheid het meest.",
+                "The result depends most on three assumptions: (1) {a}; (2) {b}; and (3) {c}. "
+                "Researching these first reduces the uncertainty most."),
+    "para.at_risk": ("De maatregelen met het grootste risico zijn {items}.",
+                "The measures most at risk are {items}."),
+    "para.at_risk_item": ("{name}: naar verwachting {short} minder dan gepland, kans op doorgang {p}",
+                     "{name}: expected {short} below plan, probability of going ahead {p}"),
+    "para.interaction": ("De maatregelen grijpen deels in op dezelfde kostenposten (communicerende vaten): samen "
+                    "besparen zij naar verwachting {loss} minder dan de som van de afzonderlijke maatregelen.",
+                    "The measures partly act on the same cost posts: together they are expected to save {loss} "
+                    "less than the sum of the measures on their own."),
+    "para.and": (" en ", " and "),
+    "para.scope_all": ("het sociaal domein (alle kostenposten in het scenario)", "the social domain (all cost posts)"),
+    "para.scope_wmo": ("de Wmo", "the Wmo"),
+    "para.scope_jeugdwet": ("de Jeugdwet", "youth care (Jeugdwet)"),
+    "para.scope_other": ("de overige posten", "the other posts"),
+    "para.post": ("de post ", "the post "),
+    "para.posts": ("de posten ", "the posts "),
+    "para.mc_bound": ("Monte Carlo-bovengrens", "Monte Carlo bound"),
+    "para.mc_error": ("Monte Carlo-fout ", "Monte Carlo error "),
+    # --- the report (report/sections.py, html.py, markdown.py) ---------------------------
+    "report.title": ("Risicoanalyse taakstelling", "Risk analysis of the savings target"),
+    "report.paragraph": ("Risicoparagraaf (om over te nemen)", "Risk paragraph (ready to paste)"),
+    "report.answers": ("Kerncijfers", "Key figures"),
+    "report.ranges": ("Bandbreedte per jaar", "Ranges per year"),
+    "report.goals": ("Taakstellingen en budgetten", "Targets and budgets"),
+    "report.contrib": ("Wat levert elke maatregel op?", "What does each measure contribute?"),
+    "report.waterfall": ("Van plan naar uitkomst", "From plan to result"),
+    "report.sens": ("Welke aannames doen ertoe?", "Which assumptions matter?"),
+    "report.inputs": ("Onzekere invoer", "Uncertain inputs"),
+    "report.check": ("Controle op de cijfers van het document", "Check against the document's figures"),
+    "report.method": ("Werkwijze en leeswijzer", "Method and how to read this report"),
+    "report.fan_alt": ("Waaierdiagram: bandbreedte per jaar met de taakstelling", "Fan chart with the target"),
+    "report.s_alt": ("S-curve: kans op hooguit een bedrag, met de taakstelling",
+              "S-curve: probability of at most an amount, with the target"),
+    "report.tornado_alt": ("Tornadodiagram van de belangrijkste aannames", "Tornado chart of the leading inputs"),
+    "report.waterfall_alt": ("Watervaldiagram van plan naar P50", "Waterfall from plan to P50"),
+    "report.meta": ("{paths} scenario's, seed {seed}, jaar {year}; extra runs (gevoeligheid, bijdragen) met {aux} "
+             "scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand {file} (sha256 {sha}).",
+             "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths and "
+             "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
+    "report.risk_split": ("Tekort en benodigde weerstandscapaciteit", "Shortfall and reserve"),
+    "report.in_package": ("In het pakket", "In the package"),
+    "report.check_count": ("{ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, "
+                           "{by_construction} gelijk doordat het scenario ze overneemt, {doc} inconsistenties in het "
+                           "document, {fail} afwijkingen.",
+                           "{ok} document figures reproduced from its own drivers, {by_construction} equal by "
+                           "construction, {doc} inconsistencies within the document, {fail} differences."),
+    "method.1": ("Elke onzekere aanname (effect, doorgang, vertraging, kosten, autonome groei) is een kansverdeling. "
+                 "Het model rekent duizenden mogelijke jaarpaden door; de uitkomsten zijn bandbreedtes, geen "
+                 "puntschattingen.",
+                 "Every uncertain assumption (effect, go-ahead, delay, costs, autonomous growth) is a probability "
+                 "distribution; the model simulates thousands of year-paths and answers in ranges, not point "
+                 "estimates."),
+    "method.2": ("P5-P95 is het 90%-interval: in 5% van de scenario's is de uitkomst lager dan P5, in 5% hoger dan "
+                 "P95. P50 is de middelste uitkomst.",
+                 "P5-P95 is the 90% range: 5% of the paths end below P5 and 5% above P95. P50 is the median."),
+    "method.3": ("Elke kans staat met haar Monte Carlo-fout (standaardfout). Waar geen enkel scenario de grens "
+                 "passeert, staat de bovengrens volgens de regel van drie (bijvoorbeeld < 0,03% bij 10.000 "
+                 "scenario's).",
+                 "Every probability comes with its Monte Carlo (standard) error. Where no path crosses the line, the "
+                 "rule-of-three upper bound is shown (e.g. < 0.03% with 10,000 paths)."),
+    "method.4": ("Benodigde weerstandscapaciteit: het tekort dat met 90% zekerheid niet wordt overschreden. "
+                 "Weerstandsratio = beschikbare / benodigde weerstandscapaciteit.",
+                 "Required reserve (benodigde weerstandscapaciteit): the shortfall not exceeded with 90% certainty. "
+                 "Ratio = available / required capacity."),
+    "method.5": ("Maatregelen die op dezelfde kostenpost ingrijpen, kunnen elkaars besparing niet twee keer halen "
+                 "(communicerende vaten); het verschil tussen de som van de afzonderlijke maatregelen en het pakket "
+                 "is het interactieverlies.",
+                 "Measures acting on the same cost post cannot both save the same euro (communicerende vaten); the "
+                 "sum of the measures alone minus the package is the interaction loss."),
+    "method.6": ("Alle vergelijkingen (zonder een maatregel, aanname op P10 of P90) gebruiken dezelfde "
+                 "toevalsgetallen, zodat verschillen door het model komen en niet door toeval.",
+                 "Every comparison (without a measure, an input at its P10 or P90) uses the same random numbers, so "
+                 "differences come from the model, not from sampling noise."),
+    "kpi.p50": ("P50 netto besparing {year}", "P50 net savings {year}"),
+    "kpi.range": ("90%-interval", "90% range"),
+    "kpi.p_target": ("kans taakstelling gehaald", "P(target met)"),
+    "kpi.needed": ("benodigde weerstandscapaciteit (90%)", "required reserve (90%)"),
+    "kpi.shortfall": ("gemiddeld tekort", "mean shortfall"),
+    "kpi.ratio": ("weerstandsratio", "risk capacity ratio"),
+    "kpi.p_budget": ("kans binnen budget", "P(within budget)"),
+    # --- the waterfall's steps (results/analysis.py, report/tables.py, plots.py) -------------
+    "step.plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
+    "step.model_vs_document": ("model t.o.v. document", "model vs document"),
+    "step.interaction_loss": ("communicerende vaten", "interaction loss"),
+    "step.effect_ranges": ("bandbreedte effecten", "effect ranges"),
+    "step.no_go": ("maatregelen gaan niet door", "measures not going ahead"),
+    "step.delay": ("vertraging", "delay"),
+    "step.cost_overruns": ("kostenoverschrijding", "cost overruns"),
+    "step.autonomous_growth": ("autonome groei", "autonomous growth"),
+    "step.mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
+    "step.p50": ("resultaat (P50)", "result (P50)"),
+    # --- weerstandsratio classes (results/analysis.py RATIO_CLASSES) ----------------------
+    "ratio.A": ("uitstekend", "excellent"),
+    "ratio.B": ("ruim voldoende", "more than sufficient"),
+    "ratio.C": ("voldoende", "sufficient"),
+    "ratio.D": ("matig", "moderate"),
+    "ratio.E": ("onvoldoende", "insufficient"),
+    "ratio.F": ("ruim onvoldoende", "far from sufficient"),
+    # --- names of uncertain inputs (results/analysis.py describe_input) --------------------
+    "input.go_ahead": ("doorgang van", "go-ahead of"),
+    "input.delay": ("vertraging van", "delay of"),
+    "input.costs": ("kosten van", "costs of"),
+    "input.cost_factor": ("kostenoverschrijding van", "cost overrun of"),
+    "input.committed_costs": ("reeds gemaakte kosten van", "committed costs of"),
+    "input.effect_factor": ("effect van", "effect of"),
+    "input.substitution": ("weglek (substitutie) van", "substitution of"),
+    "input.turnover": ("doorstroom bij", "turnover under"),
+    "growth.price": ("prijsgroei {name}", "price growth of {name}"),
+    "growth.volume": ("volumegroei {name}", "volume growth of {name}"),
+    # --- units in numbers (report/text.py) ------------------------------------------------
+    "unit.pp": ("procentpunt", "percentage points"),
+    "unit.unbounded": ("onbegrensd", "unbounded"),
+    # --- the pictures (report/plots.py) ---------------------------------------------------
+    "plot.thousand": ("€ duizend", "€ thousand"),
+    "plot.net": ("netto besparing", "net savings"),
+    "plot.below_base": ("{scope}: lagere uitgaven dan in {year}", "{scope}: spending below {year}"),
+    "plot.scope_net": ("{scope}: netto besparing", "{scope}: net savings"),
+    "plot.target": ("taakstelling", "target"),
+    "plot.s_note": ("taakstelling {amount}\nkans gehaald {p}%", "target {amount}\nP(met) {p}%"),
+    "plot.s_axis": ("kans op hooguit dit bedrag", "probability of at most this amount"),
+    "plot.tornado_axis": ("verschil in gemiddelde netto besparing {year}", "change in mean net savings {year}"),
+    "plot.at_p10": ("invoer laag (P10)", "input low (P10)"),
+    "plot.at_p90": ("invoer hoog (P90)", "input high (P90)"),
+    "plot.waterfall": ("Van plan naar uitkomst, netto besparing {year}", "From plan to result, net savings {year}"),
+    "plot.variants_axis": ("netto besparing {year}, P5-P95 en P50", "net savings {year}, P5-P95 and P50"),
+    # --- column titles (report/tables.py): col.<key>, or col.<table>.<key> where a table differs
+    "col.year": ("jaar", "year"),
+    "col.plan": ("plan", "plan"),
+    "col.mean": ("gemiddeld", "mean"),
+    "col.p5": ("P5", "P5"),
+    "col.p10": ("P10", "P10"),
+    "col.p50": ("P50", "P50"),
+    "col.p50_low": ("P50 95%-interval van", "P50 95% interval from"),
+    "col.p50_high": ("tot", "to"),
+    "col.p90": ("P90", "P90"),
+    "col.p95": ("P95", "P95"),
+    "col.target": ("taakstelling", "target"),
+    "col.p_target_met": ("kans gehaald", "P(target met)"),
+    "col.se": ("MC-fout", "MC error"),
+    "col.p_within_budget": ("kans binnen budget", "P(within budget)"),
+    "col.goal": ("doel", "goal"),
+    "col.kind": ("soort", "kind"),
+    "col.scope": ("posten", "scope"),
+    "col.basis": ("grondslag", "basis"),
+    "col.amount": ("bedrag", "amount"),
+    "col.p_met": ("kans gehaald", "P(met)"),
+    "col.expected_shortfall": ("gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
+    "col.cvar": ("gemiddeld tekort slechtste 10%", "CVaR (mean shortfall, worst 10%)"),
+    "col.needed_capacity": ("nodig (90%)", "needed (90%)"),
+    "col.needed_low": ("nodig, 95%-interval van", "needed, 95% interval from"),
+    "col.needed_high": ("tot", "to"),
+    "col.realisatierisico": ("realisatierisico", "realisation risk"),
+    "col.p_all_years": ("kans alle jaren", "P(every year)"),
+    "col.id": ("id", "id"),
+    "col.name": ("maatregel", "measure"),
+    "col.published": ("document", "document"),
+    "col.plan_value": ("model, planwaarden", "model, plan"),
+    "col.p_go_ahead": ("kans doorgang", "P(go-ahead)"),
+    "col.standalone_mean": ("alleen: gemiddeld", "alone: mean"),
+    "col.standalone_p5": ("alleen: P5", "alone: P5"),
+    "col.standalone_p50": ("alleen: P50", "alone: P50"),
+    "col.standalone_p95": ("alleen: P95", "alone: P95"),
+    "col.marginal_mean": ("in pakket: marginaal", "in package: marginal"),
+    "col.marginal_p5": ("marginaal P5", "marginal P5"),
+    "col.marginal_p95": ("marginaal P95", "marginal P95"),
+    "col.loss_no_go": ("verlies geen doorgang", "loss no-go"),
+    "col.loss_delay": ("verlies vertraging", "loss delay"),
+    "col.loss_cost_overrun": ("verlies kosten", "loss cost overrun"),
+    "col.shortfall_vs_plan": ("tekort t.o.v. plan", "below plan"),
+    "col.step": ("stap", "step"),
+    "col.value": ("bedrag", "amount"),
+    "col.label": ("aanname", "assumption"),
+    "col.key": ("sleutel", "key"),
+    "col.role": ("soort", "role"),
+    "col.spearman": ("Spearman", "Spearman"),
+    "col.p10_value": ("waarde P10", "value P10"),
+    "col.p90_value": ("waarde P90", "value P90"),
+    "col.mean_at_low": ("gemiddelde bij laag", "mean at low"),
+    "col.mean_at_high": ("gemiddelde bij hoog", "mean at high"),
+    "col.swing": ("uitslag", "swing"),
+    "col.first_order": ("eerste-orde-index", "first-order index"),
+    "col.total_order": ("totale index", "total-order index"),
+    "col.inputs.label": ("omschrijving", "description"),
+    "col.distribution": ("verdeling", "distribution"),
+    "col.inputs.plan": ("planwaarde", "plan value"),
+    "col.inputs.mean": ("gemiddelde", "mean"),
+    "col.per_year": ("per jaar getrokken", "drawn per year"),
+    "col.class": ("klasse", "class"),
+    "col.range_nl": ("ratio", "ratio"),
+    "col.word_nl": ("betekenis", "meaning"),
+    # --- table titles and notes (report/tables.py): table.<sheet>, table.<sheet>.note ------
+    "table.summary": ("Netto besparing per jaar (alle posten, t.o.v. de uitgaven zonder maatregelen)",
+                      "Net savings per year (all posts, against spending without the measures)"),
+    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, op haar eigen "
+                           "posten en grondslag. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
+                           "Target and P(met): the area's first target, on its own posts and basis. MC error: the "
+                           "Monte Carlo standard error in percentage points."),
+    "table.risk": ("Taakstellingen en budgetten: kans, tekort en benodigde weerstandscapaciteit",
+                   "Targets and budgets: probability, shortfall and required reserve"),
+    "table.risk.note": ("Tekort: bij een taakstelling wat aan het bedrag ontbreekt, bij een budget de "
+                        "overschrijding. Gemiddeld tekort: over alle scenario's (0 als het doel gehaald wordt); "
+                        "slechtste 10%: het gemiddelde tekort in de 10% slechtste scenario's (CVaR). "
+                        "Nodig (90%): het tekort dat in 90% van de scenario's niet wordt "
+                        "overschreden (benodigde weerstandscapaciteit). Realisatierisico: kans op een tekort × "
+                        "maximaal gevolg (P95 van het tekort als het optreedt).",
+                        "Shortfall: for a target what is missing, for a budget the overrun. Mean shortfall: "
+                        "over every path (0 where the goal is met); CVaR: the mean shortfall in the worst 10% of "
+                        "paths. Needed (90%): the shortfall not exceeded in 90% of the scenarios. Realisation "
+                        "risk: P(shortfall) × maximum consequence (P95 of the shortfall when there is one)."),
+    "table.contributions": ("Bijdrage per maatregel, netto besparing {year}",
+                            "Contribution per measure, net savings {year}"),
+    "table.contributions.note": ("Alleen: de maatregel als enige. Marginaal: pakket min pakket zonder deze "
+                                 "maatregel, per scenario. Verliezen: de verwachte besparing die geen doorgang, "
+                                 "vertraging en kostenoverschrijding kosten (negatief: verlies). Communicerende "
+                                 "vaten: som van de afzonderlijke maatregelen min het pakket. Alle runs met dezelfde "
+                                 "toevalsgetallen.",
+                                 "Alone: the measure on its own. Marginal: package minus package without it, per "
+                                 "path. Losses: the expected savings lost to no-go, delay and cost overruns "
+                                 "(negative: a loss). Interaction loss: sum of measures alone minus the package. All "
+                                 "runs share their random numbers."),
+    "table.waterfall": ("Van plan naar uitkomst {year}", "From plan to result {year}"),
+    "table.waterfall.note": ("Communicerende vaten: pakket min som van de afzonderlijke maatregelen, bij "
+                             "planwaarden. Daarna is elke stap de verandering van het gemiddelde als één soort "
+                             "onzekerheid erbij komt, in deze volgorde en met dezelfde toevalsgetallen; de laatste "
+                             "stap gaat van gemiddelde naar mediaan.",
+                             "Interaction loss: package minus the sum of the measures alone, at plan values. After "
+                             "that each step is the change of the mean when one more kind of uncertainty is let in, "
+                             "in this order and with the same random numbers; the last step goes from mean to "
+                             "median."),
+    "table.sensitivity": ("Gevoeligheid: welke aanname eerst onderzoeken? (netto besparing {year})",
+                          "Sensitivity: which assumption to research first? (net savings {year})"),
+    "table.sensitivity.note": ("Uitslag: gemiddelde besparing met de aanname op haar P90 min met de aanname op "
+                               "haar P10 (de tornado; een doorgangskans van 90% of meer: doorgang tegen geen "
+                               "doorgang). Spearman: rangcorrelatie met de besparing. Eerste-orde-index: het deel "
+                               "van de variantie dat de aanname alleen verklaart; totale index: alleen of samen met "
+                               "andere aannames.",
+                               "Swing: mean savings with the input at its P90 minus at its P10 (the tornado; a "
+                               "go-ahead of 90% or more: go against no-go). Spearman: rank correlation with savings. "
+                               "First-order index: the share of variance the input explains alone; total-order "
+                               "index: alone or together with other inputs."),
+    "table.inputs": ("Onzekere invoer", "Uncertain inputs"),
+    "table.ratio_scale": ("Waarderingsschaal weerstandsratio", "Scale of the ratio"),
+    "table.ratio_scale.note": ("De gepubliceerde tabel laat de grenzen open; taaksim neemt elke ondergrens "
+                               "inclusief: 1,4 is B, precies 2,0 is B, 1,0 is C, 0,8 is D en 0,6 is E.",
+                               "The published scale leaves its boundaries open; taaksim takes each lower bound as "
+                               "inclusive: 1.4 is B, exactly 2.0 is B, 1.0 is C, 0.8 is D and 0.6 is E."),
+}

@@ -158,7 +158,7 @@ def test_scenario_text_is_inert_in_every_output(text):
     from openpyxl import Workbook
 
     from simulator.errors import HIDDEN, ScenarioError, inert
-    from simulator.report.document import _md_escape
+    from simulator.report.markdown import escape as _md_escape
     from simulator.report.xlsx import _inert
 
     assert not HIDDEN.search(inert(text))  # the terminal, for whatever text

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.errors import OutputError, VariantError
-from simulator.report.document import write_report
 from simulator.report.paragraph import risk_paragraph
 from simulator.report.text import money
+from simulator.report.writers import write_report
 from simulator.results.analysis import analyse
 from simulator.results.variants import compare, parse_variant
 from simulator.scenario.loader import load

@@ -8,6 +8,22 @@ if TYPE_CHECKING:
     from simulator.results.risk import Headline
     from simulator.results.summary import Summary
 
+__all__ = ["eur", "format_detail", "format_risk", "format_run", "jsonable", "pct"]
+
+
+# the formats live in report/text.py (one place for every number format); imported on first
+# use so that `taaksim --help` does not load the text catalogue
+def eur(x: float | None) -> str:
+    from simulator.report.text import plain_eur
+
+    return plain_eur(x)
+
+
+def pct(p: float | None, se: float | None, n: int | None = None) -> str:
+    from simulator.report.text import plain_pct
+
+    return plain_pct(p, se, n)
+
 
 def dumps(obj, **kwargs) -> str:
     """JSON as the standard has it: infinities and NaN (which it lacks) become null."""
@@ -46,23 +62,6 @@ def format_risk(head: Headline | None, paths: int) -> str:
                      f"class {head.ratio_class} ({head.ratio_nl} / {head.ratio_en}), available "
                      f"{eur(head.capacity)}")
     return "\n".join(lines)
-
-
-def eur(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.0f}"
-
-
-def pct(p: float | None, se: float | None, n: int | None = None) -> str:
-    if p is None:
-        return "-"
-    if n and p in (0.0, 1.0):
-        # no path crossed: the standard error is 0, the honest bound is the rule of three
-        from simulator.report.text import rule_of_three
-
-        bound = 100 * rule_of_three(n)
-        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
-    se = 100 * (se or 0)
-    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
 
 
 def format_detail(s, summary: Summary) -> str:

@@ -45,14 +45,14 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     s = load_scenario(scenario)
     check_choices(s, municipality, year)
     if out:  # before the analysis, not after it
-        from simulator.report.document import check_report_path
+        from simulator.report.writers import check_report_path
 
         check_report_path(out, force=force)
     check_memory(s, paths)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                 aux_paths=aux_paths)
     if out:
-        from simulator.report.document import write_report
+        from simulator.report.writers import write_report
 
         write_report(f, out, lang=lang, force=force)
     if as_json:

@@ -84,11 +84,13 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                             as_json=as_json, threads=threads)
     s = load_scenario(scenario)
     check_choices(s, municipality, year)
+    needs = None
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
-        from simulator.report.writers import check_output
+        from simulator.report.writers import check_result_path, writer_for
 
-        check_output(out, force=force)
-    full = bool(out and out.lower().endswith((".nc", ".xlsx"))) or capacity is not None or year is not None
+        check_result_path(out, force=force)
+        needs = writer_for(out).needs
+    full = needs in ("paths", "findings") or capacity is not None or year is not None
     check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
@@ -98,7 +100,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                  "full .nc/.xlsx result, --weerstandscapaciteit or --year")
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
                                                       capacity=capacity, detail=detail, threads=threads,
-                                                      xlsx=bool(out and out.lower().endswith(".xlsx")),
+                                                      analysis=needs == "findings",
                                                       show_progress=not as_json and sys.stderr.isatty())
     else:
         # the summary alone: blocks are reduced as they finish, memory stays bounded
@@ -119,14 +121,15 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)
 
 
-def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, xlsx, show_progress):
-    """Keep every path (the xarray Dataset): needed for a .nc/.xlsx file and for shortfall quantiles."""
+def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress):
+    """Keep every path (the xarray Dataset): needed for a file of every path or of the findings, and for
+    shortfall quantiles; ``analysis``: run the whole analysis (a writer needs the findings)."""
     from simulator.results.risk import risk_of
     from simulator.results.summary import Summary
     from simulator.run.dataset import run as run_scenario
 
     findings = None
-    if xlsx:
+    if analysis:
         from simulator.results.analysis import analyse
 
         findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)

@@ -6,96 +6,26 @@ Dutch by default, English with ``lang="en"``. Every figure in the text comes fro
 
 from __future__ import annotations
 
-from simulator.report.text import eur, money, number, pct, pct_points, pick, ratio
+from simulator.i18n import TEXT, pick, t
+from simulator.report.text import eur, money, number, pct, pct_points, ratio
 from simulator.results.analysis import WATERFALL_LABELS, Findings, GoalRisk, Headline
-
-_T = {
-    "title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
-    "who_mun": ("het aandeel van {name} in {region}", "the share of {name} in {region}"),
-    "target": ("Voor {year} is voor {scope} een taakstelling opgenomen van {amount}, {basis}.",
-               "For {year} the savings target for {scope} is {amount}, {basis}."),
-    "basis_baseline": ("als netto besparing ten opzichte van de uitgaven zonder maatregelen",
-                       "as net savings against spending without the measures"),
-    "basis_base_year": ("als lagere uitgaven dan in {base_year}", "as lower spending than in {base_year}"),
-    "measured": ("Gemeten zoals de taakstelling is geformuleerd, ligt de uitkomst in {year} tussen {p5} en "
-                 "{p95} (P50 {p50}).",
-                 "Measured as the target is defined, the result in {year} lies between {p5} and {p95} "
-                 "(P50 {p50})."),
-    "diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
-    "diff_scope": ("het feit dat de taakstelling alleen {scope} omvat", "the fact that the target covers only {scope}"),
-    "diff": (" Het verschil met de netto besparing komt door {why}.",
-             " The difference from the net savings is due to {why}."),
-    "budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
-               "For {year} the budget for {scope} is {amount}."),
-    "range": ("Op basis van {paths} doorgerekende scenario's (Monte Carlo-simulatie, seed {seed}) ligt de "
-              "netto besparing van het maatregelenpakket in {year} met 90% zekerheid tussen {p5} en {p95}, "
-              "met als middelste uitkomst (P50) {p50}. Het plan telt de maatregelen op tot {plan}.",
-              "Based on {paths} simulated scenarios (Monte Carlo, seed {seed}), the net savings of the package "
-              "in {year} lie between {p5} and {p95} with 90% certainty, with a median (P50) of {p50}. The plan "
-              "adds the measures up to {plan}."),
-    "p_target": ("De kans dat de taakstelling in {year} wordt gehaald is {p} ({se}).",
-                 "The probability of meeting the target in {year} is {p} ({se})."),
-    "p_all": ("De kans dat dit in alle jaren {years} lukt is {p}.",
-              "The probability of meeting it in every year {years} is {p}."),
-    "hardest": ("Het moeilijkste jaar is {year}: de kans dat de taakstelling van {amount} dan wordt gehaald is "
-                "{p}{need}.",
-                "The hardest year is {year}: the probability of meeting the target of {amount} then is {p}{need}."),
-    "hardest_need": (", en om het tekort in dat jaar met 90% zekerheid op te vangen is {need} "
-                     "weerstandscapaciteit nodig",
-                     ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
-    "need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
-                 "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
-    "p_budget": ("De kans dat de uitgaven in {year} binnen het budget blijven is {p} ({se}).",
-                 "The probability that spending stays within budget in {year} is {p} ({se})."),
-    "shortfall": ("Het gemiddelde tekort over alle scenario's bedraagt {es}. Om het tekort met 90% zekerheid "
-                  "op te vangen is een weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
-                  "The mean shortfall over all scenarios is {es}. Covering the shortfall with 90% certainty needs "
-                  "a reserve of {need} (required risk capacity)."),
-    "no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
-                     "met 90% zekerheid geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
-                     "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
-                     "needed for this risk (mean shortfall {es})."),
-    "ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
-              "klasse {cls} ({word}).",
-              "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
-    "register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
-                 "For the risk register: probability {p} × maximum consequence {max} = {line}."),
-    "drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
-                "Nader onderzoek naar deze aannames verkleint de onzekerheid het meest.",
-                "The result depends most on three assumptions: (1) {a}; (2) {b}; and (3) {c}. "
-                "Researching these first reduces the uncertainty most."),
-    "at_risk": ("De maatregelen met het grootste risico zijn {items}.",
-                "The measures most at risk are {items}."),
-    "at_risk_item": ("{name}: naar verwachting {short} minder dan gepland, kans op doorgang {p}",
-                     "{name}: expected {short} below plan, probability of going ahead {p}"),
-    "interaction": ("De maatregelen grijpen deels in op dezelfde kostenposten (communicerende vaten): samen "
-                    "besparen zij naar verwachting {loss} minder dan de som van de afzonderlijke maatregelen.",
-                    "The measures partly act on the same cost posts: together they are expected to save {loss} "
-                    "less than the sum of the measures on their own."),
-    "and": (" en ", " and "),
-    "scope_all": ("het sociaal domein (alle kostenposten in het scenario)", "the social domain (all cost posts)"),
-    "scope_wmo": ("de Wmo", "the Wmo"),
-    "scope_jeugdwet": ("de Jeugdwet", "youth care (Jeugdwet)"),
-    "scope_other": ("de overige posten", "the other posts"),
-}
 
 
 def scope_words(label: str, lang: str = "nl", scenario=None) -> str:
     """A scope label ("wmo", "all@ermelo", "begeleiding+dagbesteding") for prose: a set of
     posts by their names when the scenario is given ("de posten Begeleiding en Dagbesteding")."""
     base = label.split("@", 1)[0]
-    key = f"scope_{base}"
-    if key in _T:
-        return _t(key, lang)
+    key = f"para.scope_{base}"
+    if key in TEXT:
+        return t(key, lang)
     names = {p.id: p.name for p in scenario.posts} if scenario is not None else {}
     posts = [names.get(pid, pid) for pid in base.split("+")]
     one = len(posts) == 1
-    word = ("de post " if one else "de posten ") if lang == "nl" else ("the post " if one else "the posts ")
-    return word + _join(posts, lang)
+    return t("para.post" if one else "para.posts", lang) + _join(posts, lang)
 
 
 def _t(key: str, lang: str) -> str:
-    return pick(_T[key], lang)
+    return t(f"para.{key}", lang)
 
 
 def _join(items: list[str], lang: str, sep: str = ", ") -> str:
@@ -105,8 +35,8 @@ def _join(items: list[str], lang: str, sep: str = ", ") -> str:
 def _se(p: float, se: float, lang: str) -> str:
     """The Monte Carlo error in words; at 0 or 1 the printed bound already says it."""
     if p in (0.0, 1.0):
-        return "Monte Carlo-bovengrens" if lang == "nl" else "Monte Carlo bound"
-    return ("Monte Carlo-fout " if lang == "nl" else "Monte Carlo error ") + pct_points(se, lang)
+        return _t("mc_bound", lang)
+    return _t("mc_error", lang) + pct_points(se, lang)
 
 
 def _other_years(goal: GoalRisk, year: int, years: list[int], n: int, lang: str) -> list[str]:
@@ -127,7 +57,8 @@ def _other_years(goal: GoalRisk, year: int, years: list[int], n: int, lang: str)
 
 
 def risk_paragraph(f: Findings, lang: str = "nl") -> str:
-    """The paragraph as plain text: a title line, then sentences grouped in short blocks."""
+    """The paragraph as plain text: a title line, then sentences grouped in short blocks
+    (the range, the chances, the reserve, the causes)."""
     st, s = f.study, f.study.scenario
     if st.municipality:
         region = _t("who_mun", lang).format(name=s.municipality(st.municipality).name, region=s.region)

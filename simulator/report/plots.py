@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.report.paragraph import scope_words, waterfall_label
-from simulator.report.text import money, number
+from simulator.report.text import money, number, t
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
 
@@ -44,7 +44,7 @@ def _money_axis(ax, lang: str, axis: str = "y", label: str = "") -> None:
     if hi - lo >= 2e6:
         scale, unit, digits = 1e6, "€ mln", 1
     else:
-        scale, unit, digits = 1e3, ("€ duizend" if lang == "nl" else "€ thousand"), 0
+        scale, unit, digits = 1e3, t("plot.thousand", lang), 0
     fmt = FuncFormatter(lambda v, _: number(v / scale, digits, lang))
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(fmt)
@@ -63,14 +63,12 @@ def _headline_goal(f: Findings):
 def _what(f: Findings, lang: str) -> str:
     """What the fan chart and S-curve show: the headline target's own quantity."""
     g = _headline_goal(f)
-    nl = lang == "nl"
     if g is None or g.kind != "target":
-        return "netto besparing" if nl else "net savings"
+        return t("plot.net", lang)
     scope = scope_words(g.scope, lang, f.study.scenario)
     if g.against == "base_year":
-        y0 = f.study.scenario.base_year
-        return f"{scope}: lagere uitgaven dan in {y0}" if nl else f"{scope}: spending below {y0}"
-    return f"{scope}: netto besparing" if nl else f"{scope}: net savings"
+        return t("plot.below_base", lang).format(scope=scope, year=f.study.scenario.base_year)
+    return t("plot.scope_net", lang).format(scope=scope)
 
 
 def fan_chart(f: Findings, lang: str = "nl"):
@@ -87,13 +85,12 @@ def fan_chart(f: Findings, lang: str = "nl"):
         q = np.array([[getattr(f.summary.savings[y], k) for k in ("p5", "p10", "p50", "p90", "p95")]
                       for y in years])
         target = None
-    nl = lang == "nl"
     ax.fill_between(years, q[:, 0], q[:, 4], color=GREYS["band95"], label="P5-P95", linewidth=0)
     ax.fill_between(years, q[:, 1], q[:, 3], color=GREYS["band80"], label="P10-P90", linewidth=0)
     ax.plot(years, q[:, 2], color=GREYS["ink"], lw=2, marker="o", ms=4, label="P50")
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
-                label="taakstelling" if nl else "target")
+                label=t("plot.target", lang))
     if g is None or (g.kind == "target" and g.against == "baseline" and g.scope.split("@")[0] == "all"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
@@ -116,21 +113,19 @@ def s_curve(f: Findings, lang: str = "nl"):
     ps = np.arange(1, xs.size + 1) / xs.size
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     ax.plot(xs, ps, color=GREYS["ink"], lw=2)
-    nl = lang == "nl"
     head = f.risk.headline
     if head is not None and head.kind == "target":
-        t = head.amount
-        ax.axvline(t, color=GREYS["ink"], ls="--", lw=1.2)
+        amount = head.amount
+        ax.axvline(amount, color=GREYS["ink"], ls="--", lw=1.2)
         p = head.p_met
-        text = (f"taakstelling {money(t, lang)}\nkans gehaald {round(100 * p)}%" if nl
-                else f"target {money(t, lang)}\nP(met) {round(100 * p)}%")
-        ax.annotate(text, xy=(t, 1 - p), xytext=(8, -4), textcoords="offset points", fontsize=8,
+        text = t("plot.s_note", lang).format(amount=money(amount, lang), p=round(100 * p))
+        ax.annotate(text, xy=(amount, 1 - p), xytext=(8, -4), textcoords="offset points", fontsize=8,
                     va="top", bbox={"fc": "white", "ec": GREYS["mid"], "lw": 0.5})
-        ax.plot([t], [1 - p], marker="o", color=GREYS["ink"])
+        ax.plot([amount], [1 - p], marker="o", color=GREYS["ink"])
     for q, ls in ((0.05, ":"), (0.5, "-."), (0.95, ":")):
         ax.axhline(q, color=GREYS["mid"], lw=0.6, ls=ls)
     ax.set_ylim(0, 1)
-    ax.set_ylabel("kans op hooguit dit bedrag" if nl else "probability of at most this amount")
+    ax.set_ylabel(t("plot.s_axis", lang))
     _money_axis(ax, lang, "x", f"{_what(f, lang)}, {y}")
     fig.tight_layout()
     return fig
@@ -151,15 +146,12 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
         ax.barh(i, hi, color=GREYS["mid"], edgecolor=GREYS["ink"], lw=0.6)
     ax.axvline(0, color=GREYS["ink"], lw=0.8)
     ax.set_yticks(range(len(rows)), names, fontsize=8)
-    nl = lang == "nl"
-    _money_axis(ax, lang, "x", (f"verschil in gemiddelde netto besparing {f.study.year}" if nl
-                                else f"change in mean net savings {f.study.year}"))
+    _money_axis(ax, lang, "x", t("plot.tornado_axis", lang).format(year=f.study.year))
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(fc=GREYS["light"], ec=GREYS["ink"], hatch="///",
-                             label="invoer laag (P10)" if nl else "input low (P10)"),
-                       Patch(fc=GREYS["mid"], ec=GREYS["ink"],
-                             label="invoer hoog (P90)" if nl else "input high (P90)")],
+                             label=t("plot.at_p10", lang)),
+                       Patch(fc=GREYS["mid"], ec=GREYS["ink"], label=t("plot.at_p90", lang))],
               frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     fig.tight_layout()
     return fig
@@ -191,9 +183,7 @@ def waterfall(f: Findings, lang: str = "nl"):
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels
     _money_axis(ax, lang)
-    nl = lang == "nl"
-    ax.set_title((f"Van plan naar uitkomst, netto besparing {f.study.year}" if nl
-                  else f"From plan to result, net savings {f.study.year}"), loc="left", fontsize=10, pad=12)
+    ax.set_title(t("plot.waterfall", lang).format(year=f.study.year), loc="left", fontsize=10, pad=12)
     fig.tight_layout()
     return fig
 
@@ -206,12 +196,11 @@ def variants_chart(rows: list[VariantResult], year: int, lang: str = "nl"):
         ax.plot([r.p5, r.p95], [i, i], color=GREYS["mid"], lw=6, solid_capstyle="butt")
         ax.plot([r.p50], [i], marker="D", color=GREYS["ink"], ms=6)
     ax.set_yticks(range(len(rows)), [r.name for r in rows[::-1]], fontsize=8)
-    t = next((r.target for r in rows if r.target is not None), None)
-    if t is not None:
-        ax.axvline(t, color=GREYS["ink"], ls="--", lw=1, label="taakstelling" if lang == "nl" else "target")
+    target = next((r.target for r in rows if r.target is not None), None)
+    if target is not None:
+        ax.axvline(target, color=GREYS["ink"], ls="--", lw=1, label=t("plot.target", lang))
         ax.legend(frameon=False, fontsize=8)
-    _money_axis(ax, lang, "x", (f"netto besparing {year}, P5-P95 en P50" if lang == "nl"
-                                else f"net savings {year}, P5-P95 and P50"))
+    _money_axis(ax, lang, "x", t("plot.variants_axis", lang).format(year=year))
     fig.tight_layout()
     return fig
 

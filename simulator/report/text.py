@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.i18n import pick  # noqa: F401  (re-exported: report modules take it from here)
-
-LANGS = ("nl", "en")
+from simulator.i18n import t
 
 
 def rule_of_three(n: int) -> float:
@@ -84,13 +82,74 @@ def pct(p: float, lang: str = "nl", n: int | None = None) -> str:
 
 def pct_points(se: float, lang: str = "nl") -> str:
     """A standard error in percentage points: "±0,4 procentpunt"."""
-    unit = "procentpunt" if lang == "nl" else "percentage points"
-    return f"±{number(100 * se, 1, lang)} {unit}"
+    return f"±{number(100 * se, 1, lang)} {t('unit.pp', lang)}"
 
 
 def ratio(r: float, lang: str = "nl") -> str:
-    return "onbegrensd" if math.isinf(r) and lang == "nl" else (
-        "unbounded" if math.isinf(r) else number(r, 2, lang))
+    """A weerstandsratio with two decimals; "onbegrensd" when nothing is needed.
+
+    >>> ratio(1.456), ratio(float("inf"), "en")
+    ('1,46', 'unbounded')
+    """
+    return t("unit.unbounded", lang) if math.isinf(r) else number(r, 2, lang)
+
+
+def cell(value, kind: str, lang: str = "nl", n: int | None = None) -> str:
+    """One value of a table as a reader sees it, by the column's kind: "eur", "pct" (an estimated
+    probability), "prob" (a probability the scenario states), "se" (a standard error), "num",
+    "ratio", "int" or "text"; "-" for a missing value.
+
+    >>> cell(0.25, "prob"), cell(0.0042, "se", "en"), cell(float("inf"), "ratio"), cell(None, "eur")
+    ('25%', '±0.4\u202fpp', '∞', '-')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if kind == "eur":
+        return eur(value, lang)
+    if kind == "pct":
+        return pct(value, lang, n)
+    if kind == "prob":  # a probability the scenario states, not an estimate: print it as given
+        return f"{number(100 * value, 0 if float(100 * value).is_integer() else 1, lang)}%"
+    if kind == "se":
+        return "±" + number(100 * value, 1, lang) + "\u202fpp"  # "pp" in both languages
+    if kind == "num":
+        return number(value, 2, lang)
+    if kind == "ratio":
+        return number(value, 2, lang) if math.isfinite(value) else "∞"
+    if kind == "int":
+        return number(value, 0, lang)
+    return str(value)
+
+
+# --- terminal text (cli/format.py): English, plain numbers, Monte Carlo errors shown ------------
+# Kept apart from :func:`number` on purpose: Python's own grouping prints a negative amount that
+# rounds to zero as "-0", where :func:`number` prints "0"; the terminal tables keep their format.
+
+
+def plain_eur(x: float | None) -> str:
+    """Euros for a terminal table: grouped thousands, no sign for the currency.
+
+    >>> plain_eur(1234567.4), plain_eur(None)
+    ('1,234,567', '-')
+    """
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def plain_pct(p: float | None, se: float | None, n: int | None = None) -> str:
+    """A probability and its Monte Carlo error for a terminal table; the rule-of-three bound
+    where no path of ``n`` crossed.
+
+    >>> plain_pct(0.8341, 0.0037), plain_pct(0.0, 0.0, 10_000), plain_pct(0.99991, 0.00001)
+    ('83.4% ±0.4', '<0.030%', '99.99% ±0.001')
+    """
+    if p is None:
+        return "-"
+    if n and p in (0.0, 1.0):
+        # no path crossed: the standard error is 0, the honest bound is the rule of three
+        bound = 100 * rule_of_three(n)
+        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
+    se = 100 * (se or 0)
+    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
 
 
 def years_span(years) -> str:

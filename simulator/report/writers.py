@@ -6,6 +6,11 @@ folder and moved in at the end. Whatever stops a write (an error, Ctrl-C, a full
 read-only folder), what existed before is left as it was, the temporaries are removed, and
 the error is one line. Temporaries of runs killed outright (SIGKILL) carry their process
 id and are removed by the next write into the same folder.
+
+Which file a suffix makes is one registry, :data:`WRITERS`: each entry says what the writer
+needs (every path, the summary per year, or the findings of an analysis) and how it writes.
+The command line asks the registry; it never tests suffixes itself. Adding a format is a
+function and an entry here (see docs/architecture.md, "Adding an output format").
 """
 
 from __future__ import annotations
@@ -18,9 +23,14 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from simulator.errors import OutputError
+
+if TYPE_CHECKING:
+    from simulator.results.analysis import Findings
 
 SUFFIXES = (".nc", ".csv", ".xlsx")
 
@@ -204,18 +214,127 @@ def _move_in(stage: Path, path: Path, folder: Path, new_folder: Path) -> None:
         WRITTEN.extend([path, folder])
 
 
-def write_result(ds, path: str | Path, summary_rows, *, force: bool = False, findings=None,
-                 lang: str = "nl") -> Path:
-    """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
-    (needs ``findings``, see :func:`simulator.results.analysis.analyse`)."""
-    path = check_output(path, force=force)
-    suffix = path.suffix.lower()
-    if suffix == ".nc":
-        return atomic_write(path, lambda p: ds.to_netcdf(p, engine="scipy"), force=force)
-    if suffix == ".csv":
-        return atomic_write(path, lambda p: summary_rows.to_csv(p), force=force)
-    if suffix == ".xlsx":
-        from simulator.report.xlsx import write_xlsx
+#: what a writer needs from the run: every path (a full run, xarray Dataset), the summary per
+#: year (a pandas DataFrame; a streamed run gives it), or the findings of an analysis
+Need = Literal["paths", "summary", "findings"]
 
-        return atomic_write(path, lambda p: write_xlsx(findings, p, lang=lang), force=force)
-    raise OutputError(f"unknown output type {suffix or '(none)'!r}: use .nc, .csv or .xlsx")
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """One kind of output file.
+
+    Attributes
+    ----------
+    needs : {"paths", "summary", "findings"}
+        What ``write`` is given: the Dataset of every path, the summary DataFrame per year, or
+        :class:`~simulator.results.analysis.Findings`. A run keeps every path only when it must.
+    write : callable
+        ``write(data, path, *, lang, force) -> list[Path]``: writes ``path`` (atomically, see
+        :func:`atomic_write`) and any files beside it; returns the files written.
+    report : bool
+        A report (``taaksim report --out``) rather than a saved result (``taaksim run --out``).
+    """
+
+    needs: Need
+    write: Callable[..., list[Path]]
+    report: bool = False
+
+
+def one_file(write: Callable[[Any, Path, str], object]) -> Callable[..., list[Path]]:
+    """A writer of one file from ``write(data, tmp_path, lang)``, made atomic."""
+
+    def writer(data: Any, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+        return [atomic_write(path, lambda p: write(data, p, lang), force=force)]
+
+    return writer
+
+
+def _netcdf(ds: Any, path: Path, lang: str) -> None:
+    ds.to_netcdf(path, engine="scipy")
+
+
+def _csv(rows: Any, path: Path, lang: str) -> None:
+    rows.to_csv(path)
+
+
+def _xlsx(findings: Findings, path: Path, lang: str) -> None:
+    from simulator.report.xlsx import write_xlsx
+
+    write_xlsx(findings, path, lang=lang)
+
+
+def _html(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+    from simulator.report.html import to_html
+
+    text = to_html(findings, lang)
+    return [atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force)]
+
+
+def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+    """The text plus ``<name>_files/*.png``, together or not at all (:func:`write_with_folder`):
+    a report never shows another run's pictures."""
+    from simulator.report.markdown import to_markdown
+
+    folder = path.stem + "_files"
+    text, imgs = to_markdown(findings, lang, folder)
+    return write_with_folder(path, text.encode("utf-8"), folder, {f"{k}.png": v for k, v in imgs.items()},
+                             force=force)
+
+
+def _bytes(data: bytes) -> Callable[[Path], int]:
+    return lambda p: p.write_bytes(data)
+
+
+#: suffix -> writer; the order is the order error messages list them in
+WRITERS: dict[str, Writer] = {
+    ".nc": Writer("paths", one_file(_netcdf)),
+    ".csv": Writer("summary", one_file(_csv)),
+    ".xlsx": Writer("findings", one_file(_xlsx)),
+    ".html": Writer("findings", _html, report=True),
+    ".md": Writer("findings", _markdown, report=True),
+}
+
+
+def result_types() -> tuple[str, ...]:
+    """The files ``taaksim run --out`` writes (read when called: a format added later counts)."""
+    return tuple(k for k, w in WRITERS.items() if not w.report)
+
+
+def report_types() -> tuple[str, ...]:
+    """The files ``taaksim report --out`` writes."""
+    return tuple(k for k, w in WRITERS.items() if w.report)
+
+
+def writer_for(path: str | Path) -> Writer:
+    """The writer a file name asks for (its suffix, any case); check the path first."""
+    return WRITERS[Path(path).suffix.lower()]
+
+
+def check_result_path(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse a result file that cannot be written (see :func:`check_output`)."""
+    return check_output(path, force=force, suffixes=result_types())
+
+
+def check_report_path(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse a report file that cannot be written (see :func:`check_output`), and for Markdown a
+    picture folder that is in the way."""
+    path = check_output(path, force=force, suffixes=report_types(), what="report")
+    if path.suffix.lower() == ".md":
+        check_companion(path.with_name(path.stem + "_files"), force=force)
+    return path
+
+
+def write_result(ds: Any, path: str | Path, summary_rows: Any, *, force: bool = False,
+                 findings: Findings | None = None, lang: str = "nl") -> Path:
+    """Save a run: ``.nc`` the full Dataset, ``.csv`` the summary per year, ``.xlsx`` every table
+    (needs ``findings``, see :func:`simulator.results.analysis.analyse`); any format in :data:`WRITERS`."""
+    path = check_result_path(path, force=force)
+    writer = writer_for(path)
+    data = {"paths": ds, "summary": summary_rows, "findings": findings}[writer.needs]
+    return writer.write(data, path, lang=lang, force=force)[0]
+
+
+def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
+    """Write ``.html`` (self-contained) or ``.md`` (plus ``<name>_files/*.png``); returns the files."""
+    path = check_report_path(path, force=force)
+    return writer_for(path).write(f, path, lang=lang, force=force)

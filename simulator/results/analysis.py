@@ -37,7 +37,7 @@ from simulator.core.engine import scopes_of, simulate_block
 from simulator.core.goals import headline_index
 from simulator.core.options import RunOptions
 from simulator.core.sampling import plan_value
-from simulator.i18n import pick
+from simulator.i18n import TEXT, t
 from simulator.results.contributions import (
     COST,
     DELAY,
@@ -141,28 +141,16 @@ def first_order_index(x: np.ndarray, y: np.ndarray, bins: int = 50) -> float:
 def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> str:
     """A reader's name for an input: the parameter's label, or what it does to a measure."""
     mid = measure_of(scenario, inp.key)
-    nl = lang == "nl"
     if mid is not None:
-        what = inp.key.split(".", 1)[1]
+        what = inp.key.split(".", 1)[1].split(".")[0]
         name = scenario.measure(mid).name
-        words = {
-            "go_ahead": ("doorgang van", "go-ahead of"),
-            "delay": ("vertraging van", "delay of"),
-            "costs": ("kosten van", "costs of"),
-            "cost_factor": ("kostenoverschrijding van", "cost overrun of"),
-            "committed_costs": ("reeds gemaakte kosten van", "committed costs of"),
-            "effect_factor": ("effect van", "effect of"),
-            "substitution": ("weglek (substitutie) van", "substitution of"),
-            "turnover": ("doorstroom bij", "turnover under"),
-        }.get(what.split(".")[0], ("effect van", "effect of"))
-        return f"{pick(words, lang)} {name}"
+        words = f"input.{what}" if f"input.{what}" in TEXT else "input.effect_factor"
+        return f"{t(words, lang)} {name}"
     if inp.role == "growth":
         post_id, kind = inp.key.rsplit(".", 1)
         post = next((p for p in scenario.posts if p.id == post_id), None)
         name = post.name if post else post_id
-        if kind == "price_growth":
-            return f"prijsgroei {name}" if nl else f"price growth of {name}"
-        return f"volumegroei {name}" if nl else f"volume growth of {name}"
+        return t("growth.price" if kind == "price_growth" else "growth.volume", lang).format(name=name)
     return inp.label or inp.key
 
 

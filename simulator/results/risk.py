@@ -11,18 +11,19 @@ import numpy as np
 
 from simulator.core import goals as rule
 from simulator.core.stats import QUANTILES, probability_se, quantile_interval, wilson_interval
+from simulator.i18n import pair
 from simulator.results.goals import all_years, goal_year, goals, headline_goal
 
 #: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
 CERTAINTY = 0.90
 #: (class, lower bound inclusive, Dutch, English), best first; A needs more than 2.0
 RATIO_CLASSES = (
-    ("A", None, "uitstekend", "excellent"),
-    ("B", 1.4, "ruim voldoende", "more than sufficient"),
-    ("C", 1.0, "voldoende", "sufficient"),
-    ("D", 0.8, "matig", "moderate"),
-    ("E", 0.6, "onvoldoende", "insufficient"),
-    ("F", -np.inf, "ruim onvoldoende", "far from sufficient"),
+    ("A", None, *pair("ratio.A")),
+    ("B", 1.4, *pair("ratio.B")),
+    ("C", 1.0, *pair("ratio.C")),
+    ("D", 0.8, *pair("ratio.D")),
+    ("E", 0.6, *pair("ratio.E")),
+    ("F", -np.inf, *pair("ratio.F")),
 )
 
 

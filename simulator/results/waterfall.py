@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from simulator.core.stats import Z95, quantile_interval
+from simulator.i18n import pair
 from simulator.results.contributions import COST, DELAY, GO, GROWTH, StudyLike, plan_of, standard_error
 
 
@@ -90,15 +91,6 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
     return [WaterfallStep(k, float(v), kind, float(se)) for k, v, kind, se in steps]
 
 
-WATERFALL_LABELS = {
-    "plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
-    "model_vs_document": ("model t.o.v. document", "model vs document"),
-    "interaction_loss": ("communicerende vaten", "interaction loss"),
-    "effect_ranges": ("bandbreedte effecten", "effect ranges"),
-    "no_go": ("maatregelen gaan niet door", "measures not going ahead"),
-    "delay": ("vertraging", "delay"),
-    "cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "autonomous_growth": ("autonome groei", "autonomous growth"),
-    "mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
-    "p50": ("resultaat (P50)", "result (P50)"),
-}
+WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
+    "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
+    "autonomous_growth", "mean_to_median", "p50")}
