@@ -67,3 +67,10 @@ def test_cli_refuses_nan_and_inf(option, minimal_path):
     # refused by the option's type (cli.options.Finite): nan as not finite, inf as outside the range
     assert r.exit_code == 2 and ("finite" in r.output or "not in the range" in r.output)
     assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("option", [["--sampling", "lhs"], ["--precision", "0.01"]])
+def test_a_streamed_only_option_with_a_full_run_is_refused_in_one_line(option, minimal_path):
+    # run's local import of fail made every other fail() in run() an UnboundLocalError
+    r = CliRunner().invoke(main, ["run", str(minimal_path), "--paths", "1000", "--weerstandscapaciteit", "1", *option])
+    assert r.exit_code == 2 and "stream a summary" in r.output and "Traceback" not in r.output

@@ -75,7 +75,6 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     """
     if realised_file:
         from simulator.cli.monitor import realised_run
-        from simulator.cli.options import fail
 
         if out or capacity is not None or precision is not None:
             fail("--realised prints the conditioned forecast; it does not combine with --out, "
