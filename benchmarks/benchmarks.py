@@ -157,3 +157,77 @@ def track_floor_ratio():
 
 
 track_floor_ratio.unit = "ratio"
+
+
+class KernelRun:
+    """The whole run with each engine named (FullRun lets the run choose: numpy below
+    200,000 paths, the compiled kernel from there)."""
+
+    params = (PATHS, [SMALLEST, LARGEST], ["numba", "numpy"])
+    param_names = ["paths", "scenario", "engine"]
+    timeout = 600
+
+    def setup(self, paths, name, engine):
+        import os
+
+        self.s = _scenario(name)
+        self._before = os.environ.get("TAAKSIM_ENGINE")
+        os.environ["TAAKSIM_ENGINE"] = engine
+        Summary.from_merged(run_stream(self.s, 1000, seed=1, threads=1))  # load the kernel outside the timing
+
+    def teardown(self, paths, name, engine):
+        import os
+
+        if self._before is None:
+            os.environ.pop("TAAKSIM_ENGINE", None)
+        else:
+            os.environ["TAAKSIM_ENGINE"] = self._before
+
+    def time_run_one_thread(self, paths, name, engine):
+        Summary.from_merged(run_stream(self.s, paths, seed=1, threads=1))
+
+    def time_run_two_threads(self, paths, name, engine):
+        Summary.from_merged(run_stream(self.s, paths, seed=1, threads=2))
+
+
+def _bench_1m() -> dict:
+    """`taaksim bench` of the largest scenario at 1,000,000 paths, 1 and 2 threads (once per asv run)."""
+    from simulator.run.bench import measure
+
+    global _BENCH
+    if _BENCH is None:
+        _BENCH = measure(_scenario(LARGEST), 1_000_000, seed=1, threads=None, repeat=3, summarise=Summary.from_merged)
+    return _BENCH
+
+
+_BENCH: dict | None = None
+
+
+def track_floor_ratio_one_thread():
+    """Whole run / floor at 1,000,000 paths of the largest scenario on one thread (lower is better)."""
+    return _bench_1m()["floor_ratio_1t"]
+
+
+track_floor_ratio_one_thread.unit = "ratio"
+
+
+def track_floor_ratio_all_threads():
+    """The same on every core (one thread per core)."""
+    return _bench_1m()["floor_ratio"]
+
+
+track_floor_ratio_all_threads.unit = "ratio"
+
+
+def track_paths_per_second_one_thread():
+    return _bench_1m()["paths_per_second_1t"]
+
+
+track_paths_per_second_one_thread.unit = "paths/s"
+
+
+def track_paths_per_second_all_threads():
+    return _bench_1m()["paths_per_second"]
+
+
+track_paths_per_second_all_threads.unit = "paths/s"

@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import benchmarks as bm
 
-CLASSES = [bm.Floor, bm.Sampling, bm.Engine, bm.Summaries, bm.FullRun, bm.DatasetRun]
+CLASSES = [bm.Floor, bm.Sampling, bm.Engine, bm.Summaries, bm.FullRun, bm.DatasetRun, bm.KernelRun]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
@@ -21,6 +21,8 @@ def test_benchmark_methods_run(cls):
     assert methods
     for m in methods:
         m(*args)
+    if hasattr(obj, "teardown"):
+        obj.teardown(*args)
 
 
 def test_every_benchmark_class_is_checked():

@@ -7,6 +7,7 @@ the commands, so ``taaksim --help`` answers at once.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 
@@ -72,9 +73,12 @@ def _interrupted():
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks (for developers).")
+@click.option("--engine", type=click.Choice(["numba", "numpy"]), default=None,
+              help="Simulation engine: the compiled kernel (numba, the default) or the numpy reference. "
+                   "Also TAAKSIM_ENGINE.")
 @click.version_option(package_name="taaksim", prog_name="taaksim")
 @click.pass_context
-def main(ctx, debug):
+def main(ctx, debug, engine):
     """taaksim: savings programmes in the social domain (Wmo, Jeugdwet) as ranges, not points.
 
     \b
@@ -85,6 +89,8 @@ def main(ctx, debug):
     taaksim compare SCENARIO       what-if variants side by side (--variant NAME=CHANGE)
     """
     ctx.obj = {"debug": debug}
+    if engine:
+        os.environ["TAAKSIM_ENGINE"] = engine  # read by simulator.core.compiled.runner, also in dask workers
 
 
 for _command in (validate.validate, check.check_cmd, run.run, report.report, compare.compare, bench.bench):

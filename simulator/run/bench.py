@@ -3,8 +3,8 @@
 The floor: drawing the random numbers a run needs cannot be avoided, so the time numpy's
 fastest bit generator needs to fill the same number of doubles, in cache-sized chunks into
 one reused buffer (the fastest way numpy offers), on one thread, is what every other cost
-is set against. Timed runs and the floor are measured in the same process, one after the
-other, so a busy machine slows both.
+is set against. Timed runs and the floor are measured in the same process, alternately and
+over the same repeats, and both are reported as medians, so a busy machine slows both.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ GENERATORS = ("SFC64", "PCG64DXSM", "PCG64", "Philox", "MT19937")
 
 
 def draw_floor(variates: int, generator: str = "SFC64", *, repeat: int = 3) -> float:
-    """Best-of-``repeat`` seconds to draw ``variates`` uniform doubles with ``generator``."""
+    """Best-of-``repeat`` seconds to draw ``variates`` uniform doubles with ``generator``
+    (``measure`` calls it with ``repeat=1`` per repeat of the run and takes the median)."""
     rng = np.random.Generator(getattr(np.random, generator)(12345))
     buf = np.empty(BLOCK_PATHS)
     full, rest = divmod(variates, BLOCK_PATHS)
@@ -61,25 +62,44 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
 
     ``summarise`` turns the merged blocks into the summary (the caller's, e.g.
     :meth:`simulator.results.summary.Summary.from_merged`: the run layer does not import results).
+
+    Floor and run are measured the same way: each repeat times the floor and then the run
+    on every thread count, back to back, and every figure is the median over the repeats
+    (a busy machine slows both alike; CPU times are reported too: on a machine shared with
+    other work they say more than wall time). Thread counts: ``threads`` if given, else 1 and the
+    default (one per core). A short warm-up run first loads the engine (compiled kernel or
+    tables), so no timed run pays for start-up. The keys without a thread suffix are those
+    of the run on ``threads`` (default: one per core).
     """
+    from simulator.core.compiled.runner import engine_name, use_kernel
     from simulator.run.blocks import default_threads
     from simulator.run.streaming import run_stream
 
-    threads = threads or default_threads()
+    main_threads = threads or default_threads()
+    counts = sorted({main_threads} if threads else {1, main_threads})
     variates = count_variates(scenario, paths)
     generator = fastest_generator()
-    walls, cpus, floors = [], [], []
+    run_stream(scenario, min(paths, BLOCK_PATHS), seed=seed, threads=1,
+               max_paths=paths)  # warm-up: the same engine as the timed runs
+    walls: dict[int, list[float]] = {t: [] for t in counts}
+    cpus: dict[int, list[float]] = {t: [] for t in counts}
+    floors, floor_cpus = [], []
     for _ in range(repeat):
-        c0, t0 = time.process_time(), time.perf_counter()
-        merged = run_stream(scenario, paths, seed=seed, threads=threads)
-        if summarise is not None:
-            summarise(merged)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
-        floors.append(draw_floor(variates, generator))
-    seconds = statistics.median(walls)
-    floor = min(floors)  # the floor is a best case: the fastest of the repeats
-    return {
+        c0 = time.process_time()
+        floors.append(draw_floor(variates, generator, repeat=1))
+        floor_cpus.append(time.process_time() - c0)
+        for t in counts:
+            c0, t0 = time.process_time(), time.perf_counter()
+            merged = run_stream(scenario, paths, seed=seed, threads=t)
+            if summarise is not None:
+                summarise(merged)
+            walls[t].append(time.perf_counter() - t0)
+            cpus[t].append(time.process_time() - c0)
+    floor = statistics.median(floors)
+    floor_cpu = statistics.median(floor_cpus)
+    seconds = statistics.median(walls[main_threads])
+    by_threads: dict[str, dict[str, float]] = {}
+    out: dict[str, object] = {
         "scenario": scenario.name,
         "paths": paths,
         "variates": variates,
@@ -88,7 +108,20 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         "floor_seconds": floor,
         "floor_ratio": seconds / floor,
         "peak_memory_mb": peak_memory_mb(),
-        "threads": threads,
-        "cpu_seconds": statistics.median(cpus),
+        "threads": main_threads,
+        "cpu_seconds": statistics.median(cpus[main_threads]),
         "generator": generator,
+        "floor_cpu_seconds": floor_cpu,
+        "engine": "numba" if use_kernel(paths) else "numpy",
+        "engine_requested": engine_name(),
+        "repeat": repeat,
+        "by_threads": by_threads,
     }
+    for t in counts:
+        sec = statistics.median(walls[t])
+        cpu = statistics.median(cpus[t])
+        by_threads[str(t)] = {"seconds": sec, "paths_per_second": paths / sec, "floor_ratio": sec / floor,
+                              "cpu_seconds": cpu, "cpu_floor_ratio": cpu / floor_cpu}
+        out[f"floor_ratio_{t}t"] = sec / floor
+        out[f"paths_per_second_{t}t"] = paths / sec
+    return out

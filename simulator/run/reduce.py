@@ -242,11 +242,55 @@ def _replicate_slices(n: int, sampling: str) -> list[slice]:
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   options: RunOptions | None = None) -> BlockStats:
-    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it."""
+                   options: RunOptions | None = None, kernel: bool = False) -> BlockStats:
+    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: with the
+    compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy."""
     opts = (options or RunOptions()).with_(detail=spec.detail)
+    if kernel and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
+        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts)
+        if rows is not None:
+            return block_stats(spec, rows, block)  # type: ignore[arg-type]
     b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
     return block_stats(spec, b, block, opts.sampling)
+
+
+class _ScopeRows:
+    """The few scope rows a summary reads, indexed like a Block's (scope, year, path) arrays."""
+
+    def __init__(self, rows: dict[int, np.ndarray]):
+        self.rows = rows
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            return self.rows[key[0]][key[1:]]
+        return self.rows[key]
+
+
+@dataclass
+class _KernelBlock:
+    scope_net: _ScopeRows
+    scope_baseline: _ScopeRows
+    measure_gross: None = None
+
+
+def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
+                 options: RunOptions) -> _KernelBlock | None:
+    """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
+    from simulator.core.compiled.runner import program_for, run_program
+
+    labels = [scope_label(s) for s in scopes_of(scenario)]
+    nets = sorted({spec.headline, *(g.scope_index for g in spec.goals)})
+    bases = sorted({g.scope_index for g in spec.goals})  # the goal rule is given every goal's baseline
+    outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases))
+    prog = program_for(scenario, active=options.active, overrides=options.override_map,
+                       no_growth=options.no_growth, extra_delay=options.extra_delay, outputs=outputs)
+    if prog is None:
+        return None
+    out = run_program(prog, n, seed=seed, block=block)
+    if out is None:
+        return None
+    return _KernelBlock(_ScopeRows({i: out[k] for k, i in enumerate(nets)}),
+                        _ScopeRows({i: out[len(nets) + k] for k, i in enumerate(bases)}))
 
 
 # --- merging ----------------------------------------------------------------------------------

@@ -69,17 +69,18 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
+    kernel = _kernel(sampling, max_paths if precision is not None else paths)
     options = RunOptions(active=active, overrides=tuple((overrides or {}).items()), sampling=sampling)
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, options=options)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
                             active=active, overrides=overrides, stop=_stopper(precision),
-                            sampling=sampling)
+                            sampling=sampling, kernel=kernel)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
@@ -92,6 +93,13 @@ def run_stream(
     if hasattr(source, "close"):
         source.close()  # stop a generator that may still hold running blocks
     return merged
+
+
+def _kernel(sampling: str, paths: int) -> bool:
+    """Whether the compiled kernel runs the blocks (it draws plain Monte Carlo only)."""
+    from simulator.core.compiled.runner import use_kernel
+
+    return sampling == "mc" and use_kernel(paths)
 
 
 def _check(sampling: str, precision: float | None) -> None:

@@ -1,0 +1,70 @@
+"""Where the compiled kernel's time goes: CPU per path of growing prefixes of its program.
+
+    python -m benchmarks.kernel_profile [SCENARIO] [CHUNK] [SAMPLE_CHUNK]
+
+Runs one block of 65,536 paths of the headline-only program (what `taaksim run` needs)
+through the kernel, first the draws alone, then the draws with inverse CDFs and copula, then
+the model in eight slices, and prints the CPU time each part adds (median of 7), beside the
+floor (numpy's SFC64 drawing as many doubles). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from simulator.core.compiled import program as prg
+from simulator.core.compiled import runner
+from simulator.core.sampling import count_variates
+from simulator.run.bench import draw_floor
+from simulator.run.blocks import tune_allocator
+from simulator.scenario.loader import load
+
+NAMES = {v: k[3:] for k, v in vars(prg).items() if k.startswith("OP_")}
+
+
+def main(argv: list[str]) -> None:
+    tune_allocator()
+    path = argv[0] if argv else str(Path(__file__).resolve().parent.parent / "scenarios"
+                                    / "gooi-en-vechtstreek-2021.toml")
+    if len(argv) > 1:
+        runner.CHUNK = int(argv[1])
+    if len(argv) > 2:
+        runner.SAMPLE_CHUNK = int(argv[2])
+    scenario = load(path)
+    prog = runner.program_for(scenario, outputs=("net:all",))
+    assert prog is not None, "the kernel does not run this scenario"
+    n = 65_536
+
+    def cpu_ns(p) -> float:
+        times = []
+        for _ in range(7):
+            t0 = time.thread_time()
+            runner.run_program(p, n, seed=1, block=0)
+            times.append(time.thread_time() - t0)
+        return statistics.median(times) / n * 1e9
+
+    code = prog.code
+    draws = int((code[:prog.sample_end, 0] == prg.OP_DRAW).sum())
+    rest = len(code) - prog.sample_end
+    cuts = [draws, prog.sample_end, *(prog.sample_end + rest * k // 8 for k in range(1, 9))]
+    print(f"{scenario.name}: {len(code)} instructions, chunks of {runner.CHUNK} (model) and "
+          f"{runner.SAMPLE_CHUNK} (sampling) paths")
+    before, lo = 0.0, 0
+    for cut in cuts:
+        total = cpu_ns(dataclasses.replace(prog, code=code[:cut], sample_end=min(prog.sample_end, cut)))
+        kinds = Counter(NAMES.get(int(o), str(o)) for o in code[lo:cut, 0]).most_common(4)
+        print(f"  instructions {lo:5d}-{cut:5d}: {total - before:7.1f} ns/path   {dict(kinds)}")
+        before, lo = total, cut
+    t0 = time.thread_time()
+    draw_floor(count_variates(scenario, n), repeat=1)
+    floor = (time.thread_time() - t0) / n * 1e9
+    print(f"  total {before:.0f} ns/path; floor {floor:.0f} ns/path; ratio {before / floor:.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

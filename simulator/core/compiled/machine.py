@@ -1,0 +1,613 @@
+"""The kernel: one compiled call runs a translated scenario over a block of paths.
+
+The block is cut into chunks of ``C`` paths; for each chunk the whole program runs, so a
+register (at most years x C doubles) is written and read back while it is in the cache.
+Uniforms are drawn here with SFC64 from states that numpy's own ``SFC64(SeedSequence(...))``
+set up (:mod:`simulator.core.compiled.runner`): the same bits numpy's ``Generator.random``
+would return, without writing them to memory first. Every other formula repeats what the
+numpy engine and the distributions compute, operation for operation (see
+:mod:`simulator.core.compiled.program` for the instruction set).
+
+``nogil=True``: blocks run on every core from plain Python threads. ``cache=True``: the
+machine code is kept next to this file (or in ``NUMBA_CACHE_DIR``), so only the first run
+after an install or upgrade compiles (a few seconds). ``error_model="numpy"``: a division
+by zero gives inf or NaN as in numpy; the checks then send the block to the numpy engine,
+which raises the message a user sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulator.core.compiled.program import (
+    ABS,
+    ADD,
+    D_BERN,
+    D_DISCRETE,
+    D_FIXED,
+    D_LOGNORMAL,
+    D_MIX,
+    D_NORMAL,
+    D_TABLE,
+    D_TRI,
+    D_UNIFORM,
+    DIV,
+    DIVPOS,
+    ERR_EXPONENT,
+    ERR_RESULT,
+    ERR_VALUE,
+    EXP,
+    MAX,
+    MAX_EXPONENT,
+    MIN,
+    MUL,
+    NEG,
+    OP_BIN,
+    OP_BOUND,
+    OP_BYYEAR,
+    OP_CHECK,
+    OP_CLIP,
+    OP_CONST,
+    OP_COPULA,
+    OP_COPY,
+    OP_CUMGROW,
+    OP_DRAW,
+    OP_ICDF,
+    OP_OUT,
+    OP_ROWGET,
+    OP_ROWSET,
+    OP_SHIFT,
+    OP_UN,
+    OP_VEC,
+    POWX,
+    SQRT,
+    SUB,
+    U_EPS,
+)
+from simulator.scenario.quantiles import _OFFSET, _PHI_CELLS, _PHI_LIMIT, _SHIFT, CELLS
+
+_PHI_SCALE = _PHI_CELLS / (2 * _PHI_LIMIT)
+_PHI_MID = _PHI_CELLS / 2
+_INV53 = 1.0 / 9007199254740992.0
+_U_HIGH = 1.0 - U_EPS
+
+_jit = njit(cache=True, nogil=True, error_model="numpy")
+_inline = njit(inline="always", error_model="numpy")
+_sub_jit = njit(cache=True, nogil=True, error_model="numpy")
+
+
+# --- registers -------------------------------------------------------------------------------------
+
+
+@_inline
+def _row(ws, r, y, meta, n):
+    """Row y of register r as a view: n values, or one when the register does not vary by path."""
+    o = meta[r, 0] + (y * meta[r, 2] if meta[r, 1] > 1 else 0)
+    return ws[o:o + (n if meta[r, 3] else 1)]
+
+
+@_inline
+def _at(ws, r, y, p, meta):
+    """Workspace index of register r at (year y, path p), broadcasting size-1 dimensions."""
+    i = meta[r, 0]
+    if meta[r, 1] > 1:
+        i += y * meta[r, 2]
+    if meta[r, 3]:
+        i += p
+    return i
+
+
+# --- random numbers ------------------------------------------------------------------------------
+
+
+@_sub_jit
+def sfc64_fill(states, s, out, n):
+    """n doubles of stream s into out[:n], as numpy's Generator(SFC64).random does."""
+    a, b, c, w = states[s, 0], states[s, 1], states[s, 2], states[s, 3]
+    for i in range(n):
+        tmp = a + b + w
+        w += np.uint64(1)
+        a = b ^ (b >> np.uint64(11))
+        b = c + (c << np.uint64(3))
+        c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
+        out[i] = np.float64(tmp >> np.uint64(11)) * _INV53
+    states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
+
+
+# --- inverse CDFs ----------------------------------------------------------------------------------
+
+
+@_inline
+def tail(tab, u):
+    """A tail-refined table at u (:class:`simulator.scenario.quantiles.TailTable`)."""
+    v = 1.0 - u
+    if u < v:
+        v = u
+    idx = int(np.float64(v).view(np.int64) >> _SHIFT) - _OFFSET
+    if idx < 0:
+        idx = 0
+    idx ^= int(np.float64(0.5 - u).view(np.int64) >> 63) & (CELLS - 1)
+    if idx > CELLS - 1:
+        idx = CELLS - 1
+    return tab[idx, 0] + tab[idx, 1] * v
+
+
+@_inline
+def phi(tab, z):
+    """Phi by table (:func:`simulator.scenario.quantiles.normal_cdf`)."""
+    x = z * _PHI_SCALE
+    x += _PHI_MID
+    top = tab.shape[0] - 1
+    if x > top:
+        idx = top
+    elif x > 0.0:
+        idx = int(x)
+    else:
+        idx = 0
+    out = tab[idx, 0] + tab[idx, 1] * z
+    if out < 0.0:
+        return 0.0
+    if out > 1.0:
+        return 1.0
+    return out
+
+
+@_inline
+def _clip_u(u):
+    if u < U_EPS:
+        return U_EPS
+    if u > _U_HIGH:
+        return _U_HIGH
+    return u
+
+
+@_inline
+def icdf(pool, at, tables, ntab, u):
+    """The inverse CDF of the distribution described at pool[at] (not a mixture)."""
+    kind = int(pool[at])
+    if kind == D_TABLE:
+        x = tail(tables[int(pool[at + 1])], u)
+        x *= pool[at + 2]
+        x += pool[at + 3]
+        return x
+    if kind == D_FIXED:
+        return pool[at + 1]
+    if kind == D_UNIFORM:
+        return pool[at + 1] + pool[at + 2] * u
+    if kind == D_TRI:
+        if u < pool[at + 3]:
+            return pool[at + 1] + np.sqrt(u * pool[at + 4] * pool[at + 5])
+        return pool[at + 2] - np.sqrt((1.0 - u) * pool[at + 4] * pool[at + 6])
+    if kind == D_NORMAL:
+        return pool[at + 1] + pool[at + 2] * tail(ntab, _clip_u(u))
+    if kind == D_LOGNORMAL:
+        return np.exp(pool[at + 1] + pool[at + 2] * tail(ntab, _clip_u(u)))
+    if kind == D_BERN:
+        return 1.0 if u >= pool[at + 1] else 0.0
+    if kind == D_DISCRETE:
+        k = int(pool[at + 1])
+        cum = at + 2 + k
+        lo, hi = 0, k  # the first index with cum > u (searchsorted, side="right")
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if pool[cum + mid] <= u:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo > k - 1:
+            lo = k - 1
+        return pool[at + 2 + lo]
+    return np.nan
+
+
+@_sub_jit
+def icdf_row(pool, at, tables, ntab, src, dst, m):
+    """dst[:m] = the inverse CDF of the uniforms src[:m] (clipped first; dst may be src)."""
+    kind = int(pool[at])
+    if kind == D_TABLE:
+        tab = tables[int(pool[at + 1])]
+        span, low = pool[at + 2], pool[at + 3]
+        for p in range(m):
+            x = tail(tab, _clip_u(src[p]))
+            x *= span
+            x += low
+            dst[p] = x
+    elif kind == D_BERN:
+        q = pool[at + 1]
+        for p in range(m):
+            dst[p] = 1.0 if _clip_u(src[p]) >= q else 0.0
+    elif kind == D_MIX:
+        none, p_delay, inner = pool[at + 1], pool[at + 2], int(pool[at + 3])
+        for p in range(m):
+            u = _clip_u(src[p])
+            if u < none:
+                dst[p] = 0.0
+            else:
+                q = (u - none) / p_delay
+                if q < 0.0:
+                    q = 0.0
+                elif q > 1.0:
+                    q = 1.0
+                dst[p] = icdf(pool, inner, tables, ntab, q)
+    else:
+        for p in range(m):
+            dst[p] = icdf(pool, at, tables, ntab, _clip_u(src[p]))
+
+
+# --- elementwise operations --------------------------------------------------------------------------
+
+
+@_inline
+def _add(x, y):
+    return x + y
+
+
+@_inline
+def _sub(x, y):
+    return x - y
+
+
+@_inline
+def _mul(x, y):
+    return x * y
+
+
+@_inline
+def _div(x, y):
+    return x / y
+
+
+@_inline
+def _pow(x, y):
+    return x ** y
+
+
+@_inline
+def _min(x, y):
+    return x if (x < y or x != x) else y  # NaN from either side stays NaN, as np.minimum
+
+
+@_inline
+def _max(x, y):
+    return x if (x > y or x != x) else y
+
+
+@_inline
+def _divpos(x, y):
+    return x / y if y > 0.0 else 0.0
+
+
+@_inline
+def _binary(f, ws, d, a, b, meta, n):
+    for y in range(meta[d, 1]):
+        z = _row(ws, d, y, meta, n)
+        xa = _row(ws, a, y, meta, n)
+        xb = _row(ws, b, y, meta, n)
+        if meta[d, 3]:
+            if meta[a, 3] and meta[b, 3]:
+                for p in range(n):
+                    z[p] = f(xa[p], xb[p])
+            elif meta[a, 3]:
+                vb = xb[0]
+                for p in range(n):
+                    z[p] = f(xa[p], vb)
+            else:
+                va = xa[0]
+                for p in range(n):
+                    z[p] = f(va, xb[p])
+        else:
+            z[0] = f(xa[0], xb[0])
+
+
+@_sub_jit
+def _bin_add(ws, d, a, b, meta, n):
+    _binary(_add, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_mul(ws, d, a, b, meta, n):
+    _binary(_mul, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_sub(ws, d, a, b, meta, n):
+    _binary(_sub, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_div(ws, d, a, b, meta, n):
+    _binary(_div, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_divpos(ws, d, a, b, meta, n):
+    _binary(_divpos, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_min(ws, d, a, b, meta, n):
+    _binary(_min, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_max(ws, d, a, b, meta, n):
+    _binary(_max, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _bin_pow(ws, d, a, b, meta, n):
+    _binary(_pow, ws, d, a, b, meta, n)
+
+
+@_sub_jit
+def _unary(code, ws, d, a, meta, n):
+    m = n if meta[d, 3] else 1
+    for y in range(meta[d, 1]):
+        z = _row(ws, d, y, meta, n)
+        x = _row(ws, a, y, meta, n)
+        if code == NEG:
+            for p in range(m):
+                z[p] = -x[p]
+        elif code == ABS:
+            for p in range(m):
+                z[p] = abs(x[p])
+        elif code == SQRT:
+            for p in range(m):
+                z[p] = np.sqrt(x[p])
+        elif code == EXP:
+            for p in range(m):
+                z[p] = np.exp(x[p])
+        else:
+            for p in range(m):
+                z[p] = np.log(x[p])
+
+
+@_sub_jit
+def _exceeds(ws, r, limit, meta, n):
+    """Whether some value of register r is not a number of at most ``limit`` in absolute value."""
+    m = n if meta[r, 3] else 1
+    bad = False
+    for y in range(meta[r, 1]):
+        x = _row(ws, r, y, meta, n)
+        for p in range(m):
+            bad |= not abs(x[p]) <= limit  # also true for NaN
+    return bad
+
+
+@_sub_jit
+def _copula(pool, at, ws, meta, n, ntab, ptab, zbuf):
+    """Gaussian copula on the members' uniforms, in place (:func:`simulator.core.sampling.correlate`)."""
+    k = int(pool[at])
+    chol = at + 1 + k
+    for j in range(k):
+        u = _row(ws, int(pool[at + 1 + j]), 0, meta, n)
+        z = zbuf[j]
+        for p in range(n):
+            z[p] = tail(ntab, u[p])
+    for j in range(k):
+        u = _row(ws, int(pool[at + 1 + j]), 0, meta, n)
+        c0 = pool[chol + j * k]
+        for p in range(n):
+            acc = zbuf[0, p] * c0
+            for q in range(1, j + 1):
+                acc += pool[chol + j * k + q] * zbuf[q, p]
+            u[p] = phi(ptab, acc)
+
+
+@_sub_jit
+def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
+    """Delay a (year, path) profile by each path's delay [years] (:func:`simulator.core.engine._shift`)."""
+    years = meta[d, 1]
+    delay = _row(ws, b, 0, meta, n)
+    for p in range(n):
+        dl = delay[p if meta[b, 3] else 0]
+        if dl >= 0.0 and dl < years:
+            kf = np.floor(dl)
+            kbuf[p] = int(kf)
+            wbuf[p] = dl - kf
+        else:  # no whole-year lag of the profile lands inside the years: all zero
+            kbuf[p] = years + 1
+            wbuf[p] = 0.0
+    xa = meta[a, 0]
+    sx = meta[a, 2] if meta[a, 1] > 1 else 0
+    px = 1 if meta[a, 3] else 0
+    for t in range(years):
+        z = _row(ws, d, t, meta, n)
+        for p in range(n):
+            i = t - kbuf[p]
+            v = 0.0
+            if i >= 0:
+                w = wbuf[p]
+                v = v + (1.0 - w) * ws[xa + i * sx + p * px]
+                if i >= 1:
+                    v += w * ws[xa + (i - 1) * sx + p * px]
+            z[p] = v
+
+
+@_sub_jit
+def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws,
+             zbuf, kbuf, wbuf):
+    """Instructions first..last-1 over n paths (the chunk starting at path ``start``)."""
+    for i in range(first, last):
+        op = code[i, 0]
+        d = code[i, 1]
+        a = code[i, 2]
+        b = code[i, 3]
+        c = code[i, 4]
+        imm = code[i, 5]
+        if op == OP_BIN:
+            if c == ADD:
+                _bin_add(ws, d, a, b, meta, n)
+            elif c == MUL:
+                _bin_mul(ws, d, a, b, meta, n)
+            elif c == SUB:
+                _bin_sub(ws, d, a, b, meta, n)
+            elif c == DIV:
+                _bin_div(ws, d, a, b, meta, n)
+            elif c == DIVPOS:
+                _bin_divpos(ws, d, a, b, meta, n)
+            elif c == MIN:
+                _bin_min(ws, d, a, b, meta, n)
+            elif c == MAX:
+                _bin_max(ws, d, a, b, meta, n)
+            else:
+                if c == POWX and _exceeds(ws, b, MAX_EXPONENT, meta, n):
+                    return ERR_EXPONENT
+                _bin_pow(ws, d, a, b, meta, n)
+        elif op == OP_CONST:
+            ws[meta[d, 0]] = pool[imm]
+        elif op == OP_VEC:
+            for y in range(meta[d, 1]):
+                ws[meta[d, 0] + y] = pool[imm + y]
+        elif op == OP_DRAW:
+            for y in range(meta[d, 1]):
+                sfc64_fill(states, a + y, _row(ws, d, y, meta, n), n)
+        elif op == OP_ICDF:
+            for y in range(meta[d, 1]):
+                icdf_row(pool, imm, tables, ntab, _row(ws, a, y, meta, n),
+                         _row(ws, d, y, meta, n), n)
+        elif op == OP_COPULA:
+            _copula(pool, imm, ws, meta, n, ntab, ptab, zbuf)
+        elif op == OP_UN:
+            _unary(c, ws, d, a, meta, n)
+        elif op == OP_CLIP:
+            low, high = pool[imm], pool[imm + 1]
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                x = _row(ws, a, y, meta, n)
+                for p in range(m):
+                    v = x[p]
+                    z[p] = low if v < low else (high if v > high else v)
+        elif op == OP_CHECK:
+            if _exceeds(ws, a, pool[imm], meta, n):
+                return ERR_VALUE
+        elif op == OP_BOUND:
+            if _exceeds(ws, a, pool[imm], meta, n):
+                return ERR_RESULT
+        elif op == OP_SHIFT:
+            _shift(ws, d, a, b, meta, n, kbuf, wbuf)
+        elif op == OP_CUMGROW:
+            m = n if meta[d, 3] else 1
+            g = _row(ws, a, 0, meta, n)
+            z = _row(ws, d, 0, meta, n)
+            for p in range(m):
+                z[p] = 1.0 + g[p]
+            for t in range(1, meta[d, 1]):
+                prev = z
+                g = _row(ws, a, t, meta, n)
+                z = _row(ws, d, t, meta, n)
+                for p in range(m):
+                    z[p] = prev[p] * (1.0 + g[p])
+        elif op == OP_COPY or op == OP_ROWSET:
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                x = _row(ws, a, y, meta, n)
+                if meta[a, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+            if op == OP_ROWSET:
+                z = _row(ws, d, c, meta, n)
+                x = _row(ws, b, 0, meta, n)
+                if meta[b, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+        elif op == OP_BYYEAR:
+            m = n if meta[d, 3] else 1
+            for y in range(meta[d, 1]):
+                z = _row(ws, d, y, meta, n)
+                for p in range(m):
+                    z[p] = 0.0
+            for j in range(int(pool[imm])):
+                t = int(pool[imm + 1 + 2 * j])
+                r = int(pool[imm + 2 + 2 * j])
+                z = _row(ws, d, t, meta, n)
+                x = _row(ws, r, t, meta, n)
+                if meta[r, 3]:
+                    for p in range(m):
+                        z[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(m):
+                        z[p] = v
+        elif op == OP_ROWGET:
+            m = n if meta[d, 3] else 1
+            z = _row(ws, d, 0, meta, n)
+            x = _row(ws, a, c, meta, n)
+            for p in range(m):
+                z[p] = x[p]
+        elif op == OP_OUT:
+            for y in range(h0, out.shape[1] + h0):
+                row = out[c, y - h0, start:start + n]
+                x = _row(ws, a, y, meta, n)
+                if meta[a, 3]:
+                    for p in range(n):
+                        row[p] = x[p]
+                else:
+                    v = x[0]
+                    for p in range(n):
+                        row[p] = v
+    return 0
+
+
+# --- the machine -----------------------------------------------------------------------------------
+
+
+@_jit
+def compiled_codes():
+    """The instruction and distribution codes as compiled into the cached kernel.
+
+    numba freezes imported constants into the machine code and re-checks only this file's
+    own source when it loads its cache, so a change of a code in ``program.py`` alone would
+    leave a stale kernel: the runner compares these with ``program.codes()`` first.
+    """
+    return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, ADD, MUL, SUB, DIV,
+                     DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP, D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM,
+                     D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE, ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
+
+
+@_jit
+def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
+        out, ws):
+    """Run the program over ``n_total`` paths; returns 0 or an error code.
+
+    Sampling (instructions before ``sample_end``) runs per sample chunk of ``S`` paths, so
+    each inverse-CDF table serves many values while it is in the cache; the model runs per
+    model chunk of ``C`` paths within it, so its registers stay in the L1/L2 cache.
+    ``base``: per register (address, rows, row stride, varies by path) for a chunk at the
+    start of a sample chunk; the sample registers (``sample_regs``) move along it.
+    ``out`` (slot, horizon year, path) receives the OUT instructions' registers.
+    """
+    meta = base.copy()
+    zbuf = np.empty((64, S))
+    kbuf = np.empty(C, dtype=np.int64)
+    wbuf = np.empty(C)
+    last = code.shape[0]
+    for s0 in range(0, n_total, S):
+        ns = min(S, n_total - s0)
+        for r in sample_regs:
+            meta[r, 0] = base[r, 0]
+        err = _execute(code, 0, sample_end, pool, meta, tables, ntab, ptab, states, ns, h0, s0, out,
+                       ws, zbuf, kbuf, wbuf)
+        if err:
+            return err
+        for c0 in range(0, ns, C):
+            nc = min(C, ns - c0)
+            for r in sample_regs:
+                meta[r, 0] = base[r, 0] + c0
+            err = _execute(code, sample_end, last, pool, meta, tables, ntab, ptab, states, nc, h0,
+                           s0 + c0, out, ws, zbuf, kbuf, wbuf)
+            if err:
+                return err
+    return 0

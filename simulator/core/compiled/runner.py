@@ -1,0 +1,236 @@
+"""Run a block with the compiled kernel: streams, workspace, the call, and the numpy fallback.
+
+Which engine runs is chosen by :func:`use_kernel`: ``TAAKSIM_ENGINE=numpy|numba`` (the
+command line's ``--engine`` sets it), else the kernel for runs of at least ``AUTO_PATHS``
+paths. A scenario or an option the kernel does not implement (stock posts, ``detail``,
+deterministic mode) and a block whose checks fail take the numpy engine, which is the
+reference: its results and messages are the model's definition.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported, translate
+from simulator.core.sampling import key_words
+from simulator.scenario.model import Scenario
+
+#: paths per model chunk: its registers (a few hundred rows of C doubles) stay in the L2 cache
+CHUNK = 256
+#: paths per sample chunk: each inverse-CDF table serves this many values while it is cached
+SAMPLE_CHUNK = 16384
+
+_announced = False
+_lock = threading.Lock()
+
+
+#: below this many paths a run with the engine left to choose ("auto") takes numpy: loading
+#: numba and its cached kernel costs about 0.5-1 s per process, more than the kernel saves
+AUTO_PATHS = 200_000
+
+
+def engine_name() -> str:
+    """The engine asked for: "numba", "numpy", or "auto" (``TAAKSIM_ENGINE``, ``--engine``)."""
+    name = os.environ.get("TAAKSIM_ENGINE", "").strip().lower()
+    return name if name in ("numpy", "numba") else "auto"
+
+
+def use_kernel(paths: int) -> bool:
+    """Whether a run of ``paths`` paths uses the compiled kernel (where the scenario allows)."""
+    name = engine_name()
+    if name == "numpy" or (name == "auto" and paths < AUTO_PATHS):
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return False
+    return True
+
+
+def stream_states(prog: Program, seed: int, block: int) -> np.ndarray:
+    """SFC64 states of every stream the program draws: (stream, 4) uint64 (a, b, c, counter).
+
+    Exactly the generators :func:`simulator.core.sampling.stream` makes, so the kernel draws
+    the same uniforms as the numpy engine: ``SFC64(SeedSequence(seed, spawn_key=(block,
+    *key_words(key), year)))``. numpy builds one SeedSequence and generator per stream (about
+    25 us each, 2 ms of a block of Gooi); here numpy's seeding algorithm runs on every stream
+    at once (0.4 ms). Tests compare the states with numpy's own.
+    """
+    keys = [(block, *key_words(key), year) for key, year in prog.streams]
+    return seeded_sfc64(seed, keys)
+
+
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
+_POOL = 4
+
+
+def _words(n: int) -> list[int]:
+    """An integer as little-endian 32-bit words (numpy's ``_int_to_uint32_array``)."""
+    out = []
+    while True:
+        out.append(n & 0xFFFFFFFF)
+        n >>= 32
+        if n == 0:
+            return out
+
+
+def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """The states of ``SFC64(SeedSequence(seed, spawn_key=k))`` for every k, vectorised.
+
+    numpy's SeedSequence (pool of 4 words, hashmix and mix over the entropy, then
+    ``generate_state(3, uint64)``) and SFC64's seeding (those three words, counter 1, twelve
+    rounds discarded), written over arrays of streams. Returns (stream, 4) uint64.
+    """
+    if seed < 0:
+        raise ValueError("seed must be a non-negative integer")
+    if not spawn_keys:
+        return np.zeros((0, 4), dtype=np.uint64)
+    u32 = np.uint32
+    run = _words(seed)
+    run += [0] * (_POOL - len(run)) if spawn_keys and spawn_keys[0] else []
+    rows = [run + [w for k in key for w in _words(k)] for key in spawn_keys]
+    if len({len(r) for r in rows}) > 1:  # pragma: no cover - keys of one width (32-bit words)
+        return np.array([np.random.SFC64(np.random.SeedSequence(seed, spawn_key=k)).state["state"]["state"]
+                         for k in spawn_keys], dtype=np.uint64).reshape(-1, 4)
+    ent = np.array(rows, dtype=u32).reshape(len(spawn_keys), -1)
+    n, width = ent.shape
+    with np.errstate(over="ignore"):
+        h = np.full(n, _INIT_A, dtype=u32)
+
+        def hashmix(v):
+            nonlocal h
+            v = v ^ h
+            h = h * u32(_MULT_A)
+            v = v * h
+            return v ^ (v >> u32(16))
+
+        def mix(x, y):
+            r = u32(_MIX_MULT_L) * x - u32(_MIX_MULT_R) * y
+            return r ^ (r >> u32(16))
+
+        pool = [hashmix(ent[:, i] if i < width else np.zeros(n, dtype=u32)) for i in range(_POOL)]
+        for src in range(_POOL):
+            for dst in range(_POOL):
+                if src != dst:
+                    pool[dst] = mix(pool[dst], hashmix(pool[src]))
+        for src in range(_POOL, width):
+            for dst in range(_POOL):
+                pool[dst] = mix(pool[dst], hashmix(ent[:, src]))
+        hb = u32(_INIT_B)
+        words = np.empty((n, 6), dtype=u32)
+        for i in range(6):
+            v = pool[i % _POOL] ^ hb
+            hb = u32(hb * u32(_MULT_B))
+            v = v * hb
+            words[:, i] = v ^ (v >> u32(16))
+        s = words.astype("<u4").view("<u8").astype(np.uint64)
+        a, b, c = s[:, 0].copy(), s[:, 1].copy(), s[:, 2].copy()
+        w = np.ones(n, dtype=np.uint64)
+        for _ in range(12):
+            tmp = a + b + w
+            w = w + np.uint64(1)
+            a = b ^ (b >> np.uint64(11))
+            b = c + (c << np.uint64(3))
+            c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
+    return np.stack([a, b, c, w], axis=1)
+
+
+def _announce_compile() -> None:
+    """Say once, on stderr, that the kernel is being compiled (only when its cache is cold)."""
+    global _announced
+    with _lock:
+        if _announced:
+            return
+        _announced = True
+        from simulator.core.compiled import machine
+
+        try:
+            # numba keeps no public "is it cached" API: an index missing or older than the
+            # kernel's source means numba compiles (it stamps the index with the source's mtime)
+            index = machine.run._cache._cache_file._index_path  # type: ignore[attr-defined]
+            cold = (not os.path.exists(index)
+                    or os.path.getmtime(index) < os.path.getmtime(machine.__file__))
+        except (AttributeError, OSError):  # pragma: no cover - numba internals moved
+            cold = False
+        if cold and not machine.run.signatures:
+            print("taaksim: compiling the simulation kernel, once after an install or upgrade (about a minute)...",
+                  file=sys.stderr, flush=True)
+        from simulator.core.compiled.program import codes
+
+        if list(machine.compiled_codes()) != codes():  # pragma: no cover - a developer changed program.py only
+            raise RuntimeError("the compiled kernel in numba's cache predates simulator/core/compiled/program.py: "
+                               f"delete {os.path.dirname(machine.__file__)}/__pycache__ (or NUMBA_CACHE_DIR) "
+                               "and run again")
+
+
+def run_program(prog: Program, n: int, *, seed: int, block: int) -> np.ndarray | None:
+    """Run ``prog`` over one block: outputs (slot, horizon year, path), or None when a check
+    failed (the caller then runs the numpy engine, which raises the right message)."""
+    _announce_compile()
+    from simulator.core.compiled import machine
+    from simulator.core.compiled.program import normal_cells, phi_cells
+
+    C, S = CHUNK, SAMPLE_CHUNK
+    rows = np.where(prog.reg_arena == ARENA_SAMPLE, S, C)
+    rs = np.where(prog.reg_pf == 1, rows, 1)
+    model_at = prog.small
+    sample_at = prog.small + prog.slots * C
+    base = np.where(prog.reg_arena == ARENA_SAMPLE, sample_at + prog.reg_off * S,
+                    np.where(prog.reg_arena == ARENA_MODEL, model_at + prog.reg_off * C, prog.reg_off))
+    sample_regs = np.flatnonzero(prog.reg_arena == ARENA_SAMPLE)
+    ws = np.empty(sample_at + prog.sample_rows * S)
+    out = np.empty((len(prog.outputs), prog.n_years - prog.horizon_start, n))
+    states = stream_states(prog, seed, block)
+    meta = np.stack([base, prog.reg_ny, rs, prog.reg_pf], axis=1).astype(np.int64)
+    err = machine.run(prog.code, prog.sample_end, prog.pool, meta, sample_regs,
+                      prog.tables, normal_cells(), phi_cells(), states, n, S, C, prog.horizon_start, out, ws)
+    return None if err else out
+
+
+def program_for(scenario: Scenario, *, active=None, overrides=None, no_growth: bool = False,
+                extra_delay: float = 0.0, outputs: tuple[str, ...] | None = None) -> Program | None:
+    """The kernel's program for these options, or None if the kernel cannot run them."""
+    opts = Options(active=frozenset(active) if active is not None else None,
+                   overrides=tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items())),
+                   no_growth=bool(no_growth), extra_delay=float(extra_delay), outputs=outputs)
+    try:
+        return translate(scenario, opts)
+    except Unsupported:
+        return None
+
+
+def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) -> object | None:
+    """What :func:`simulator.core.engine.simulate_block` returns, from the kernel, or None
+    when the kernel does not run these options (detail, kept inputs, deterministic mode,
+    stock posts) or a check failed: the caller then runs the numpy engine.
+
+    ``options`` is a :class:`simulator.core.options.RunOptions`.
+    """
+    from simulator.core.engine import MAX_RESULT, Block
+    from simulator.core.plan import scopes_of
+
+    if options.deterministic or options.detail or options.keep_inputs or options.sampling != "mc":
+        return None
+    prog = program_for(scenario, active=options.active, overrides=options.override_map,
+                       no_growth=options.no_growth, extra_delay=options.extra_delay)
+    if prog is None:
+        return None
+    out = run_program(prog, n, seed=seed, block=block)
+    if out is None:
+        return None
+    s = len(scopes_of(scenario))
+    scope_net, scope_base = out[:s], out[s:2 * s]
+    gross, costs, base = out[2 * s], out[2 * s + 1], out[2 * s + 2]
+    net = gross - costs
+    result = Block(baseline=base, spending=base - net, net=net, gross=gross, costs=costs, scope_net=scope_net,
+                   scope_spending=scope_base - scope_net, scope_baseline=scope_base, post_baseline=None,
+                   post_spending=None, measure_gross=None, measure_costs=None, inputs=None)
+    if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
+        return None  # the numpy engine raises the message
+    return result
