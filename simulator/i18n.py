@@ -199,6 +199,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "input.effect_factor": ("effect van", "effect of"),
     "input.substitution": ("weglek (substitutie) van", "substitution of"),
     "input.turnover": ("doorstroom bij", "turnover under"),
+    "input.decision_go_ahead": ("doorgang besluit {name}", "go-ahead of decision {name}"),
+    "input.decision_delay": ("vertraging besluit {name}", "delay of decision {name}"),
     "growth.price": ("prijsgroei {name}", "price growth of {name}"),
     "growth.volume": ("volumegroei {name}", "volume growth of {name}"),
     # --- units in numbers (report/text.py) ------------------------------------------------

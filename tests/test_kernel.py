@@ -8,6 +8,7 @@ where a transcendental function differs in the last bit).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -32,6 +33,17 @@ BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 RTOL = 1e-9
 
 
+def _kernel_ready(scenario):
+    """The scenario without the delays the kernel does not run: a delayed fraction of a cost
+    moves its planned euros (issue 14's rule), which the instruction set has no op for yet;
+    such a scenario runs on the numpy engine (see test_delayed_fractions_fall_back_to_numpy)."""
+    from simulator.core.plan import euro_delay
+
+    measures = tuple(dataclasses.replace(m, delay=None) if any(euro_delay(e) for e in m.effects) else m
+                     for m in scenario.measures)
+    return dataclasses.replace(scenario, measures=measures)
+
+
 def _kernel_block(scenario, n, *, seed, block, **options):
     prog = runner.program_for(scenario, **options)
     assert prog is not None
@@ -42,6 +54,7 @@ def _kernel_block(scenario, n, *, seed, block, **options):
 
 def _assert_agree(scenario, n=3000, *, seed=7, block=1, **options):
     """Every scope's net and baseline and the totals of one block, kernel against numpy."""
+    scenario = _kernel_ready(scenario)
     prog, out = _kernel_block(scenario, n, seed=seed, block=block, **options)
     ref = simulate_block(scenario, n, seed=seed, block=block, options=RunOptions(**options))
     labels = [scope_label(s) for s in scopes_of(scenario)]
@@ -56,17 +69,32 @@ def _assert_agree(scenario, n=3000, *, seed=7, block=1, **options):
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
-def test_every_bundled_scenario_agrees_with_numpy(path):
-    _assert_agree(load(path))
+def test_every_bundled_scenario_agrees_with_numpy_or_falls_back(path):
+    """Without its delayed fractions, a bundled plan runs on the kernel with numpy's numbers;
+    one with shared decisions or components (Gooi's measure 2, Meerinzicht's besluitvorming)
+    is declined as a whole, and the numpy engine runs it."""
+    s = load(path)
+    try:
+        translate(_kernel_ready(s), Options())
+    except Unsupported as exc:
+        assert "require/replace/exclude" in str(exc) or "decisions" in str(exc)
+        assert runner.program_for(s) is None
+        return
+    _assert_agree(s)
 
 
-@pytest.mark.parametrize("options", [
-    {"no_growth": True},
-    {"extra_delay": 1.0},
-    {"extra_delay": 0.5},
-])
-def test_run_options_agree(options):
-    _assert_agree(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"), 1500, **options)
+def test_run_options_agree():
+    _assert_agree(load(ROOT / "scenarios" / "rotterdam-2024.toml"), 1500, no_growth=True)
+
+
+@pytest.mark.parametrize("extra_delay", [1.0, 0.5])
+def test_delayed_fractions_fall_back_to_numpy(extra_delay):
+    """A delay on a fraction of a cost moves euros: the kernel declines, numpy runs it."""
+    s = load(ROOT / "scenarios" / "renkum-2025.toml")
+    with pytest.raises(Unsupported, match="euros move"):
+        translate(s, Options())
+    assert runner.program_for(s) is None
+    assert runner.program_for(_kernel_ready(s), extra_delay=extra_delay) is None
 
 
 def test_a_subset_of_measures_and_overrides_agree():
@@ -79,7 +107,7 @@ def test_a_subset_of_measures_and_overrides_agree():
 
 def test_a_block_split_into_chunks_is_the_prefix_of_a_longer_one():
     """A block's first n paths do not depend on how many follow (as with numpy's streams)."""
-    s = load(ROOT / "scenarios" / "renkum-2025.toml")
+    s = _kernel_ready(load(ROOT / "scenarios" / "renkum-2025.toml"))
     _, short = _kernel_block(s, 1000, seed=3, block=0)
     _, long = _kernel_block(s, 5000, seed=3, block=0)
     assert np.array_equal(short, long[:, :, :1000])
@@ -198,7 +226,7 @@ def test_expressions_become_instructions_not_code():
     for module in (program, machine, runner):
         found = re.findall(r"(?<![\w.])(eval|exec|compile)\(", inspect.getsource(module))
         assert not found, (module.__name__, found)
-    prog = translate(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"), Options())
+    prog = translate(_kernel_ready(load(ROOT / "scenarios" / "rotterdam-2024.toml")), Options())
     assert prog.code.dtype == np.int64 and prog.pool.dtype == np.float64
 
 

@@ -74,6 +74,10 @@ def format_detail(s, summary: Summary) -> str:
         cells = "".join(f"{eur(g) + ' / ' + eur(c):>24}"
                         for g, c in zip(d["measure_savings"][i], d["measure_costs"][i], strict=True))
         lines.append(f"{m.id[:33]:<34}{cells}")
+        for c in m.components:  # its parts: standalone saving, before the other measures
+            k = next(j for j, x in enumerate(p for mm in s.measures for p in mm.components) if x is c)
+            part = "".join(f"{eur(g):>24}" for g in d["component_savings"][k])
+            lines.append(f"{('  part ' + c.id)[:33]:<34}{part}")
     return "\n".join(lines)
 
 

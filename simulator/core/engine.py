@@ -19,6 +19,7 @@ the seam: :func:`simulate` reads only a :class:`~simulator.core.plan.Plan`, the 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,8 @@ class Block:
     post_baseline, post_spending : (post, year, path) [EUR] or None
     measure_gross, measure_costs : (measure, year, path) [EUR] or None
     inputs : key -> (path,) drawn value of each random input (per-year inputs: their mean)
+    component_gross : (component, year, path) [EUR] or None: with detail, each part's standalone
+        saving (its share of its post's baseline, before the other measures); zero for inactive ones
     """
 
     baseline: np.ndarray
@@ -66,6 +69,7 @@ class Block:
     measure_gross: np.ndarray | None
     measure_costs: np.ndarray | None
     inputs: dict[str, np.ndarray] | None
+    component_gross: np.ndarray | None = None
 
 
 def simulate_block(scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
@@ -87,11 +91,15 @@ def _simulate(plan: Plan, inputs: Inputs, options: RunOptions) -> Block:
     active = plan.active(options.active)
     no_growth = options.no_growth or (options.deterministic and plan.scenario.check_growth == "none")
     baseline, growth = baselines(env, plan, no_growth=no_growth)
-    fractions, go_of, costs = measure_effects(env, plan, active, inputs.values, baseline, options.extra_delay)
+    parts = np.zeros((len(plan.components), env.n_years, env.n)) if options.detail and plan.components else None
+    fractions, go_of, costs = measure_effects(env, plan, active, inputs.values, baseline, options.extra_delay, parts)
     add_cost_groups(env, plan, active, inputs.values, go_of, costs)
     spending, gross_by, post_saved = combine_posts(env, plan, fractions, baseline, growth, len(active))
     add_substitution(env, plan, active, gross_by, costs, spending)
-    return _block(plan, active, inputs, options, baseline, spending, costs, gross_by, post_saved)
+    block = _block(plan, active, inputs, options, baseline, spending, costs, gross_by, post_saved)
+    if parts is not None:
+        block = dataclasses.replace(block, component_gross=parts[:, plan.horizon])
+    return block
 
 
 def baselines(env: Env, plan: Plan, *, no_growth: bool) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -153,7 +161,9 @@ def _block(plan: Plan, active: np.ndarray, inputs: Inputs, options: RunOptions, 
     total_gross = np.zeros((n_h, n))
     for saved in post_saved:
         total_gross += saved[horizon]
-    total_costs = costs_h.sum(axis=0)
+    in_total = plan.measure_cost_in_total[active]
+    # costs paid from outside the programme (paid_by = "outside") are in no total
+    total_costs = costs_h.sum(axis=0) if in_total.all() else np.tensordot(in_total, costs_h, axes=1)
     total_base = base_h.sum(axis=0)
     net_total = total_gross - total_costs
     detail = options.detail

@@ -23,7 +23,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.core.levers import COMBINE_RULES, EFFECT_KINDS, STOCK_LEVERS, stock_lever_of
-from simulator.scenario.model import CostGroup, Law, Measure, Post, Scenario, Scope
+from simulator.scenario.model import (
+    Component,
+    CostGroup,
+    Decision,
+    EffectKind,
+    Law,
+    Lever,
+    Measure,
+    Payer,
+    Post,
+    Reach,
+    Relation,
+    Scenario,
+    Scope,
+    relation_graph,
+)
+
+#: codes of the relations in ``Plan.relation_kind`` (positions in :class:`Relation`)
+RELATION_CODES = {r: i for i, r in enumerate(Relation)}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -78,6 +96,36 @@ class Plan:
         the municipality's verdeelsleutel for its law otherwise.
     scope_measure_weight : ndarray
         A scope's part of each measure [-], dims (scope, measure) (see :func:`measure_weight`).
+    scope_cost_weight : ndarray
+        A scope's part of each measure's costs [-], dims (scope, measure): the measure's weight
+        where the scope holds what pays the costs (``paid_by``), else 0.
+    measure_cost_in_total : ndarray
+        1 where a measure's costs count in the programme's totals, 0 when paid from outside,
+        dims (measure,).
+    decisions : tuple of Decision
+        Shared decisions (their go-ahead and delay input keys), dims (decision,).
+    measure_decision : ndarray
+        Index of the decision a measure hangs on, -1 for none, dims (measure,).
+    measure_order : ndarray
+        Measure indices in an order in which each go-ahead depends only on earlier ones, dims (measure,).
+    relation_offsets : ndarray
+        Relations of measure i are ``relation_offsets[i]:relation_offsets[i + 1]``, dims (measure + 1,).
+    relation_kind : ndarray
+        Relation code (position in :class:`~simulator.scenario.model.Relation`: 0 require,
+        1 replace, 2 exclude), dims (relation,).
+    relation_target : ndarray
+        Index of the other measure, or of the decision where ``relation_is_decision``, dims (relation,).
+    relation_is_decision : ndarray
+        Whether the relation names a decision (only ``require`` may), dims (relation,), bool.
+    components : tuple of Component
+        The components of all measures, measure by measure, dims (component,).
+    component_measure : ndarray
+        Index of each component's measure, dims (component,).
+    effect_component : ndarray
+        Index of the component an effect belongs to, -1 for the measure itself, dims (effect,).
+    effect_euro_delay : ndarray
+        Whether a delay moves the effect as euros (a fraction on the cost), dims (effect,), bool;
+        otherwise (amounts: already euros; stock levers: the lever moves) the profile moves as is.
     """
 
     scenario: Scenario
@@ -101,6 +149,19 @@ class Plan:
     scope_posts: np.ndarray
     scope_post_weight: np.ndarray
     scope_measure_weight: np.ndarray
+    scope_cost_weight: np.ndarray
+    measure_cost_in_total: np.ndarray
+    decisions: tuple[Decision, ...]
+    measure_decision: np.ndarray
+    measure_order: np.ndarray
+    relation_offsets: np.ndarray
+    relation_kind: np.ndarray
+    relation_target: np.ndarray
+    relation_is_decision: np.ndarray
+    components: tuple[Component, ...]
+    component_measure: np.ndarray
+    effect_component: np.ndarray
+    effect_euro_delay: np.ndarray
 
     @property
     def n_years(self) -> int:
@@ -162,6 +223,54 @@ def measure_weight(scenario: Scenario, m: Measure, municipality: str | None) -> 
     return shares[municipality] / total if total > 0 else 1.0 / len(shares)
 
 
+def relation_order(measures: tuple[Measure, ...]) -> list[int]:
+    """Measure indices in an order where every go-ahead depends only on earlier ones (see
+    :func:`~simulator.scenario.model.relation_graph`; the loader has refused cycles)."""
+    index = {m.id: i for i, m in enumerate(measures)}
+    before = relation_graph(measures)
+    order: list[int] = []
+    done: set[str] = set()
+
+    def visit(mid: str) -> None:
+        if mid in done:
+            return
+        done.add(mid)
+        for x in sorted(before[mid]):
+            visit(x)
+        order.append(index[mid])
+
+    for m in measures:
+        visit(m.id)
+    return order
+
+
+def cost_weight(scenario: Scenario, m: Measure, scope: Scope) -> float:
+    """A scope's part of a measure's costs [-]: where its payer (``paid_by``) lies in the scope.
+
+    Its post (default, or ``post:``): the post in the scope, at the measure's weight. ``law:``: a
+    scope holding a post of that law. ``municipality:``: that municipality alone, in full, and
+    the region. ``fund:`` and ``outside``: no municipality's goal.
+    """
+    pb = m.paid_by
+    w = measure_weight(scenario, m, scope.municipality)
+    if pb is None or pb.kind == Payer.POST:
+        post = m.post if pb is None else pb.ref
+        return w if post in scope.posts else 0.0
+    if pb.kind == Payer.LAW:
+        return w if any(scenario.post(p).law == pb.ref for p in scope.posts) else 0.0
+    if pb.kind == Payer.MUNICIPALITY:
+        if scope.municipality is None:
+            return 1.0
+        return 1.0 if scope.municipality == pb.ref else 0.0
+    return 0.0  # a fund or outside: in no municipality's goal
+
+
+def euro_delay(e: object) -> bool:
+    """Whether a delay moves an effect as euros: a fraction of the cost (not a stock lever)."""
+    return (getattr(e, "kind", None) == EffectKind.FRACTION and getattr(e, "lever", None) == Lever.COST
+            and getattr(e, "reach", None) != Reach.NEW)
+
+
 #: compiled plans by scenario object: id -> (scenario, plan), most recently used last
 _PLANS: OrderedDict[int, tuple[Scenario, Plan]] = OrderedDict()
 _PLANS_MAX = 64
@@ -195,6 +304,9 @@ def _compile(scenario: Scenario) -> Plan:
     offsets = np.cumsum([0, *(len(m.effects) for m in scenario.measures)])
     scopes = scopes_of(scenario)
     posts, measures = scenario.posts, scenario.measures
+    measure_index = {m.id: i for i, m in enumerate(measures)}
+    decision_index = {d.id: i for i, d in enumerate(scenario.decisions)}
+    component_offset = np.cumsum([0, *(len(m.components) for m in measures)])
     return Plan(
         scenario=scenario,
         model_years=_frozen(model_years(scenario)),
@@ -224,6 +336,28 @@ def _compile(scenario: Scenario) -> Plan:
         scope_measure_weight=_frozen(np.array([[measure_weight(scenario, m, s.municipality) for m in measures]
                                                for s in scopes], dtype=np.float64)
                                      .reshape(len(scopes), len(measures))),
+        scope_cost_weight=_frozen(np.array([[cost_weight(scenario, m, s) for m in measures] for s in scopes],
+                                           dtype=np.float64).reshape(len(scopes), len(measures))),
+        measure_cost_in_total=_frozen(np.array(
+            [0.0 if m.paid_by is not None and m.paid_by.kind == Payer.OUTSIDE else 1.0 for m in measures],
+            dtype=np.float64)),
+        decisions=scenario.decisions,
+        measure_decision=_frozen(np.array([decision_index[m.decision] if m.decision else -1 for m in measures],
+                                          dtype=np.intp)),
+        measure_order=_frozen(np.array(relation_order(measures), dtype=np.intp)),
+        relation_offsets=_frozen(np.cumsum([0, *(len(m.relations) for m in measures)]).astype(np.intp)),
+        relation_kind=_frozen(np.array([RELATION_CODES[h] for m in measures for h, _ in m.relations], dtype=np.int8)),
+        relation_target=_frozen(np.array([measure_index[x] if x in measure_index else decision_index[x]
+                                          for m in measures for _, x in m.relations], dtype=np.intp)),
+        relation_is_decision=_frozen(np.array([x not in measure_index for m in measures for _, x in m.relations],
+                                              dtype=bool)),
+        components=tuple(c for m in measures for c in m.components),
+        component_measure=_frozen(np.array([i for i, m in enumerate(measures) for _ in m.components],
+                                           dtype=np.intp)),
+        effect_component=_frozen(np.array(
+            [component_offset[i] + e.component if e.component >= 0 else -1
+             for i, m in enumerate(measures) for e in m.effects], dtype=np.intp)),
+        effect_euro_delay=_frozen(np.array([euro_delay(e) for e in effects], dtype=bool)),
     )
 
 

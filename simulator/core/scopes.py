@@ -54,11 +54,10 @@ def scope_sums(plan: Plan, active: np.ndarray, base_h: np.ndarray, costs_h: np.n
         net[...] = 0.0
         for row, mi in enumerate(active):
             w = float(plan.scope_measure_weight[si, mi])
-            if w == 0.0:
-                continue
-            for pi, saved in gross_by[row]:
-                if in_scope[pi]:
-                    add_scaled(net, saved[horizon], w)
-            if in_scope[plan.measure_post[mi]]:
-                add_scaled(net, costs_h[row], -w)
+            if w != 0.0:
+                for pi, saved in gross_by[row]:
+                    if in_scope[pi]:
+                        add_scaled(net, saved[horizon], w)
+            # the payer's part (paid_by; by default the measure's post, at the measure's weight)
+            add_scaled(net, costs_h[row], -float(plan.scope_cost_weight[si, mi]))
     return scope_net, scope_base

@@ -141,9 +141,21 @@ def first_order_index(x: np.ndarray, y: np.ndarray, bins: int = 50) -> float:
 def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> str:
     """A reader's name for an input: the parameter's label, or what it does to a measure."""
     mid = measure_of(scenario, inp.key)
+    head = inp.key.split(".", 1)[0]
+    if mid is None and "." in inp.key and any(d.id == head for d in scenario.decisions):
+        d = scenario.decision(head)
+        kind = inp.key.split(".", 1)[1]
+        return t("input.decision_go_ahead" if kind == "go_ahead" else "input.decision_delay", lang).format(name=d.name)
     if mid is not None:
-        what = inp.key.split(".", 1)[1].split(".")[0]
-        name = scenario.measure(mid).name
+        what = inp.key.split(".", 1)[1]
+        m = scenario.measure(mid)
+        name = m.name
+        part = what.split(".", 1)[0]
+        component = next((c for c in m.components if c.id == part), None)
+        if component is not None and "." in what:  # a part of the measure: "<measure>.<part>.<what>"
+            what = what.split(".", 1)[1]
+            name = f"{name} ({component.name})"
+        what = what.split(".")[0]
         words = f"input.{what}" if f"input.{what}" in TEXT else "input.effect_factor"
         return f"{t(words, lang)} {name}"
     if inp.role == "growth":
@@ -230,8 +242,10 @@ class Study:
 
     def plan_values(self, roles, measure: str | None = None) -> dict[str, float]:
         """Overrides that put inputs of these roles at their plan value (:func:`plan_value`)."""
+        # a measure's own inputs, its parts' and its decision's (shared with the decision's other measures)
+        shared = set(self.scenario.measure_inputs(measure)) if measure is not None else set()
         return {inp.key: plan_value(inp) for inp in self.keys(roles)
-                if measure is None or measure_of(self.scenario, inp.key) == measure}
+                if measure is None or measure_of(self.scenario, inp.key) == measure or inp.key in shared}
 
 
 # --- risk ---------------------------------------------------------------------------------

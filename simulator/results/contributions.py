@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from simulator.core.sampling import plan_value
 from simulator.scenario.model import Scenario
 
 #: roles whose inputs are switched to their plan value step by step in the waterfall
@@ -66,6 +67,31 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A component of a measure, in the measure's contribution.
+
+    Attributes
+    ----------
+    id, name : str
+        The component.
+    p_go_ahead : float
+        Probability the part goes ahead on its own draw [0-1] (the measure's comes on top).
+    loss_no_go, loss_delay : float
+        What letting the part's own go-ahead and delay vary takes off the package mean [EUR].
+    """
+
+    id: str
+    name: str
+    p_go_ahead: float
+    loss_no_go: float
+    loss_delay: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "p_go_ahead": self.p_go_ahead,
+                "loss_no_go": self.loss_no_go, "loss_delay": self.loss_delay}
+
+
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One measure's net savings in the study year, in the study scope.
 
@@ -92,6 +118,8 @@ class Contribution:
         Plan (published, else plan value) minus its standalone mean [EUR].
     p_below_plan : float
         Probability it alone falls more than 0.5 euro below plan [0-1].
+    parts : tuple of Part
+        Its components, if it has any (their losses are inside the measure's).
     """
 
     id: str
@@ -110,16 +138,19 @@ class Contribution:
     loss_no_go_se: float = 0.0
     loss_delay_se: float = 0.0
     loss_cost_overrun_se: float = 0.0
+    parts: tuple[Part, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "law": self.law, "p_go_ahead": self.p_go_ahead,
-                "published": self.published, "plan_value": self.plan_value,
-                "standalone": self.standalone.to_json(), "marginal": self.marginal.to_json(),
-                "loss_no_go": self.loss_no_go, "loss_no_go_se": self.loss_no_go_se,
-                "loss_delay": self.loss_delay, "loss_delay_se": self.loss_delay_se,
-                "loss_cost_overrun": self.loss_cost_overrun, "loss_cost_overrun_se": self.loss_cost_overrun_se,
-                "shortfall_vs_plan": self.shortfall_vs_plan,
-                "p_below_plan": self.p_below_plan}
+        out = {"id": self.id, "name": self.name, "law": self.law, "p_go_ahead": self.p_go_ahead,
+               "published": self.published, "plan_value": self.plan_value,
+               "standalone": self.standalone.to_json(), "marginal": self.marginal.to_json(),
+               "loss_no_go": self.loss_no_go, "loss_no_go_se": self.loss_no_go_se,
+               "loss_delay": self.loss_delay, "loss_delay_se": self.loss_delay_se,
+               "loss_cost_overrun": self.loss_cost_overrun, "loss_cost_overrun_se": self.loss_cost_overrun_se,
+               "shortfall_vs_plan": self.shortfall_vs_plan, "p_below_plan": self.p_below_plan}
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +187,7 @@ class Contributions:
 
         rows = []
         for m in self.measures:
-            row = {k: v for k, v in m.to_json().items() if not isinstance(v, dict)}
+            row = {k: v for k, v in m.to_json().items() if not isinstance(v, (dict, list))}
             for part in ("standalone", "marginal"):
                 row.update({f"{part}_{k}": v for k, v in getattr(m, part).to_json().items()})
             rows.append(row)
@@ -166,6 +197,27 @@ class Contributions:
 def standard_error(x: np.ndarray) -> float:
     """Monte Carlo standard error of the mean of ``x`` [its unit] (0 for one path)."""
     return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
+
+
+def go_probability(s: Scenario, measure_id: str) -> float:
+    """P(the measure goes ahead) [-]: its own go-ahead times its decision's; where it requires,
+    replaces or excludes others (or is excluded), estimated over the paths of block 0 of seed 0."""
+    m = s.measure(measure_id)
+    involved = bool(m.relations) or any(x == m.id for o in s.measures for _, x in o.relations)
+    if involved:
+        from simulator.core.measures import go_aheads
+        from simulator.core.plan import compile_plan
+        from simulator.core.sampling import sample_inputs
+
+        plan = compile_plan(s)
+        values = sample_inputs(s, 1 << 14, seed=0, block=0, n_years=plan.n_years)
+        go, _ = go_aheads(plan, values, np.arange(len(s.measures)), 0.0)
+        return float(np.mean(go[[x.id for x in s.measures].index(m.id)]))
+    p = 1.0
+    for key in (m.go_ahead, s.decision(m.decision).go_ahead if m.decision else None):
+        if key is not None:
+            p *= float(next(i for i in s.inputs if i.key == key).distribution.mean)
+    return p
 
 
 def published_net(scenario: Scenario, measure_id: str, year: int) -> float | None:
@@ -204,8 +256,17 @@ def contributions(study: StudyLike) -> Contributions:
             at_plan = study.rerun(overrides=over)
             return float(package.mean() - at_plan.mean()), standard_error(package - at_plan)
 
-        go = s.measure(m.id).go_ahead
-        p_go = 1.0 if go is None else float(next(i for i in s.inputs if i.key == go).distribution.mean)
+        p_go = go_probability(s, m.id)
+
+        def part_loss(key: str | None) -> float:
+            if key is None:
+                return 0.0
+            inp = next(i for i in s.inputs if i.key == key)
+            return float(package.mean() - study.rerun(overrides={key: plan_value(inp)}).mean())
+
+        parts = tuple(Part(c.id, c.name, 1.0 if c.go_ahead is None else float(
+            next(i for i in s.inputs if i.key == c.go_ahead).distribution.mean),
+            part_loss(c.go_ahead), part_loss(c.delay)) for c in m.components)
         plan = None if study.municipality else published_net(s, m.id, year)
         det = study.deterministic(frozenset({m.id}))
         (no_go, no_go_se), (delay, delay_se), (cost, cost_se) = loss(GO), loss(DELAY), loss(COST)
@@ -214,7 +275,7 @@ def contributions(study: StudyLike) -> Contributions:
             loss_no_go=no_go, loss_delay=delay, loss_cost_overrun=cost,
             shortfall_vs_plan=(plan if plan is not None else det) - float(alone.mean()),
             p_below_plan=float(np.mean(alone < (plan if plan is not None else det) - 0.5)),
-            loss_no_go_se=no_go_se, loss_delay_se=delay_se, loss_cost_overrun_se=cost_se))
+            loss_no_go_se=no_go_se, loss_delay_se=delay_se, loss_cost_overrun_se=cost_se, parts=parts))
     interaction = standalone_sum - package
     return Contributions(year, study.aux_paths, tuple(rows), Distribution.of(package),
                          Distribution.of(standalone_sum), Distribution.of(interaction))

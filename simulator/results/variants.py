@@ -112,7 +112,10 @@ def parse_variant(text: str, scenario: Scenario) -> Variant:
         elif "=" in clause:
             pattern, _, value = clause.partition("=")
             pattern = pattern.strip()
-            if pattern.startswith("@"):
+            if pattern == "@decision":  # every shared decision's go-ahead and delay
+                heads = {d.id for d in scenario.decisions}
+                hits = [i for i in scenario.inputs if i.key.split(".", 1)[0] in heads]
+            elif pattern.startswith("@"):
                 hits = [i for i in scenario.inputs if i.role == pattern[1:]]
             else:
                 hits = [i for i in scenario.inputs if fnmatch.fnmatchcase(i.key, pattern)]

@@ -223,6 +223,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
                   "measure_costs": b.measure_costs.sum(axis=2),
                   "post_baseline": b.post_baseline.sum(axis=2),
                   "post_spending": b.post_spending.sum(axis=2)}
+        if b.component_gross is not None:  # the parts of measures with components
+            detail["component_savings"] = b.component_gross.sum(axis=2)
     out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail)
     if slices:
         out.replicate_n = np.array([sl.stop - sl.start for sl in slices], dtype=np.int64)

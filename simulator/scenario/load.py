@@ -19,7 +19,7 @@ from simulator.scenario._builder import _Builder
 from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _visible, _year
 from simulator.scenario._correlations import _read_correlations
 from simulator.scenario._goals import _read_budget, _read_published_totals, _read_target
-from simulator.scenario._measures import _plan_measures, _read_measures
+from simulator.scenario._measures import _plan_measures, _read_decisions, _read_measures
 from simulator.scenario._parameters import _check_names, _read_defaults, _read_parameters
 from simulator.scenario._posts import _read_cost_groups, _read_municipalities, _read_posts
 from simulator.scenario.model import Budget, Post, Scenario, Target
@@ -27,7 +27,7 @@ from simulator.scenario.model import Budget, Post, Scenario, Target
 # --- the document -------------------------------------------------------------------------
 
 TOP_KEYS = {"scenario", "sources", "defaults", "check", "parameters", "post", "measure",
-            "cost_group", "target", "budget", "municipality", "correlation", "published"}
+            "cost_group", "target", "budget", "municipality", "correlation", "published", "decision"}
 
 
 def load(path: str | Path) -> Scenario:
@@ -97,8 +97,9 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
     cost_groups = _read_cost_groups(ctx, data.get("cost_group", []), b, known_names)
     group_ids = {g.id for g in cost_groups}
 
+    decisions = _read_decisions(ctx, data.get("decision", []), b)
     measures = _read_measures(ctx, _plan_measures(ctx, data.get("measure", []), candidates), b, posts,
-                              known_names, defaults, group_ids, muni_ids)
+                              known_names, defaults, group_ids, muni_ids, decisions)
     for m in measures:
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
@@ -121,7 +122,7 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
         targets=targets, budgets=budgets, municipalities=municipalities,
         published_totals=published_totals,
         check_growth=growth_mode, defaults_reason=defaults["reason"], sources=_frozen(sources),
-        file=file, digest=digest,
+        file=file, digest=digest, decisions=decisions,
     )
 
 

@@ -197,6 +197,7 @@ class Effect:
     value: Quantity
     lever: Lever = Lever.COST
     reach: Reach = Reach.ALL
+    component: int = -1  # index of the measure's component it belongs to; -1: the measure itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +221,61 @@ class Substitution:
 
     share: Quantity
     post: str | None
+
+
+class Relation(StrEnum):
+    """How a measure's go-ahead depends on another measure or a decision."""
+
+    REQUIRE = "require"  # only if the other goes ahead (a decision: is taken)
+    REPLACE = "replace"  # only if the other measure fails, and then it takes its place
+    EXCLUDE = "exclude"  # if this one goes ahead, the other does not
+
+
+class Payer(StrEnum):
+    """Who carries a measure's costs (``paid_by``)."""
+
+    POST = "post"  # booked on a post: counted where that post is
+    LAW = "law"  # a law's budget: counted in scopes that hold a post of that law
+    MUNICIPALITY = "municipality"  # one participant alone
+    FUND = "fund"  # a regional fund: in the programme's total, in no municipality's goal
+    OUTSIDE = "outside"  # outside the programme: in no total and no goal
+
+
+@dataclass(frozen=True, slots=True)
+class PaidBy:
+    """What carries a measure's costs: ``kind`` and the post, law, municipality or fund named."""
+
+    kind: Payer
+    ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision several measures hang on: one go-ahead and one delay draw per path."""
+
+    id: str
+    name: str
+    go_ahead: str | None  # random-input key (bernoulli), None: certain
+    delay: str | None  # random-input key [year], None: on time
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A part of a measure with its own effect, go-ahead and delay (contracted vs behavioural).
+
+    Its effects are in the measure's ``effects`` with ``component`` set to its index. It goes
+    ahead only where the measure does; its delay adds to the measure's.
+    """
+
+    id: str
+    name: str
+    start: int
+    phase: PhaseTable | PhaseTurnover | None
+    effect_factor: str | None
+    go_ahead: str | None
+    delay: str | None
+    source: str
 
 
 BASES = ("drivers", "input", "derived")  # how a scenario arrives at a published row
@@ -294,6 +350,41 @@ class Measure:
     municipalities: tuple[str, ...] | None  # None: all
     published: Published
     source: str
+    decision: str | None = None  # id of the decision it hangs on
+    relations: tuple[tuple[Relation, str], ...] = ()  # (how, measure or decision id)
+    components: tuple[Component, ...] = ()
+    paid_by: PaidBy | None = None  # None: its post carries its costs
+
+    def effects_of(self, component: int) -> tuple[Effect, ...]:
+        """The effects of one component (-1: the measure's own)."""
+        return tuple(e for e in self.effects if e.component == component)
+
+
+def relation_graph(measures: tuple[Measure, ...] | list[Measure]) -> dict[str, set[str]]:
+    """Measure id -> ids of the measures whose go-ahead must be settled before its own.
+
+    ``require`` X: X and whatever replaces X (a replacement takes X's place); ``replace`` X: X;
+    ``exclude`` X: X comes after this measure (this one cancels it). Decisions are drawn, not
+    settled, so they are no nodes.
+    """
+    ids = {m.id for m in measures}
+    before: dict[str, set[str]] = {m.id: set() for m in measures}
+    replacers: dict[str, set[str]] = {m.id: set() for m in measures}
+    for m in measures:
+        for how, x in m.relations:
+            if how == Relation.REPLACE and x in ids:
+                replacers[x].add(m.id)
+    for m in measures:
+        for how, x in m.relations:
+            if x not in ids:
+                continue
+            if how == Relation.EXCLUDE:
+                before[x].add(m.id)
+            else:
+                before[m.id].add(x)
+                if how == Relation.REQUIRE:
+                    before[m.id] |= replacers[x]
+    return before
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +500,7 @@ class Scenario:
     sources: dict[str, str]
     file: str
     digest: str  # sha256 of the file's bytes
+    decisions: tuple[Decision, ...] = ()
 
     def __hash__(self) -> int:
         return hash(self.digest)
@@ -419,6 +511,19 @@ class Scenario:
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)
+
+    def decision(self, decision_id: str) -> Decision:
+        return next(d for d in self.decisions if d.id == decision_id)
+
+    def measure_inputs(self, measure_id: str) -> tuple[str, ...]:
+        """Keys of the go-ahead and delay inputs a measure hangs on: its own, its components'
+        and its decision's (shared with the decision's other measures)."""
+        m = self.measure(measure_id)
+        keys = [m.go_ahead, m.delay, *(k for c in m.components for k in (c.go_ahead, c.delay))]
+        if m.decision is not None:
+            d = self.decision(m.decision)
+            keys += [d.go_ahead, d.delay]
+        return tuple(k for k in keys if k is not None)
 
     def municipality(self, municipality_id: str) -> Municipality:
         return next(m for m in self.municipalities if m.id == municipality_id)

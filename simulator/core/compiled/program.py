@@ -399,6 +399,7 @@ class _Model:
         Y, years = self.Y, self.years
         if any(p.stock is not None for p in sc.posts):
             raise Unsupported("stock posts")
+        _check_measure_logic(sc, opts)
         self.sample()
         self.values["year"] = b.vec(years.astype(np.float64))
         for name in sc.parameter_order:
@@ -762,6 +763,26 @@ def _layout(b: _Builder, tables: _Tables, streams, outputs, n_years: int, horizo
                    slots=top[True], small=top[False], sample_rows=sample_rows, sample_end=sample_end,
                    tables=tables.array(), streams=streams, outputs=outputs, n_years=n_years,
                    horizon_start=horizon_start)
+
+
+def _check_measure_logic(sc: Scenario, opts: Options) -> None:
+    """Measure logic the kernel does not (yet) run: the numpy engine takes such scenarios.
+
+    Shared decisions, require/replace/exclude, components and ``paid_by`` settle go-aheads and
+    costs in ways the instruction set has no ops for; a delayed fraction on a cost moves its
+    planned euros (:func:`simulator.core.measures.delayed`), which needs a baseline-weighted
+    shift the machine does not have.
+    """
+    from simulator.core.plan import euro_delay
+
+    if sc.decisions:
+        raise Unsupported("shared decisions")
+    for m in sc.measures:
+        if m.relations or m.components or m.paid_by is not None or m.decision is not None:
+            raise Unsupported("require/replace/exclude, components or paid_by")
+        delayed = m.delay is not None or bool(opts.extra_delay)
+        if delayed and any(euro_delay(e) for e in m.effects):
+            raise Unsupported("a delayed fraction of a cost (its euros move)")
 
 
 @lru_cache(maxsize=128)
