@@ -52,6 +52,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "para.diff_growth": ("de autonome groei van de uitgaven", "the autonomous growth of spending"),
     "para.diff_scope": ("het feit dat de taakstelling alleen {scope} omvat",
                         "the fact that the target covers only {scope}"),
+    "para.diff_booked": ("de al in de eigen begroting geboekte besparingen", "savings already booked in the budget"),
+    "para.diff_prices": ("het prijspeil van de taakstelling", "the target's price level"),
     "para.diff": (" Het verschil met de netto besparing komt door {why}.",
              " The difference from the net savings is due to {why}."),
     "para.budget": ("Voor {year} geldt een budget van {amount} voor {scope}.",
@@ -80,13 +82,41 @@ TEXT: dict[str, tuple[str, str]] = {
                        "op te vangen is een weerstandscapaciteit nodig van {need} (benodigde weerstandscapaciteit).",
                        "The mean shortfall over all scenarios is {es}. Covering the shortfall with 90% certainty "
                        "needs a reserve of {need} (required risk capacity)."),
-    "para.no_shortfall": ("In minstens 90% van de scenario's wordt de taakstelling gehaald; voor dit risico is "
-                          "met 90% zekerheid geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
-                          "The target is met in at least 90% of the scenarios; with 90% certainty no reserve is "
-                          "needed for this risk (mean shortfall {es})."),
+    "para.no_shortfall": ("In {year} wordt de taakstelling in minstens 90% van de scenario's gehaald; voor dat jaar "
+                          "is met 90% zekerheid geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
+                          "In {year} the target is met in at least 90% of the scenarios; with 90% certainty that "
+                          "year needs no reserve (mean shortfall {es})."),
     "para.ratio": ("Met een beschikbare weerstandscapaciteit van {cap} is de weerstandsratio {r}: "
-              "klasse {cls} ({word}).",
-              "With available capacity of {cap} the ratio is {r}: class {cls} ({word})."),
+              "klasse {cls} ({word}), gemeten tegen wat alle doelen en jaren samen vragen.",
+              "With available capacity of {cap} the ratio is {r}: class {cls} ({word}), measured against what "
+              "every goal and year together needs."),
+    "para.programme": ("Om de tekorten op alle {count} doelen en al hun jaren samen met 90% zekerheid op te vangen "
+                       "is {need} weerstandscapaciteit nodig (doelen op dezelfde posten één keer geteld); het "
+                       "moeilijkste doel is {goal} in {year} (kans {p}).",
+                       "Covering the shortfalls of all {count} goals and all their years together with 90% "
+                       "certainty needs a reserve of {need} (goals on the same posts counted once); the hardest "
+                       "goal is {goal} in {year} (probability {p})."),
+    "para.booked": ("Van wat de taakstelling in {year} meet, is naar verwachting {amount} al als eigen bezuiniging "
+                    "in de begroting geboekt (overlap met maatregelen van dit programma); dat telt hier één keer.",
+                    "Of what the target measures in {year}, an expected {amount} is already booked as the "
+                    "participant's own saving in its budget (overlapping measures of this programme); it counts "
+                    "once here."),
+    "para.growth": ("Autonome groei laat de uitgaven zonder maatregelen tot {year} naar verwachting met {amount} "
+                    "stijgen t.o.v. {base}: dat is druk op de begroting en op elke taakstelling t.o.v. een basisjaar "
+                    "of begroting, geen besparing.",
+                    "Autonomous growth is expected to raise spending without the measures by {amount} up to {year} "
+                    "against {base}: pressure on the budget and on every target against a base year or budget, not "
+                    "a saving."),
+    "para.others": ("Elk doel op zijn eigen grondslag: {items}.", "Every goal on its own basis: {items}."),
+    "para.other_item": ("{id} ({basis}) kans {p} in {year}, in alle jaren {p_all}",
+                        "{id} ({basis}) probability {p} in {year}, in every year {p_all}"),
+    "basis.counterfactual": ("t.o.v. de uitgaven zonder maatregelen", "against spending without the measures"),
+    "basis.base_year": ("t.o.v. de uitgaven in {year}", "against spending in {year}"),
+    "basis.budget_in": ("binnen de begroting (taakstelling al verwerkt)", "within the budget (target already in it)"),
+    "basis.budget_out": ("binnen de begroting min de taakstelling", "within the budget less the target"),
+    "basis.ceiling": ("plafond op de uitgaven (begroting)", "ceiling on spending (the budget)"),
+    "price.nominal": ("lopende prijzen", "nominal prices"),
+    "price.constant": ("prijspeil {year}", "constant {year} prices"),
     "para.register": ("Voor het risicoregister: kans {p} × maximaal gevolg {max} = {line}.",
                  "For the risk register: probability {p} × maximum consequence {max} = {line}."),
     "para.drivers": ("De uitkomst hangt het sterkst af van drie aannames: (1) {a}; (2) {b}; en (3) {c}. "
@@ -131,6 +161,12 @@ TEXT: dict[str, tuple[str, str]] = {
              "scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand {file} (sha256 {sha}).",
              "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths and "
              "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
+    "report.reading_line": ("{id}{literal}: {name} (\u201c{quote}\u201d). Kans alle jaren: {goals}. Nodig voor "
+                            "alle doelen (90%): {reserve}.",
+                            "{id}{literal}: {name} (\u201c{quote}\u201d). P(every year): {goals}. Needed for "
+                            "every goal (90%): {reserve}."),
+    "report.literal": (" (letterlijke lezing)", " (literal reading)"),
+    "report.readings": ("Lezingen van het document", "Readings of the document"),
     "report.risk_split": ("Tekort en benodigde weerstandscapaciteit", "Shortfall and reserve"),
     "report.in_package": ("In het pakket", "In the package"),
     "report.check_count": ("{ok} cijfers van het document gereproduceerd uit zijn eigen onderbouwing, "
@@ -172,6 +208,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.shortfall": ("gemiddeld tekort", "mean shortfall"),
     "kpi.ratio": ("weerstandsratio", "risk capacity ratio"),
     "kpi.p_budget": ("kans binnen budget", "P(within budget)"),
+    "kpi.goal": ("taakstelling ({goal}, {year})", "target ({goal}, {year})"),
+    "kpi.basis": ("grondslag", "basis"),
+    "kpi.programme": ("benodigde weerstandscapaciteit, alle doelen en jaren (90%)",
+                      "required reserve, every goal and year (90%)"),
+    "kpi.hardest": ("moeilijkste doel", "hardest goal"),
+    "kpi.booked": ("al geboekt in de eigen begroting ({year})", "already booked in the own budget ({year})"),
     # --- the waterfall's steps (results/analysis.py, report/tables.py, plots.py) -------------
     "step.plan": ("plan (som van de maatregelen)", "plan (sum of the measures)"),
     "step.model_vs_document": ("model t.o.v. document", "model vs document"),
@@ -180,9 +222,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "step.no_go": ("maatregelen gaan niet door", "measures not going ahead"),
     "step.delay": ("vertraging", "delay"),
     "step.cost_overruns": ("kostenoverschrijding", "cost overruns"),
-    "step.autonomous_growth": ("autonome groei", "autonomous growth"),
+    "step.autonomous_growth": ("groei: grotere post, meer besparing", "growth: larger post, larger saving"),
     "step.mean_to_median": ("gemiddelde naar mediaan", "mean to median"),
     "step.p50": ("resultaat (P50)", "result (P50)"),
+    "step.growth_pressure": ("autonome groei: uitgaven +", "autonomous growth: spending +"),
     # --- weerstandsratio classes (results/analysis.py RATIO_CLASSES) ----------------------
     "ratio.A": ("uitstekend", "excellent"),
     "ratio.B": ("ruim voldoende", "more than sufficient"),
@@ -211,6 +254,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot.net": ("netto besparing", "net savings"),
     "plot.below_base": ("{scope}: lagere uitgaven dan in {year}", "{scope}: spending below {year}"),
     "plot.scope_net": ("{scope}: netto besparing", "{scope}: net savings"),
+    "plot.below_budget": ("{scope}: ruimte onder de begroting", "{scope}: room below the budget"),
     "plot.target": ("taakstelling", "target"),
     "plot.s_note": ("taakstelling {amount}\nkans gehaald {p}%", "target {amount}\nP(met) {p}%"),
     "plot.s_axis": ("kans op hooguit dit bedrag", "probability of at most this amount"),
@@ -247,6 +291,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.needed_high": ("tot", "to"),
     "col.realisatierisico": ("realisatierisico", "realisation risk"),
     "col.p_all_years": ("kans alle jaren", "P(every year)"),
+    "col.booked": ("al geboekt", "already booked"),
+    "col.reading": ("lezing", "reading"),
+    "col.hardest_year": ("moeilijkste jaar", "hardest year"),
+    "col.p_hardest": ("kans dan", "P(met) then"),
+    "col.reserve": ("nodig (90%)", "needed (90%)"),
+    "col.programme_reserve": ("alle doelen (90%)", "every goal (90%)"),
     "col.id": ("id", "id"),
     "col.name": ("maatregel", "measure"),
     "col.published": ("document", "document"),
@@ -287,12 +337,20 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- table titles and notes (report/tables.py): table.<sheet>, table.<sheet>.note ------
     "table.summary": ("Netto besparing per jaar (alle posten, t.o.v. de uitgaven zonder maatregelen)",
                       "Net savings per year (all posts, against spending without the measures)"),
-    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, op haar eigen "
-                           "posten en grondslag. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
-                           "Target and P(met): the area's first target, on its own posts and basis. MC error: the "
-                           "Monte Carlo standard error in percentage points."),
-    "table.risk": ("Taakstellingen en budgetten: kans, tekort en benodigde weerstandscapaciteit",
-                   "Targets and budgets: probability, shortfall and required reserve"),
+    "table.summary.note": ("Taakstelling en kans gehaald: de eerste taakstelling van dit gebied, alleen als zij de "
+                           "netto besparing van alle posten meet (t.o.v. de uitgaven zonder maatregelen, in de prijzen "
+                           "van de simulatie); anders staat zij op haar eigen grondslag in de tabel Taakstellingen en "
+                           "budgetten. MC-fout: de Monte Carlo-standaardfout in procentpunten.",
+                           "Target and P(met): the area's first target, only when it judges the net savings of all "
+                           "posts (against spending without the measures, in the simulation's prices); otherwise it "
+                           "is in the table of targets and budgets, on its own basis. MC error: the Monte Carlo "
+                           "standard error in percentage points."),
+    "table.risk": ("Taakstellingen en budgetten, elk op eigen grondslag: kans, tekort en benodigde "
+                   "weerstandscapaciteit (alle doelen en jaren samen: {reserve})",
+                   "Targets and budgets, each on its own basis: probability, shortfall and required reserve "
+                   "(every goal and year together: {reserve})"),
+    "table.readings": ("Lezingen van het document naast elkaar (* = letterlijke lezing)",
+                       "Readings of the document side by side (* = the literal reading)"),
     "table.risk.note": ("Tekort: bij een taakstelling wat aan het bedrag ontbreekt, bij een budget de "
                         "overschrijding. Gemiddeld tekort: over alle scenario's (0 als het doel gehaald wordt); "
                         "slechtste 10%: het gemiddelde tekort in de 10% slechtste scenario's (CVaR). "

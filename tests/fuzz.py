@@ -276,16 +276,26 @@ def rich_doc(draw, max_posts=4, max_measures=5):
         measures.append(m)
     if measures:
         doc["measure"] = measures
+    simulated = "nominal" if any("price_growth" in p for p in doc["post"]) else base_year
+    doc["prices"] = {"simulated": simulated, "indexation": draw(st.floats(0.0, 0.04, **finite)), "source": SRC}
+
+    def level():
+        return draw(st.sampled_from(["nominal", base_year, years[-1]]))
+
     if draw(st.booleans()):
+        basis = draw(st.sampled_from(["counterfactual", "base_year", "budget"]))
+        extra = ({"base_year": base_year} if basis == "base_year" else
+                 {"budget": {str(y): draw(st.floats(1e5, 1e8, **finite)) for y in years},
+                  "taakstelling_in_budget": draw(st.booleans())} if basis == "budget" else {})
         doc["target"] = [{"scope": draw(st.sampled_from(["all", [ids[0]]])),
                           "amounts": {str(y): draw(st.floats(0, 5e6, **finite)) for y in years},
-                          "against": draw(st.sampled_from(["baseline", "base_year"])), "source": SRC}]
+                          "basis": basis, "price_level": level(), "source": SRC, **extra}]
         if munis:
-            doc["target"].append({"id": "t-g0", "municipality": munis[0]["id"],
-                                  "amounts": {str(years[-1]): 1e5}, "source": SRC})
+            doc["target"].append({"id": "t-g0", "municipality": munis[0]["id"], "basis": "counterfactual",
+                                  "price_level": level(), "amounts": {str(years[-1]): 1e5}, "source": SRC})
     if draw(st.booleans()):
         doc["budget"] = [{"scope": "all", "amounts": {str(years[-1]): draw(st.floats(1e5, 1e8, **finite))},
-                          "source": SRC}]
+                          "basis": "budget", "price_level": level(), "source": SRC}]
     random_params = [k for k, v in params.items() if "value" not in v and "fixed" not in v]
     if len(random_params) >= 2 and draw(st.booleans()):
         doc["correlation"] = [{"between": random_params[:2], "rank": draw(st.floats(-0.9, 0.9, **finite)),

@@ -21,9 +21,14 @@ def scenario(posts, measures=(), *, parameters=None, targets=(), budgets=(), yea
         doc["measure"] = [{"source": "assumption: test", **m} for m in measures]
     if parameters:
         doc["parameters"] = {k: {"source": "assumption: test", **v} for k, v in parameters.items()}
+    # goals state basis and price level; the tests' posts are in constant base-year prices
+    # unless one carries price growth
+    level = "nominal" if any("price_growth" in p for p in posts) else base_year
     if targets:
-        doc["target"] = [{"source": "assumption: test", **t} for t in targets]
+        doc["target"] = [{"source": "assumption: test", "basis": "counterfactual", "price_level": level, **t}
+                         for t in targets]
     if budgets:
-        doc["budget"] = [{"source": "assumption: test", **b} for b in budgets]
+        doc["budget"] = [{"source": "assumption: test", "basis": "budget", "price_level": level, **b}
+                         for b in budgets]
     doc.update(extra)
     return build(doc, file="<test>")

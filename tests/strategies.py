@@ -59,5 +59,7 @@ def scenario_doc(draw, max_posts=4, max_measures=6):
     }
     if draw(st.booleans()):
         doc["target"] = [{"scope": "all", "amounts": {"2025": draw(st.floats(0, 5e6)),
-                                                       "2027": draw(st.floats(0, 5e6))}, "source": SRC}]
+                                                       "2027": draw(st.floats(0, 5e6))}, "source": SRC,
+                          "basis": "counterfactual",
+                          "price_level": "nominal" if any("price_growth" in p for p in posts) else 2024}]
     return doc

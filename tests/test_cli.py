@@ -47,8 +47,11 @@ def test_run_json_has_exactly_the_documented_keys(cli, minimal_path):
     r = cli.invoke(main, ["run", str(minimal_path), "--paths", "2000", "--seed", "3", "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
+    # issue 13: every goal on its basis, the programme's reserve, the hardest goal and the price level
     assert set(out) == {"scenario", "paths", "seed", "years", "savings", "target", "p_target_met",
-                        "p_target_met_se", "p_within_budget", "p_within_budget_se", "mc_error"}
+                        "p_target_met_se", "p_within_budget", "p_within_budget_se", "mc_error",
+                        "goals", "programme_reserve", "hardest", "prices"}
+    assert {"basis", "price_level", "basis_text"} <= set(out["goals"][0])
     assert set(out["mc_error"]) == {"savings_mean", "p_target_met", "p_within_budget"}
     assert 0 < out["mc_error"]["savings_mean"]["2025"] < abs(out["savings"]["2025"]["mean"])
     # with the available capacity, the headline risk figures join in

@@ -28,6 +28,11 @@ def doc(**changes):
         "measure": [{"id": "m", "post": "p", "effect": {"fraction": 0.1}, "source": SRC}],
     }
     d.update(copy.deepcopy(changes))
+    for kind, basis in (("target", "counterfactual"), ("budget", "budget")):  # goals state basis and prices
+        for g in d.get(kind, []):
+            if isinstance(g, dict):
+                g.setdefault("basis", basis)
+                g.setdefault("price_level", 2024)
     return d
 
 

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from simulator.core.compiled import runner
-from simulator.core.compiled.program import Options, Unsupported, translate
+from simulator.core.compiled.program import Options, Unsupported
+from simulator.core.compiled.translate import translate
 from simulator.core.engine import scopes_of, simulate_block
 from simulator.core.options import RunOptions
 from simulator.errors import TaaksimError

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import dumps, eur, pct
-from simulator.cli.options import check_choices, check_memory, fail, lang_option, load_scenario, study_options
+from simulator.cli.format import dumps, eur, format_readings, pct
+from simulator.cli.options import (
+    check_choices,
+    check_memory,
+    fail,
+    lang_option,
+    load_scenario,
+    reading_option,
+    study_options,
+)
 
 
 @click.command()
@@ -17,7 +25,8 @@ from simulator.cli.options import check_choices, check_memory, fail, lang_option
 @click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json):
+@reading_option
+def compare(scenario, variants, paths, seed, municipality, year, plot, force, lang, as_json, reading):
     """Compare what-if variants of SCENARIO with the same random numbers.
 
     \b
@@ -27,7 +36,7 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     from simulator.results.variants import compare as compare_variants
     from simulator.results.variants import parse_variant
 
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, reading)
     check_choices(s, municipality, year)
     if not variants:
         fail("give at least one --variant NAME=CHANGE, e.g. --variant zonder-m7=without:m7")
@@ -47,9 +56,12 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
 
         data = plots.png(plots.variants_chart(rows, rows[0].year, lang))
         atomic_write(plot, lambda p: p.write_bytes(data), force=force)
+    readings = _readings(s, paths=paths, seed=seed, municipality=municipality)
     if as_json:
-        click.echo(dumps({"scenario": s.name, "paths": paths, "seed": seed,
-                          "variants": [r.to_json() for r in rows]}))
+        payload = {"scenario": s.name, "paths": paths, "seed": seed, "variants": [r.to_json() for r in rows]}
+        if readings:
+            payload["readings"] = [r.to_json() for r in readings]
+        click.echo(dumps(payload))
         return
     y = rows[0].year
     click.echo(f"{s.name}: {paths:,} paths, seed {seed}, the same random numbers for every variant; "
@@ -62,5 +74,29 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
                    f"{pct(r.p_target_met, r.p_target_met_se, paths):>17}{delta:>24}")
     for r in rows[1:]:
         click.echo(f"  {r.name}: {r.spec}")
+    goal_ids = list(rows[0].goals)
+    if goal_ids:
+        click.echo("")
+        click.echo("every goal on its own basis: P(met in every year); the reserve for every goal together")
+        click.echo(f"{'variant':<22}" + "".join(f"{g[:21]:>22}" for g in goal_ids) + f"{'reserve (90%)':>16}")
+        for r in rows:
+            cells = "".join(f"{_share(r.goals.get(g)):>22}" for g in goal_ids)
+            click.echo(f"{r.name:<22}{cells}{eur(r.programme_reserve):>16}")
+    text = format_readings(readings, paths)
+    if text:
+        click.echo(text)
     if plot:
         click.echo(f"saved {plot}")
+
+
+def _share(p: float | None) -> str:
+    return "-" if p is None else f"{100 * p:.1f}%"
+
+
+def _readings(s, *, paths, seed, municipality):
+    """Every reading of the document (unchanged scenario), side by side; [] without readings."""
+    if not s.readings:
+        return []
+    from simulator.results.readings import side_by_side
+
+    return side_by_side(s, None, paths=paths, seed=seed, municipality=municipality)

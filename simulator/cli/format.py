@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from simulator.results.risk import Headline
     from simulator.results.summary import Summary
 
-__all__ = ["eur", "format_detail", "format_risk", "format_run", "jsonable", "pct"]
+__all__ = ["eur", "format_detail", "format_readings", "format_risk", "format_run", "jsonable", "pct"]
 
 
 # the formats live in report/text.py (one place for every number format); imported on first
@@ -56,12 +56,41 @@ def format_risk(head: Headline | None, paths: int) -> str:
              f"  realisation risk (register)   {eur(head.realisatierisico):>14}   "
              f"= P(shortfall) {pct(1 - head.p_met, None, paths).split(' ')[0]} x maximum consequence "
              f"{eur(head.max_consequence)}"]
+    lines.append(f"  needed reserve, every goal      {eur(head.programme_reserve):>12}   "
+                 "(all goals and years together, overlapping goals counted once)")
     if head.capacity is not None and head.ratio is not None:
         r = head.ratio
         lines.append(f"  weerstandsratio               {('inf' if r == float('inf') else f'{r:.2f}'):>14}   "
                      f"class {head.ratio_class} ({head.ratio_nl} / {head.ratio_en}), available "
                      f"{eur(head.capacity)}")
     return "\n".join(lines)
+
+
+def format_readings(rows, paths: int) -> str:
+    """Each goal's headline under every reading, side by side (the literal reading first)."""
+    if len(rows) < 2:
+        return ""
+    lines = ["", "readings of the document side by side (the same random numbers; * = the literal reading):"]
+    for r in rows:
+        lines.append(f"  {'*' if r.literal else ' '} {r.id}: {r.name}")
+    width = max(26, *(len(r.id) + 4 for r in rows))
+    lines.append(f"  {'goal':<34}" + "".join(f"{r.id + ('*' if r.literal else ''):>{width}}" for r in rows))
+    ids = list(dict.fromkeys(g.goal for r in rows for g in r.goals))
+    for gid in ids:
+        every, hard = [], []
+        for r in rows:
+            g = next((x for x in r.goals if x.goal == gid), None)
+            every.append("-" if g is None or g.p_all_years is None else f"every year {100 * g.p_all_years:.1f}%")
+            hard.append("-" if g is None else f"{g.hardest_year}: {pct(g.p_hardest, g.p_hardest_se, paths)}")
+        lines.append(f"  {gid[:33]:<34}" + "".join(f"{c:>{width}}" for c in every))
+        lines.append(f"  {'':<34}" + "".join(f"{c:>{width}}" for c in hard))
+    lines.append(f"  {'reserve, every goal (90%)':<34}"
+                 + "".join(f"{eur(r.programme_reserve):>{width}}" for r in rows))
+    return "\n".join(lines)
+
+
+def _level(level) -> str:
+    return "nominal prices" if level == "nominal" else f"constant {level} prices"
 
 
 def format_detail(s, summary: Summary) -> str:
@@ -83,37 +112,49 @@ def format_detail(s, summary: Summary) -> str:
 
 def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str | None) -> str:
     who = s.region if municipality is None else f"{s.municipality(municipality).name} ({s.region})"
-    lines = [f"{s.name}: {who}", f"{paths:,} paths, seed {seed}; net savings of all posts against the "
-             "baseline (spending without the measures) [EUR]", ""]
-    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}{'target':>14}{'P(target met)':>17}"
-    has_budget = any(v is not None for v in summary.p_within_budget.values())
-    if has_budget:
-        head += f"{'P(within budget)':>19}"
+    reading = ""
+    if getattr(s, "reading", None):
+        r = next(x for x in s.readings if x.id == s.reading)
+        reading = f"reading {r.id}{' (literal)' if r.literal else ''}: {r.name}"
+    lines = [f"{s.name}: {who}", *([reading] if reading else []),
+             f"{paths:,} paths, seed {seed}; net savings of all posts against spending without the measures "
+             f"(t.o.v. de uitgaven zonder maatregelen), {_level(s.prices.simulated)} [EUR]", ""]
+    from simulator.results.summary import target_beside_savings
+
+    same = target_beside_savings(summary, s, municipality)
+    head = f"{'year':<6}{'mean':>14}{'P5':>14}{'P50':>14}{'P95':>14}"
+    if same:
+        head += f"{'target':>14}{'P(target met)':>17}"
     lines.append(head)
     for y in summary.years:
         v = summary.savings[y]
-        row = (f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
-               f"{eur(summary.target[y]):>14}"
-               f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
-        if has_budget:
-            row += f"{pct(summary.p_within_budget[y], summary.p_within_budget_se[y], paths):>19}"
+        row = f"{y:<6}{eur(v.mean):>14}{eur(v.p5):>14}{eur(v.p50):>14}{eur(v.p95):>14}"
+        if same:
+            row += (f"{eur(summary.target[y]):>14}"
+                    f"{pct(summary.p_target_met[y], summary.p_target_met_se[y], paths):>17}")
         lines.append(row)
     if summary.goals:
         lines.append("")
-        lines.append("each target and budget, judged on its own scope:")
+        lines.append("every target and budget, on its own scope, basis and price level "
+                     "(P50 and P5-P95: what the goal judges, on that basis):")
         for g in summary.goals:
-            if g.kind == "target":
-                basis = "savings against base-year spending" if g.against == "base_year" else "net savings"
-                lines.append(f"  target {g.id} [{g.scope}], {basis}:")
-            else:
-                lines.append(f"  budget {g.id} [{g.scope}], spending with measures and growth:")
+            what = "target" if g.kind == "target" else "budget"
+            judged = "savings on this basis" if g.kind == "target" else "spending"
+            lines.append(f"  {what} {g.id} [{g.scope}]: {g.basis_text} (judged: {judged})")
             for gy, d in g.years.items():
                 verb = "P(met)" if g.kind == "target" else "P(within)"
                 lines.append(f"    {gy}: {eur(d.amount):>13}   P50 {eur(d.p50):>13}   "
                              f"P5-P95 {eur(d.p5)} .. {eur(d.p95)}   "
-                             f"{verb} {pct(d.p, d.se, paths)}")
+                             f"{verb} {pct(d.p, d.se, paths)}   reserve (90%) {eur(d.reserve)}")
             if g.p_all_years is not None and len(g.years) > 1:
                 lines.append(f"    every year together: {100 * g.p_all_years:.1f}%")
+        if summary.programme_reserve is not None:
+            lines.append("")
+            lines.append(f"needed reserve for every goal and year together (90% certain, overlapping goals "
+                         f"counted once): {eur(summary.programme_reserve)}")
+        if summary.hardest is not None:
+            gid, y = summary.hardest
+            lines.append(f"hardest goal: {gid} in {y}")
     lines.append("")
     worst = max(v.mean_se for v in summary.savings.values())
     lines.append("± is the Monte Carlo standard error (<x% where no path crossed: 95% upper bound); "

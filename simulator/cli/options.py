@@ -114,14 +114,34 @@ def check_choices(s, municipality, year):
         fail(f"--year {year} is not a year of the scenario ({s.years[0]}-{s.years[-1]})")
 
 
-def load_scenario(path):
+def reading_option(f):
+    return click.option("--reading", default=None, metavar="ID",
+                        help="Which declared reading of the document to use (default: the literal one).")(f)
+
+
+def goal_option(f):
+    return click.option("--goal", default=None, metavar="ID",
+                        help="The headline goal (default: the first target with the study year).")(f)
+
+
+def check_goal(s, municipality, goal):
+    """Refuse a --goal the region (or participant) does not have, naming those it has."""
+    if goal is None:
+        return
+    have = [g.id for g in (*s.targets, *s.budgets) if g.scope.municipality == municipality]
+    if goal not in have:
+        fail(f"--goal {goal!r} is not a goal of {'the region' if municipality is None else municipality}; "
+             f"goals: {', '.join(have) or 'none'}")
+
+
+def load_scenario(path, reading=None):
     from simulator.run.blocks import tune_allocator
     from simulator.scenario.loader import load
 
     # the command line owns its process, so it may change malloc's settings for speed;
     # the library leaves that to the program that imports it (simulator.run.bench)
     tune_allocator()
-    return load(path)
+    return load(path, reading=reading)
 
 
 def scale_options(f):

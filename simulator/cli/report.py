@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import dumps
+from simulator.cli.format import dumps, format_readings
 from simulator.cli.options import (
     capacity_option,
     check_choices,
+    check_goal,
     check_memory,
+    goal_option,
     lang_option,
     load_scenario,
+    reading_option,
     study_options,
 )
 
@@ -27,7 +30,10 @@ from simulator.cli.options import (
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
 @click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Condition on realised figures: the conditioned forecast and goal seek (docs/monitoring.md).")
-def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json, realised_file):
+@reading_option
+@goal_option
+def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json, realised_file,
+           reading, goal):
     """Council answers for SCENARIO: the risk paragraph, or with --out the full report.
 
     Risk figures (shortfall, the reserve needed at 90% certainty, weerstandsratio),
@@ -42,15 +48,16 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     from simulator.report.paragraph import risk_paragraph
     from simulator.results.analysis import analyse
 
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, reading)
     check_choices(s, municipality, year)
+    check_goal(s, municipality, goal)
     if out:  # before the analysis, not after it
         from simulator.report.writers import check_report_path
 
         check_report_path(out, force=force)
     check_memory(s, paths)
     f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
-                aux_paths=aux_paths)
+                aux_paths=aux_paths, goal=goal)
     if out:
         from simulator.report.writers import write_report
 
@@ -61,5 +68,8 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
             **f.to_json(), "paragraph": risk_paragraph(f, lang)}))
         return
     click.echo(risk_paragraph(f, lang), nl=False)
+    text = format_readings(f.readings, min(paths, aux_paths))
+    if text:
+        click.echo(text)
     if out:
         click.echo(f"\nsaved {out}", err=True)

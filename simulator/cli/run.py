@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import dumps, format_detail, format_risk, format_run, jsonable
+from simulator.cli.format import dumps, format_detail, format_readings, format_risk, format_run, jsonable
 from simulator.cli.options import (
     capacity_option,
     check_choices,
+    check_goal,
     check_memory,
     fail,
+    goal_option,
     lang_option,
     load_scenario,
     progress,
     reachable,
+    reading_option,
     scale_options,
     study_options,
 )
@@ -66,8 +69,10 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 @scale_options
 @click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Condition the forecast on realised figures (.csv, .xlsx, .toml; docs/monitoring.md).")
+@reading_option
+@goal_option
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, as_json, threads, scheduler,
-        sampling, precision, max_paths, realised_file):
+        sampling, precision, max_paths, realised_file, reading, goal):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
@@ -81,15 +86,16 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
                  "--weerstandscapaciteit or --precision")
         return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
                             as_json=as_json, threads=threads)
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, reading)
     check_choices(s, municipality, year)
+    check_goal(s, municipality, goal)
     needs = None
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
         from simulator.report.writers import check_result_path, writer_for
 
         check_result_path(out, force=force)
         needs = writer_for(out).needs
-    full = needs in ("paths", "findings") or capacity is not None or year is not None
+    full = needs in ("paths", "findings") or capacity is not None or year is not None or goal is not None
     check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
@@ -98,7 +104,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
             fail("--precision, --sampling and --scheduler dask stream a summary; they cannot be combined with a "
                  "full .nc/.xlsx result, --weerstandscapaciteit or --year")
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
-                                                      capacity=capacity, detail=detail, threads=threads,
+                                                      capacity=capacity, detail=detail, threads=threads, goal=goal,
                                                       analysis=needs == "findings",
                                                       show_progress=not as_json and sys.stderr.isatty())
     else:
@@ -113,14 +119,23 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         from simulator.report.writers import write_result
 
         write_result(ds, out, rows, force=force, findings=findings, lang=lang)
+    from simulator.results.readings import side_by_side
+
+    readings = side_by_side(s, summary, paths=paths, seed=seed, municipality=municipality, threads=threads)
     if as_json:
-        click.echo(dumps(_payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality,
-                                       precision=precision, sampling=sampling)))
+        payload = _payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision,
+                           sampling=sampling)
+        if readings:
+            payload["readings"] = [r.to_json() for r in readings]
+        click.echo(dumps(payload))
         return
     _print_text(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision, out=out)
+    text = format_readings(readings, paths)
+    if text:
+        click.echo(text)
 
 
-def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress):
+def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress, goal=None):
     """Keep every path (the xarray Dataset): needed for a file of every path or of the findings, and for
     shortfall quantiles; ``analysis``: run the whole analysis (a writer needs the findings)."""
     from simulator.results.risk import risk_of
@@ -141,7 +156,7 @@ def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, 
         else:
             ds = run_scenario(s, paths, seed=seed, detail=detail, threads=threads)
     summary = Summary.from_dataset(ds, municipality=municipality)
-    risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity)
+    risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity, goal=goal)
     return summary, risk, summary.to_frame(), ds, findings
 
 
@@ -162,6 +177,10 @@ def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipalit
         "p_target_met_se": j["p_target_met_se"],
         "p_within_budget": j["p_within_budget"],
         "p_within_budget_se": j["p_within_budget_se"],
+        "goals": j["goals"],
+        "programme_reserve": j["programme_reserve"],
+        "hardest": j["hardest"],
+        "prices": {"simulated": s.prices.simulated},
         "mc_error": {"savings_mean": {y: v["mean_se"] for y, v in j["savings"].items()},
                      "p_target_met": j["p_target_met_se"],
                      "p_within_budget": j["p_within_budget_se"]},
@@ -170,6 +189,8 @@ def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipalit
         payload["risk"] = jsonable(None if risk.headline is None else risk.headline.to_json())
     if municipality:
         payload["municipality"] = municipality
+    if s.reading:
+        payload["reading"] = s.reading
     if precision is not None:
         payload["precision"] = precision
     if sampling != "mc":

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.core.goals import price_index
 from simulator.core.growth import baseline_of, growth_factors
 from simulator.core.invariants import MAX_RESULT, check_block, floating_point_errors_named
 from simulator.core.levers import COMBINE_RULES, Item, attribute, stock_with_measures
@@ -70,6 +71,7 @@ class Block:
     measure_costs: np.ndarray | None
     inputs: dict[str, np.ndarray] | None
     component_gross: np.ndarray | None = None
+    price_index: np.ndarray | None = None  # (year, path) [-]: see simulator.core.goals.price_index
 
 
 def simulate_block(scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
@@ -99,7 +101,8 @@ def _simulate(plan: Plan, inputs: Inputs, options: RunOptions) -> Block:
     block = _block(plan, active, inputs, options, baseline, spending, costs, gross_by, post_saved)
     if parts is not None:
         block = dataclasses.replace(block, component_gross=parts[:, plan.horizon])
-    return block
+    index = price_index(env, plan.scenario.prices.indexation, plan.horizon)
+    return block if index is None else dataclasses.replace(block, price_index=index)
 
 
 def baselines(env: Env, plan: Plan, *, no_growth: bool) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:

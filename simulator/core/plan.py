@@ -199,7 +199,16 @@ def scopes_of(scenario: Scenario) -> tuple[Scope, ...]:
         add(Scope(tuple(p.id for p in scenario.posts), "all", m.id))
     for scope in [t.scope for t in scenario.targets] + [b.scope for b in scenario.budgets]:
         add(scope)
+    for k in scenario.booked:
+        add(booked_scope(scenario, k))
     return tuple(seen.values())
+
+
+def booked_scope(scenario: Scenario, booked) -> Scope:
+    """The scope of the measures a booked saving overlaps, seen from its participant."""
+    touched = {p for m in scenario.measures if m.id in booked.overlaps for p in (*(e.post for e in m.effects), m.post)}
+    s = booked.scope
+    return Scope(tuple(p.id for p in scenario.posts if p.id in touched), s.label, s.municipality, s.measures)
 
 
 def share_of(scenario: Scenario, municipality: str | None, law: str) -> float:
@@ -329,11 +338,16 @@ def _compile(scenario: Scenario) -> Plan:
         effects=effects,
         cost_groups=scenario.cost_groups,
         scopes=scopes,
-        scope_posts=_frozen(np.array([[p.id in s.posts for p in posts] for s in scopes], dtype=bool)
-                            .reshape(len(scopes), len(posts))),
-        scope_post_weight=_frozen(np.array([[share_of(scenario, s.municipality, p.law) for p in posts]
+        # a measure scope sees its measures' savings on its posts (those they act on, unless named)
+        # and their costs booked there; its baseline is that of those posts (shown, never judged)
+        scope_posts=_frozen(np.array([[p.id in s.posts for p in posts] for s in scopes],
+                                     dtype=bool).reshape(len(scopes), len(posts))),
+        scope_post_weight=_frozen(np.array([[share_of(scenario, s.municipality, p.law) if p.id in s.posts else 0.0
+                                             for p in posts]
                                             for s in scopes], dtype=np.float64).reshape(len(scopes), len(posts))),
-        scope_measure_weight=_frozen(np.array([[measure_weight(scenario, m, s.municipality) for m in measures]
+        scope_measure_weight=_frozen(np.array([[measure_weight(scenario, m, s.municipality)
+                                                if s.measures is None or m.id in s.measures else 0.0
+                                                for m in measures]
                                                for s in scopes], dtype=np.float64)
                                      .reshape(len(scopes), len(measures))),
         scope_cost_weight=_frozen(np.array([[cost_weight(scenario, m, s) for m in measures] for s in scopes],

@@ -23,12 +23,23 @@ def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
            (t("kpi.range", lang), f"{cell(sav.p5, 'eur', lang)} - {cell(sav.p95, 'eur', lang)}")]
     head = f.risk.headline
     if head:
+        goal = f.risk.goal(head.goal)
+        out.append((t("kpi.goal", lang).format(goal=head.goal, year=head.year), cell(head.amount, "eur", lang)))
+        out.append((t("kpi.basis", lang), goal.basis_in(lang)))
         if head.kind == "target":
             out.append((t("kpi.p_target", lang),
                         cell(head.p_met, "pct", lang, n)
                         + ("" if head.p_met in (0.0, 1.0) else f" ({cell(head.p_met_se, 'se', lang)})")))
+        if head.booked > 0:
+            out.append((t("kpi.booked", lang).format(year=head.year), cell(head.booked, "eur", lang)))
         out.append((t("kpi.needed", lang), cell(head.needed_capacity, "eur", lang)))
         out.append((t("kpi.shortfall", lang), cell(head.mean_shortfall, "eur", lang)))
+    if f.risk.hardest is not None:
+        gid, hy = f.risk.hardest
+        d = f.risk.goal(gid).years[hy]
+        out.append((t("kpi.hardest", lang), f"{gid} {hy}: {cell(d.p_met, 'pct', lang, n)}"))
+        out.append((t("kpi.programme", lang), cell(f.risk.programme_reserve, "eur", lang)))
+    if head:
         if head.capacity is not None:
             word = head.ratio_nl if nl else head.ratio_en
             out.append((t("kpi.ratio", lang),
@@ -37,6 +48,19 @@ def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
     if pb is not None:
         out.append((t("kpi.p_budget", lang), cell(pb, "pct", lang, n)))
     return out
+
+
+def reading_lines(f: Findings, lang: str) -> list[str]:
+    """Each goal under every declared reading, one line per reading (none without readings)."""
+    n = min(f.study.paths, f.study.aux_paths)
+    lines = []
+    for r in f.readings:
+        goals = "; ".join(f"{g.goal} {cell(g.p_all_years, 'pct', lang, n) if g.p_all_years is not None else '-'}"
+                          for g in r.goals)
+        lines.append(t("report.reading_line", lang).format(
+            id=r.id, literal=t("report.literal", lang) if r.literal else "", name=r.name, quote=r.quote,
+            goals=goals, reserve=cell(r.programme_reserve, "eur", lang)))
+    return lines
 
 
 def check_lines(f: Findings, lang: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from simulator.i18n import TEXT, pick, t
 from simulator.report.text import eur, money, number, pct, pct_points, ratio
 from simulator.results.analysis import WATERFALL_LABELS, Findings, GoalRisk, Headline
+from simulator.results.waterfall import growth_pressure
 
 
 def scope_words(label: str, lang: str = "nl", scenario=None) -> str:
@@ -68,7 +69,7 @@ def risk_paragraph(f: Findings, lang: str = "nl") -> str:
     head = f.risk.headline
     goal = f.risk.goal(head.goal) if head else None
     blocks = [_range_block(f, head, goal, lang), _probability_block(f, head, goal, lang),
-              _reserve_block(f, head, lang), _causes_block(f, lang)]
+              _goals_block(f, goal, lang), _reserve_block(f, head, lang), _causes_block(f, lang)]
     for block in blocks:
         if block:
             lines += [" ".join(block), ""]
@@ -81,23 +82,32 @@ def _range_block(f: Findings, head: Headline | None, goal: GoalRisk | None, lang
     sav = f.summary.savings[y]
     first = []
     if head and goal and head.kind == "target":
-        basis = (_t("basis_base_year", lang).format(base_year=s.base_year) if goal.against == "base_year"
-                 else _t("basis_baseline", lang))
-        first.append(_t("target", lang).format(year=y, scope=scope_words(goal.scope, lang, s),
+        basis = goal.basis_in(lang) or _t("basis_baseline", lang)
+        first.append(_t("target", lang).format(year=head.year, scope=scope_words(goal.scope, lang, s),
                                                amount=money(head.amount, lang), basis=basis))
     first.append(_t("range", lang).format(
         paths=number(st.paths, 0, lang), seed=st.seed, year=y,
         p5=money(sav.p5, lang), p95=money(sav.p95, lang), p50=money(sav.p50, lang),
         plan=money(f.waterfall[0].value, lang)))
     why = []
-    if head and goal and head.kind == "target" and goal.against == "base_year":
+    if head and goal and head.kind == "target" and goal.basis != "counterfactual":
         why.append(_t("diff_growth", lang))
     if head and goal and head.kind == "target" and goal.scope.split("@")[0] != "all":
         why.append(_t("diff_scope", lang).format(scope=scope_words(goal.scope, lang, s)))
+    if head and goal and head.kind == "target" and head.booked > 0:
+        why.append(_t("diff_booked", lang))
+    if head and goal and head.kind == "target" and goal.price_level != s.prices.simulated:
+        why.append(_t("diff_prices", lang))
     if head and why:
-        first.append(_t("measured", lang).format(year=y, p5=money(head.p5, lang),
+        first.append(_t("measured", lang).format(year=head.year, p5=money(head.p5, lang),
                                                  p95=money(head.p95, lang), p50=money(head.p50, lang))
                      + _t("diff", lang).format(why=_join(why, lang)))
+    if head and head.booked > 0:
+        first.append(_t("booked", lang).format(year=head.year, amount=money(head.booked, lang)))
+    pressure = growth_pressure(st)
+    if pressure is not None and abs(pressure) >= 1000 and any(g.basis != "counterfactual" for g in f.risk.goals):
+        base = t("basis.base_year", lang).split(" ", 1)[1].format(year=s.base_year)  # "de uitgaven in 2024"
+        first.append(_t("growth", lang).format(year=y, amount=money(pressure, lang), base=base))
     return first
 
 
@@ -120,6 +130,21 @@ def _probability_block(f: Findings, head: Headline | None, goal: GoalRisk | None
     return second
 
 
+def _goals_block(f: Findings, goal: GoalRisk | None, lang: str) -> list[str]:
+    """Every other goal of the region (or participant) on its own basis: its hardest year and
+    every year together, so no budget or target goes unmentioned."""
+    n = f.study.paths
+    items = []
+    for g in f.risk.goals:
+        if goal is not None and g.id == goal.id or not g.years:
+            continue
+        y = min(g.years, key=lambda k: (g.years[k].p_met, k))
+        items.append(_t("other_item", lang).format(
+            id=g.id, basis=g.basis_in(lang), p=pct(g.years[y].p_met, lang, n), year=y,
+            p_all=pct(g.p_all_years, lang, n) if g.p_all_years is not None else "-"))
+    return [_t("others", lang).format(items=_join(items, lang, "; "))] if items else []
+
+
 def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
     """Shortfall and the reserve needed, the weerstandsratio, the register line."""
     if not head:
@@ -130,7 +155,12 @@ def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
         third.append(_t("shortfall", lang).format(es=money(head.mean_shortfall, lang),
                                                   need=money(head.needed_capacity, lang)))
     else:
-        third.append(_t("no_shortfall", lang).format(es=money(head.mean_shortfall, lang)))
+        third.append(_t("no_shortfall", lang).format(es=money(head.mean_shortfall, lang), year=head.year))
+    if f.risk.hardest is not None and len(f.risk.goals) > 1:
+        gid, hy = f.risk.hardest
+        third.append(_t("programme", lang).format(
+            count=number(len(f.risk.goals), 0, lang), need=money(f.risk.programme_reserve, lang), goal=gid,
+            year=hy, p=pct(f.risk.goal(gid).years[hy].p_met, lang, n)))
     if f.capacity is not None and head.ratio is not None:
         third.append(_t("ratio", lang).format(
             cap=money(f.capacity, lang), r=ratio(head.ratio, lang), cls=head.ratio_class,

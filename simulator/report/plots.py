@@ -17,6 +17,7 @@ from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import money, number, t
 from simulator.results.analysis import Findings
 from simulator.results.summary import goals
+from simulator.results.waterfall import WaterfallStep, growth_pressure
 
 if TYPE_CHECKING:
     from simulator.results.variants import VariantResult
@@ -66,8 +67,11 @@ def _what(f: Findings, lang: str) -> str:
     if g is None or g.kind != "target":
         return t("plot.net", lang)
     scope = scope_words(g.scope, lang, f.study.scenario)
-    if g.against == "base_year":
-        return t("plot.below_base", lang).format(scope=scope, year=f.study.scenario.base_year)
+    if g.basis == "base_year":
+        year = g.spec.reference_year or f.study.scenario.base_year if g.spec else f.study.scenario.base_year
+        return t("plot.below_base", lang).format(scope=scope, year=year)
+    if g.basis == "budget":
+        return t("plot.below_budget", lang).format(scope=scope)
     return t("plot.scope_net", lang).format(scope=scope)
 
 
@@ -91,7 +95,8 @@ def fan_chart(f: Findings, lang: str = "nl"):
     if target is not None:
         ax.plot(years, target, color=GREYS["ink"], lw=1.5, ls="--", marker="s", ms=4,
                 label=t("plot.target", lang))
-    if g is None or (g.kind == "target" and g.against == "baseline" and g.scope.split("@")[0] == "all"):
+    if g is None or (g.kind == "target" and g.basis == "counterfactual" and not g.booked
+                     and g.scope.split("@")[0] == "all"):
         ax.plot(years, [f.plan[y] for y in years], color=GREYS["mid"], lw=1.5, ls=":", marker="^", ms=4,
                 label="plan")
     ax.axhline(0, color=GREYS["mid"], lw=0.6)
@@ -160,7 +165,9 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
 def waterfall(f: Findings, lang: str = "nl"):
     """From the plan through each cause to the P50 result."""
     plt = _plt()
-    steps = [s for s in f.waterfall if s.kind == "total" or abs(s.value) >= 0.5]
+    steps = [s for s in f.waterfall if s.kind == "total" or (s.kind == "step" and abs(s.value) >= 0.5)]
+    grown = growth_pressure(f.study)
+    pressure = [] if grown is None else [WaterfallStep("growth_pressure", grown, "pressure")]
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     level = 0.0
     for i, s in enumerate(steps):
@@ -177,8 +184,14 @@ def waterfall(f: Findings, lang: str = "nl"):
             top = max(level, level - v)
         ax.annotate(money(v, lang), (i, top), xytext=(0, 2), textcoords="offset points", ha="center",
                     va="bottom", fontsize=7)
+    for s in pressure:  # growth as pressure on spending, beside the chain, never part of it
+        x = len(steps) + 0.5
+        ax.bar(x, s.value, color="white", edgecolor=GREYS["ink"], lw=0.6, hatch="..")
+        ax.annotate(money(s.value, lang), (x, max(s.value, 0)), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=7)
     ax.axhline(0, color=GREYS["ink"], lw=0.6)
-    ax.set_xticks(range(len(steps)), [waterfall_label(s.step, lang) for s in steps], rotation=30,
+    ticks = [*range(len(steps)), *[len(steps) + 0.5] * len(pressure)]
+    ax.set_xticks(ticks, [waterfall_label(s.step, lang) for s in (*steps, *pressure)], rotation=30,
                   ha="right", fontsize=8)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.08 * (hi - lo))  # room for the value labels

@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator._version import __version__
 from simulator.i18n import t
-from simulator.report.document import check_lines, images, method_lines
+from simulator.report.document import check_lines, images, method_lines, reading_lines
 from simulator.report.tables import Table, all_tables, ratio_scale_table
 from simulator.report.text import cell
 from simulator.results.analysis import Findings
@@ -29,7 +29,7 @@ SENS_KEYS = ("label", "role", "spearman", "p10_value", "p90_value", "swing", "fi
 SUMMARY_KEYS = ("year", "plan", "mean", "p5", "p50", "p95", "target", "p_target_met", "p_target_met_se",
                 "p_within_budget")
 GOAL_RANGE = ("goal", "scope", "basis", "year", "amount", "p5", "p50", "p95", "p_met", "p_met_se")
-GOAL_RISK = ("goal", "year", "expected_shortfall", "needed_capacity", "needed_low", "needed_high",
+GOAL_RISK = ("goal", "year", "booked", "expected_shortfall", "needed_capacity", "needed_low", "needed_high",
              "realisatierisico", "p_all_years")
 INPUT_KEYS = ("key", "label", "distribution", "plan", "p10", "p90")
 
@@ -96,7 +96,7 @@ SECTIONS = (
     Section("ranges", (Figure("fan", "report.fan_alt"), TableBlock("summary", (View(SUMMARY_KEYS),)),
                        Figure("s_curve", "report.s_alt"))),
     Section("goals", (TableBlock("risk", (View(GOAL_RANGE, note=False), View(GOAL_RISK, "report.risk_split"))),
-                      TableBlock("ratio_scale"))),
+                      TableBlock("ratio_scale"), Bullets(reading_lines))),
     Section("contrib", (TableBlock("contributions", (View(CONTRIB_ALONE, note=False),
                                                      View(CONTRIB_PACKAGE, "report.in_package"))),)),
     Section("waterfall", (Figure("waterfall", "report.waterfall_alt"), TableBlock("waterfall"))),

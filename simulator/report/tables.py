@@ -14,6 +14,7 @@ from simulator.i18n import TEXT, t
 from simulator.report.paragraph import scope_words, waterfall_label
 from simulator.report.text import cell
 from simulator.results.analysis import Findings, describe_input, ratio_class
+from simulator.results.summary import target_beside_savings
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +69,16 @@ def describe_distribution(d) -> str:
 
 def summary_table(f: Findings) -> Table:
     s = f.summary
+    # the headline target only beside savings it judges (else it is in the goals table, on its basis)
+    same = target_beside_savings(s, f.study.scenario, f.study.municipality)
     rows = []
     for y in s.years:
         v = s.savings[y]
         rows.append({"year": y, "plan": f.plan.get(y), "mean": v.mean, "p5": v.p5, "p10": v.p10,
-                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y],
+                     "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y] if same else None,
                      "p50_low": s.savings_interval[y]["p50"][0], "p50_high": s.savings_interval[y]["p50"][1],
-                     "p_target_met": s.p_target_met[y], "p_target_met_se": s.p_target_met_se[y],
+                     "p_target_met": s.p_target_met[y] if same else None,
+                     "p_target_met_se": s.p_target_met_se[y] if same else None,
                      "p_within_budget": s.p_within_budget[y],
                      "p_within_budget_se": s.p_within_budget_se[y]})
     cols = (Column("year", "text"), Column("plan"), Column("mean"), Column("p5"), Column("p10"), Column("p50"),
@@ -85,24 +89,39 @@ def summary_table(f: Findings) -> Table:
     return Table("summary", cols, tuple(rows))
 
 
-def goals_table(f: Findings) -> Table:
+def goals_table(f: Findings, lang: str = "nl") -> Table:
     rows = []
     for g in f.risk.goals:
         for y, d in g.years.items():
             lo, hi = d.needed_capacity_interval
-            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.against,
+            rows.append({"goal": g.id, "kind": g.kind, "scope": g.scope, "basis": g.basis_in(lang) or g.basis,
                          "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
-                         "p_met": d.p_met, "p_met_se": d.p_met_se,
+                         "p_met": d.p_met, "p_met_se": d.p_met_se, "booked": d.booked,
                          "expected_shortfall": d.mean_shortfall, "cvar": d.cvar,
                          "needed_capacity": d.needed_capacity,
                          "needed_low": lo, "needed_high": hi, "realisatierisico": d.realisatierisico,
                          "p_all_years": g.p_all_years})
     cols = (Column("goal", "text"), Column("kind", "text"), Column("scope", "text"), Column("basis", "text"),
             Column("year", "text"), Column("amount"), Column("p5"), Column("p50"), Column("p95"),
-            Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("expected_shortfall"), Column("cvar"),
+            Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("booked"), Column("expected_shortfall"),
+            Column("cvar"),
             Column("needed_capacity"), Column("needed_low"), Column("needed_high"), Column("realisatierisico"),
             Column("p_all_years", "pct"))
-    return Table("risk", cols, tuple(rows))
+    return Table("risk", cols, tuple(rows), {"reserve": cell(f.risk.programme_reserve, "eur", lang)})
+
+
+def readings_table(f: Findings, lang: str = "nl") -> Table:
+    """Every goal under each declared reading of the document (no rows without readings)."""
+    rows = []
+    for r in f.readings:
+        for g in r.goals:
+            rows.append({"reading": r.id + (" *" if r.literal else ""), "goal": g.goal, "basis": g.basis_text,
+                         "p_all_years": g.p_all_years, "hardest_year": g.hardest_year, "p_hardest": g.p_hardest,
+                         "reserve": g.reserve, "programme_reserve": r.programme_reserve})
+    cols = (Column("reading", "text"), Column("goal", "text"), Column("basis", "text"), Column("p_all_years", "pct"),
+            Column("hardest_year", "text"), Column("p_hardest", "pct"), Column("reserve"),
+            Column("programme_reserve"))
+    return Table("readings", cols, tuple(rows))
 
 
 def contributions_table(f: Findings) -> Table:
@@ -178,7 +197,8 @@ def ratio_scale_table() -> Table:
 
 
 def all_tables(f: Findings, lang: str = "nl") -> dict[str, Table]:
-    return {"summary": summary_table(f), "risk": goals_table(f), "contributions": contributions_table(f),
+    return {"summary": summary_table(f), "risk": goals_table(f, lang), "readings": readings_table(f, lang),
+            "contributions": contributions_table(f),
             "waterfall": waterfall_table(f, lang), "sensitivity": sensitivity_table(f), "inputs": inputs_table(f)}
 
 

@@ -251,13 +251,15 @@ class Study:
 # --- risk ---------------------------------------------------------------------------------
 
 
-def risk(study: Study, capacity: float | None = None) -> Risk:
-    """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline.
+def risk(study: Study, capacity: float | None = None, goal: str | None = None) -> Risk:
+    """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline and
+    the programme's reserve over every goal and year.
 
-    The headline goal is the scope's first target (else its first budget) in the study year.
+    The headline goal is ``goal``, else the scope's first target (else its first budget) in the
+    study year.
     """
     assert study.year is not None
-    return risk_of(study.dataset, year=study.year, municipality=study.municipality, capacity=capacity)
+    return risk_of(study.dataset, year=study.year, municipality=study.municipality, capacity=capacity, goal=goal)
 
 
 # --- sensitivity --------------------------------------------------------------------------
@@ -421,6 +423,8 @@ class Findings:
         Per measure alone and in the package; the interaction loss.
     waterfall : list of WaterfallStep
         From the plan to the P50 result in the study year.
+    readings : list of ReadingResult
+        Every goal under each declared reading of the document (empty without readings).
     plan : dict of int to float
         Per horizon year the sum of the measures as the plan states them [EUR].
     capacity : float or None
@@ -438,6 +442,7 @@ class Findings:
     plan: dict[int, float]
     capacity: float | None
     sensitivity_measures: list[MeasureSensitivity] = field(default_factory=list)
+    readings: list = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The figures of ``taaksim report --json`` (int year keys and tuples: the command line
@@ -445,17 +450,25 @@ class Findings:
         return {"risk": self.risk.to_json(), "sensitivity": [r.to_json() for r in self.sensitivity],
                 "sensitivity_measures": [m.to_json() for m in self.sensitivity_measures],
                 "contributions": self.contributions.to_json(),
-                "waterfall": [s.to_json() for s in self.waterfall], "plan": self.plan}
+                "waterfall": [s.to_json() for s in self.waterfall], "plan": self.plan,
+                "readings": [r.to_json() for r in self.readings]}
 
 
 def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipality: str | None = None,
-            year: int | None = None, capacity: float | None = None, aux_paths: int = AUX_PATHS) -> Findings:
-    """Run the scenario and derive every council answer (see the module docstring)."""
+            year: int | None = None, capacity: float | None = None, aux_paths: int = AUX_PATHS,
+            goal: str | None = None) -> Findings:
+    """Run the scenario and derive every council answer (see the module docstring); with
+    declared readings, every goal under each of them too (:mod:`simulator.results.readings`)."""
+    from simulator.results.readings import side_by_side
+
     study = Study(scenario, paths, seed, municipality, year, aux_paths)
+    summary = Summary.from_dataset(study.dataset, municipality=municipality)
     return Findings(
         study=study,
-        summary=Summary.from_dataset(study.dataset, municipality=municipality),
-        risk=risk(study, capacity),
+        summary=summary,
+        readings=side_by_side(scenario, summary if aux_paths >= paths else None, paths=min(paths, aux_paths),
+                              seed=seed, municipality=municipality),
+        risk=risk(study, capacity, goal),
         sensitivity=sensitivity(study),
         contributions=contributions(study),
         waterfall=waterfall(study),

@@ -184,11 +184,7 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
         basis = pub.basis.get(field, default_basis)
         for y in years:
             c = computed[field][y]
-            versions: list[FigureVersion] = []
-            if y in getattr(pub, field):
-                versions.append(FigureVersion("table", field, y, getattr(pub, field)[y], pub.lines.get(field),
-                                              basis=basis))
-            versions += [v for v in pub.versions if v.field == field and v.year == y]
+            versions = _versions(pub, field, y, basis)
             followed = [v for v in versions if abs(c - v.value * unit) <= tol and (v.basis or basis) != "derived"]
             explain = pub.explain.get(f"{field} {y}", "")
             excuse = pub.notes.get(f"{field} {y}", "")
@@ -215,33 +211,57 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
                     if v.version == "table":
                         table_cls[(field, y)] = (INCONSISTENT, p - c)
                     continue
-                reason = _row_contradiction(pub, field, y, unit, tol, computed) if v.version == "table" else ""
-                if not reason and v.version == "table" and field == "net":
-                    reason = _net_follows(table_cls, y, p - c, tol)
-                if not reason and v.version != "table" and (field, y) in table_cls:
-                    tcls, tdiff = table_cls[(field, y)]
-                    tp = c + tdiff
-                    if abs(p - tp) > tol:
-                        reason = (f"{v.version} {p:,.0f}{_where(v.line)}" + (f" '{v.quote}'" if v.quote else "")
-                                  + f" contradicts the table {tp:,.0f}{_where(pub.lines.get(field))}")
-                    elif tcls == INCONSISTENT:
-                        reason = (f"{v.version}{_where(v.line)} repeats the table figure, which contradicts "
-                                  "another printed version")
-                if not reason and inherited and v.version == "table" and (field, y) in inherited:
-                    part, rows = inherited[(field, y)]
-                    if abs((p - c) - part) <= tol:
-                        reason = (f"the printed total adds up printed rows that contradict another printed "
-                                  f"version ({rows}); the difference {p - c:,.0f} is theirs")
-                if not reason and printed_rows and v.version == "table" and (field, y) in printed_rows:
-                    rows_sum = printed_rows[(field, y)]
-                    if abs(c - rows_sum) <= tol:
-                        reason = (f"the printed total {p:,.0f}{_where(v.line)} differs from the sum of its "
-                                  f"printed rows {rows_sum:,.0f}")
+                reason = _mismatch_reason(pub, v, field, y, p, c, unit, tol, computed, table_cls, inherited,
+                                          printed_rows)
                 cls = INCONSISTENT if reason else FAILED
                 out.append(Figure(label, y, p, c, cls, reason or f"differs by {c - p:,.0f}", **common))
                 if v.version == "table":
                     table_cls[(field, y)] = (cls, p - c)
     return out
+
+
+def _versions(pub: Published, field: str, y: int, basis: str) -> list[FigureVersion]:
+    """Every printed version of one figure: the table's first, then the other printed ones in their listed order."""
+    versions: list[FigureVersion] = []
+    if y in getattr(pub, field):
+        versions.append(FigureVersion("table", field, y, getattr(pub, field)[y], pub.lines.get(field),
+                                      basis=basis))
+    versions += [v for v in pub.versions if v.field == field and v.year == y]
+    return versions
+
+
+def _mismatch_reason(pub: Published, v: FigureVersion, field: str, y: int, p: float, c: float, unit: float,
+                     tol: float, computed: dict, table_cls: dict[tuple[str, int], tuple[str, float]],
+                     inherited: dict[tuple[str, int], tuple[float, str]] | None,
+                     printed_rows: dict[tuple[str, int], float] | None) -> str:
+    """Why a printed version the scenario does not reproduce is a document inconsistency, or "" (a failure).
+
+    ``p`` is the printed value and ``c`` the computed one (euro); the rules are tried in order and the
+    first that explains the difference wins.
+    """
+    reason = _row_contradiction(pub, field, y, unit, tol, computed) if v.version == "table" else ""
+    if not reason and v.version == "table" and field == "net":
+        reason = _net_follows(table_cls, y, p - c, tol)
+    if not reason and v.version != "table" and (field, y) in table_cls:
+        tcls, tdiff = table_cls[(field, y)]
+        tp = c + tdiff
+        if abs(p - tp) > tol:
+            reason = (f"{v.version} {p:,.0f}{_where(v.line)}" + (f" '{v.quote}'" if v.quote else "")
+                      + f" contradicts the table {tp:,.0f}{_where(pub.lines.get(field))}")
+        elif tcls == INCONSISTENT:
+            reason = (f"{v.version}{_where(v.line)} repeats the table figure, which contradicts "
+                      "another printed version")
+    if not reason and inherited and v.version == "table" and (field, y) in inherited:
+        part, rows = inherited[(field, y)]
+        if abs((p - c) - part) <= tol:
+            reason = (f"the printed total adds up printed rows that contradict another printed "
+                      f"version ({rows}); the difference {p - c:,.0f} is theirs")
+    if not reason and printed_rows and v.version == "table" and (field, y) in printed_rows:
+        rows_sum = printed_rows[(field, y)]
+        if abs(c - rows_sum) <= tol:
+            reason = (f"the printed total {p:,.0f}{_where(v.line)} differs from the sum of its "
+                      f"printed rows {rows_sum:,.0f}")
+    return reason
 
 
 def _net_follows(table_cls: dict[tuple[str, int], tuple[str, float]], y: int, diff: float, tol: float) -> str:

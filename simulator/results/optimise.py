@@ -357,21 +357,7 @@ def choose(scenario: Scenario, plan: tuple[str, ...], candidates: tuple[str, ...
     if budget is None:
         budget = pb.cost(plan_x)
     use_milp = exact if exact is not None else len(pool) * paths <= MILP_LIMIT
-    found: dict[str, np.ndarray] = {}  # package name -> x (bool per pool measure)
-    proved = False
-    if use_milp:
-        x, proved = solve_milp(pb, budget=budget, objective=objective, certainty=certainty)
-        if x is not None:
-            found["milp"] = x
-    found["heuristic"] = solve_heuristic(pb, budget=budget, objective=objective, certainty=certainty, start=plan_x)
-    if pb.cost(plan_x) <= budget + 1e-6:
-        found["plan"] = plan_x
-    for j, mid in enumerate(pool):
-        if mid in pb.fixed:
-            continue
-        y = _flip(plan_x, j)
-        if pb.cost(y) <= budget + 1e-6:
-            found[("without " if plan_x[j] else "with ") + mid] = y
+    found, proved = _packages(pb, pool, plan_x, budget, objective, certainty, use_milp)
     cache: dict[frozenset[str], dict] = {}
 
     def judge(x: np.ndarray) -> dict:
@@ -385,11 +371,7 @@ def choose(scenario: Scenario, plan: tuple[str, ...], candidates: tuple[str, ...
     best_name, best = None, None
     for name, x in found.items():
         sim = judge(x)
-        row = {"name": name, "measures": [m for m, on in zip(pool, x, strict=True) if on],
-               "cost": pb.cost(x), "linear_p": float(np.dot(pb.weights, (pb.margin(x) >= 0).all(axis=0))),
-               "linear_reserve": float(weighted_quantile(np.maximum(-pb.margin(x)[pb.head], 0.0), pb.weights,
-                                                         certainty)),
-               **sim}
+        row = _row(pb, pool, name, x, sim, certainty)
         rows.append(row)
         if _better(sim, best, objective):
             best_name, best = name, sim
@@ -416,6 +398,39 @@ def choose(scenario: Scenario, plan: tuple[str, ...], candidates: tuple[str, ...
             "chosen": chosen, "alternatives": rows, "best_single_change": best_single, "pareto": front,
             "linear_gap": {"p": chosen["linear_p"] - chosen["p_every_goal"]},
             "fresh_paths": {"seed": fresh_seed, **fresh_head}}
+
+
+def _packages(pb: Problem, pool: tuple[str, ...], plan_x: np.ndarray, budget: float, objective: str,
+              certainty: float, use_milp: bool) -> tuple[dict[str, np.ndarray], bool]:
+    """The packages worth simulating: the MILP's, the heuristic's, the plan and every single change.
+
+    Returns package name -> x (bool per pool measure) and whether the MILP proved its package optimal.
+    """
+    found: dict[str, np.ndarray] = {}  # package name -> x (bool per pool measure)
+    proved = False
+    if use_milp:
+        x, proved = solve_milp(pb, budget=budget, objective=objective, certainty=certainty)
+        if x is not None:
+            found["milp"] = x
+    found["heuristic"] = solve_heuristic(pb, budget=budget, objective=objective, certainty=certainty, start=plan_x)
+    if pb.cost(plan_x) <= budget + 1e-6:
+        found["plan"] = plan_x
+    for j, mid in enumerate(pool):
+        if mid in pb.fixed:
+            continue
+        y = _flip(plan_x, j)
+        if pb.cost(y) <= budget + 1e-6:
+            found[("without " if plan_x[j] else "with ") + mid] = y
+    return found, proved
+
+
+def _row(pb: Problem, pool: tuple[str, ...], name: str, x: np.ndarray, sim: dict, certainty: float) -> dict:
+    """One alternative's row: its measures, cost [EUR], the linear model's figures and the simulated ones."""
+    return {"name": name, "measures": [m for m, on in zip(pool, x, strict=True) if on],
+            "cost": pb.cost(x), "linear_p": float(np.dot(pb.weights, (pb.margin(x) >= 0).all(axis=0))),
+            "linear_reserve": float(weighted_quantile(np.maximum(-pb.margin(x)[pb.head], 0.0), pb.weights,
+                                                      certainty)),
+            **sim}
 
 
 def pareto(pb: Problem, scenario: Scenario, realised: Realised | None, pool: tuple[str, ...], *, objective: str,

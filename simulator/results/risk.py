@@ -12,7 +12,7 @@ import numpy as np
 from simulator.core import goals as rule
 from simulator.core.stats import QUANTILES, probability_se, quantile_interval, wilson_interval
 from simulator.i18n import pair
-from simulator.results.goals import all_years, goal_year, goals, headline_goal
+from simulator.results.goals import all_years, basis_words, goal_year, goals, headline_goal
 
 #: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
 CERTAINTY = 0.90
@@ -92,6 +92,9 @@ class RiskYear:
         P95 of the shortfall among the paths that miss [EUR] (0 when none does).
     realisatierisico : float
         P(missed) x ``max_consequence`` [EUR]: one line for a risk register.
+    booked : float
+        Mean saving deducted because the participant already booked it for overlapping
+        measures [EUR] (0 when nothing is booked).
     """
 
     amount: float
@@ -116,6 +119,7 @@ class RiskYear:
     needed_capacity_interval: tuple[float, float]
     max_consequence: float
     realisatierisico: float
+    booked: float = 0.0
 
     @property
     def expected_shortfall(self) -> float:
@@ -136,7 +140,8 @@ class RiskYear:
                 "expected_shortfall": self.mean_shortfall, "expected_shortfall_se": self.mean_shortfall_se,
                 "cvar": self.cvar, "cvar_se": self.cvar_se, "needed_capacity": self.needed_capacity,
                 "needed_capacity_interval": self.needed_capacity_interval,
-                "max_consequence": self.max_consequence, "realisatierisico": self.realisatierisico}
+                "max_consequence": self.max_consequence, "realisatierisico": self.realisatierisico,
+                "booked": self.booked}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,9 @@ class Headline(RiskYear):
     capacity : float or None
         Available weerstandscapaciteit [EUR], if given.
     ratio : float or None
-        ``capacity / needed_capacity`` (inf when nothing is needed); None without capacity.
+        ``capacity / programme_reserve`` (inf when nothing is needed); None without capacity.
+    programme_reserve : float
+        Benodigde weerstandscapaciteit of every goal and year together [EUR] (see :class:`Risk`).
     ratio_class, ratio_nl, ratio_en : str or None
         Its class A-F and the class in Dutch and English words.
     """
@@ -167,9 +174,11 @@ class Headline(RiskYear):
     ratio_class: str | None = None
     ratio_nl: str | None = None
     ratio_en: str | None = None
+    programme_reserve: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        out = {"goal": self.goal, "kind": self.kind, "year": self.year, **RiskYear.to_json(self)}
+        out = {"goal": self.goal, "kind": self.kind, "year": self.year, **RiskYear.to_json(self),
+               "programme_reserve": self.programme_reserve}
         if self.capacity is not None:
             out.update(capacity=self.capacity, ratio=self.ratio, ratio_class=self.ratio_class,
                        ratio_nl=self.ratio_nl, ratio_en=self.ratio_en)
@@ -182,8 +191,12 @@ class GoalRisk:
 
     Attributes
     ----------
-    id, kind, scope, against : str
+    id, kind, scope, basis : str
         As :class:`simulator.results.summary.GoalSummary`.
+    price_level : str or int
+        "nominal" or the year of constant prices.
+    basis_text, basis_text_en : str
+        Basis and price level in a controller's words (Dutch, English).
     years : dict of int to RiskYear
         Its years, ascending.
     p_all_years, p_all_years_se : float or None
@@ -195,11 +208,18 @@ class GoalRisk:
     id: str
     kind: str
     scope: str
-    against: str
+    basis: str
     years: dict[int, RiskYear]
     p_all_years: float | None
     p_all_years_se: float | None
     needed_capacity_all_years: float | None
+    price_level: Any = "nominal"
+    basis_text: str = ""
+    basis_text_en: str = ""
+
+    def basis_in(self, lang: str) -> str:
+        """The basis in words, in ``lang``."""
+        return self.basis_text if lang == "nl" else self.basis_text_en
 
     @property
     def amounts(self) -> dict[int, float]:
@@ -207,7 +227,8 @@ class GoalRisk:
         return {y: d.amount for y, d in self.years.items()}
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "scope": self.scope, "against": self.against,
+        return {"id": self.id, "kind": self.kind, "scope": self.scope, "basis": self.basis,
+                "price_level": self.price_level, "basis_text": self.basis_text, "basis_text_en": self.basis_text_en,
                 "years": {y: d.to_json() for y, d in self.years.items()}, "p_all_years": self.p_all_years,
                 "p_all_years_se": self.p_all_years_se, "needed_capacity_all_years": self.needed_capacity_all_years}
 
@@ -226,12 +247,23 @@ class Risk:
         Number of paths.
     certainty : float
         Certainty the needed capacity gives [0-1] (:data:`CERTAINTY`).
+    programme_reserve : float
+        Benodigde weerstandscapaciteit of the programme [EUR]: the P90 over paths of the
+        shortfall summed over every goal and year, goals on overlapping scopes counted once
+        (per path and year the largest shortfall among them).
+    programme_reserve_interval : tuple of float
+        Distribution-free 95% interval of ``programme_reserve`` [EUR] (its Monte Carlo error).
+    hardest : tuple of (str, int) or None
+        (goal id, year) with the lowest P(met).
     """
 
     goals: tuple[GoalRisk, ...]
     headline: Headline | None
     paths: int
     certainty: float = field(default=CERTAINTY)
+    programme_reserve: float = 0.0
+    programme_reserve_interval: tuple[float, float] = (0.0, 0.0)
+    hardest: tuple[str, int] | None = None
 
     def goal(self, goal_id: str) -> GoalRisk:
         """The goal with this id."""
@@ -245,7 +277,8 @@ class Risk:
         rows = []
         for g in self.goals:
             for y, d in g.years.items():
-                row = {"goal": g.id, "year": y, "kind": g.kind, "scope": g.scope, "against": g.against,
+                row = {"goal": g.id, "year": y, "kind": g.kind, "scope": g.scope, "basis": g.basis,
+                       "price_level": g.price_level,
                        **d.to_json()}
                 row["needed_low"], row["needed_high"] = row.pop("needed_capacity_interval")
                 rows.append(row)
@@ -255,7 +288,9 @@ class Risk:
         """As plain types (int year keys and tuples: :func:`simulator.cli.format.jsonable` finishes)."""
         return {"goals": [g.to_json() for g in self.goals],
                 "headline": None if self.headline is None else self.headline.to_json(),
-                "paths": self.paths, "certainty": self.certainty}
+                "paths": self.paths, "certainty": self.certainty, "programme_reserve": self.programme_reserve,
+                "programme_reserve_interval": self.programme_reserve_interval,
+                "hardest": None if self.hardest is None else {"goal": self.hardest[0], "year": self.hardest[1]}}
 
 
 def _risk_year(g: Any, y: int, n: int) -> tuple[RiskYear, np.ndarray]:
@@ -277,25 +312,36 @@ def _risk_year(g: Any, y: int, n: int) -> tuple[RiskYear, np.ndarray]:
         mean_shortfall_se=float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
         cvar=cvar, cvar_se=cvar_se,
         needed_capacity=float(np.quantile(short, CERTAINTY)), needed_capacity_interval=(lo, hi),
-        max_consequence=worst, realisatierisico=(1.0 - p) * worst), short
+        max_consequence=worst, realisatierisico=(1.0 - p) * worst,
+        booked=float(g.booked[y].mean()) if y in g.booked else 0.0), short
 
 
-def _headline(out_goals: list[GoalRisk], year: int, capacity: float | None) -> Headline | None:
-    head = headline_goal(out_goals, year)
+def _headline(out_goals: list[GoalRisk], year: int, capacity: float | None, reserve: float,
+              goal: str | None = None) -> Headline | None:
+    if goal is not None:
+        chosen = next((g for g in out_goals if g.id == goal), None)
+        if chosen is None:
+            raise ValueError(f"no goal {goal!r}; goals: {', '.join(g.id for g in out_goals) or 'none'}")
+        if year not in chosen.years:  # its hardest year
+            year = max(chosen.years, key=lambda y: (chosen.years[y].needed_capacity, -chosen.years[y].p_met))
+        head: GoalRisk | None = chosen
+    else:
+        head = headline_goal(out_goals, year)
     if head is None:
         return None
     h = head.years[year]
     extra: dict[str, Any] = {}
     if capacity is not None:
-        need = h.needed_capacity
+        need = reserve
         ratio = float("inf") if need <= 0 else capacity / need
         cls, nl, en = ratio_class(ratio)
         extra = dict(capacity=capacity, ratio=ratio, ratio_class=cls, ratio_nl=nl, ratio_en=en)
     return Headline(**{k: getattr(h, k) for k in RiskYear.__dataclass_fields__},
-                    goal=head.id, kind=head.kind, year=year, **extra)
+                    goal=head.id, kind=head.kind, year=year, programme_reserve=reserve, **extra)
 
 
-def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: float | None = None) -> Risk:
+def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: float | None = None,
+            goal: str | None = None) -> Risk:
     """Per target and budget and per year: P(met), shortfall, reserve at 90%; the headline.
 
     Parameters
@@ -307,22 +353,37 @@ def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: fl
     municipality : str, optional
         Judge the municipality's goals instead of the region's.
     capacity : float, optional
-        Available weerstandscapaciteit [EUR]: adds the ratio and its class to the headline.
+        Available weerstandscapaciteit [EUR]: adds the ratio (against the programme's reserve)
+        and its class to the headline.
+    goal : str, optional
+        The headline goal (default: the first target with the study year).
     """
     if capacity is not None and not np.isfinite(capacity):
         raise ValueError(f"capacity must be a finite amount, got {capacity!r}")
     n = int(ds.sizes["path"])
     out_goals = []
-    for g in goals(ds, municipality=municipality):
+    gs = goals(ds, municipality=municipality)
+    every: dict[tuple[int, int], np.ndarray] = {}
+    for gi, g in enumerate(gs):
         years, shortfalls = {}, {}
         for y in sorted(g.amounts):
             years[y], shortfalls[y] = _risk_year(g, y, n)
+            every[(gi, y)] = shortfalls[y]
         together = all_years(g)
         total_short = sum(shortfalls.values()) if shortfalls else None
         out_goals.append(GoalRisk(
-            g.id, g.kind, g.scope, g.against, years,
+            g.id, g.kind, g.scope, g.basis, years,
             p_all_years=None if together is None else float(together.mean()),
             p_all_years_se=None if together is None else probability_se(float(together.mean()), n),
             needed_capacity_all_years=(None if total_short is None
-                                       else float(np.quantile(total_short, CERTAINTY)))))
-    return Risk(tuple(out_goals), _headline(out_goals, year, capacity), n, CERTAINTY)
+                                       else float(np.quantile(total_short, CERTAINTY))),
+            price_level=g.price_level, basis_text=basis_words(g.spec) if g.spec is not None else "",
+            basis_text_en=basis_words(g.spec, "en") if g.spec is not None else ""))
+    combined = rule.combined_shortfall([g.spec.footprint if g.spec else frozenset() for g in gs], every)
+    reserve, interval = 0.0, (0.0, 0.0)
+    if combined is not None:
+        reserve, interval = float(np.quantile(combined, CERTAINTY)), quantile_interval(combined, CERTAINTY)
+    cells = [(d.p_met, g.id, y) for g in out_goals for y, d in g.years.items()]
+    hardest = min(cells)[1:] if cells else None
+    return Risk(tuple(out_goals), _headline(out_goals, year, capacity, reserve, goal), n, CERTAINTY,
+                reserve, interval, hardest)

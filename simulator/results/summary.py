@@ -19,8 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulator.core import goals as rule
 from simulator.core.stats import QUANTILES, probability_se, quantile_interval
-from simulator.results.goals import Goal, all_years, goal_year, goals, headline_goal, headline_scope
+from simulator.results.goals import Goal, all_years, basis_words, goal_year, goals, headline_goal, headline_scope
+
+#: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
+CERTAINTY = 0.90
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     from simulator.run.reduce import Merged
 
 __all__ = ["Goal", "GoalSummary", "GoalYear", "Summary", "YearRange", "all_years", "frame_of", "goal_year",
-           "goals", "headline_scope", "savings_of", "summarise_years", "summary_frame"]
+           "goals", "headline_scope", "savings_of", "summarise_years", "summary_frame", "target_beside_savings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,11 @@ class GoalYear:
     se : float
         Monte Carlo standard error of ``p`` [probability].
     p5, p50, p95 : float
-        Percentiles of what the goal judges [EUR]: savings on its basis, or spending for a
-        budget. From a streamed run within 0.01% or 1 euro (a mergeable sketch).
+        Percentiles of what the goal judges [EUR, the goal's price level]: savings on its basis,
+        or spending for a budget. From a streamed run within 0.01% or 1 euro (a mergeable sketch).
+    reserve : float
+        The shortfall not exceeded in 90% of the paths [EUR]: what a target misses below its
+        P10, or a budget's overrun above its P90.
     """
 
     amount: float
@@ -81,10 +88,11 @@ class GoalYear:
     p5: float
     p50: float
     p95: float
+    reserve: float = 0.0
 
     def to_json(self) -> dict[str, float]:
         return {"amount": self.amount, "p": self.p, "se": self.se, "p5": self.p5, "p50": self.p50,
-                "p95": self.p95}
+                "p95": self.p95, "reserve": self.reserve}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,20 +106,26 @@ class GoalSummary:
     kind : {"target", "budget"}
     scope : str
         Label of the posts it is judged on, e.g. ``"all"``, ``"wmo@hilversum"``.
-    against : {"baseline", "base_year"}
-        A target's basis.
+    basis : {"counterfactual", "base_year", "budget"}
+        What it is measured against.
     years : dict of int to GoalYear
         Its years, ascending.
     p_all_years : float or None
         Probability it holds in every one of its years together [0-1]; None without years.
+    price_level : str or int
+        "nominal" or the year of constant prices of its amounts and figures.
+    basis_text : str
+        Basis and price level in a controller's words (Dutch).
     """
 
     id: str
     kind: str
     scope: str
-    against: str
+    basis: str
     years: dict[int, GoalYear]
     p_all_years: float | None
+    price_level: Any = "nominal"
+    basis_text: str = ""
 
     @property
     def amounts(self) -> dict[int, float]:
@@ -119,7 +133,8 @@ class GoalSummary:
         return {y: d.amount for y, d in self.years.items()}
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "scope": self.scope, "against": self.against,
+        return {"id": self.id, "kind": self.kind, "scope": self.scope, "basis": self.basis,
+                "price_level": self.price_level, "basis_text": self.basis_text,
                 "years": {str(y): d.to_json() for y, d in self.years.items()},
                 "p_all_years": self.p_all_years}
 
@@ -154,6 +169,10 @@ class Summary:
     detail : dict of str to list, optional
         Streamed ``--detail`` only: name -> (item, year) means over paths [EUR] of
         ``measure_savings``, ``measure_costs``, ``post_baseline`` and ``post_spending``.
+    programme_reserve : float or None
+        Benodigde weerstandscapaciteit of every goal and year together [EUR]: P90 over paths of
+        the summed shortfall, overlapping goals counted once (the largest per path and year);
+        None without goals.
     """
 
     years: tuple[int, ...]
@@ -167,6 +186,13 @@ class Summary:
     goals: tuple[GoalSummary, ...]
     savings_interval: dict[int, dict[str, tuple[float, float]]]
     detail: dict[str, list] | None = None
+    programme_reserve: float | None = None
+
+    @property
+    def hardest(self) -> tuple[str, int] | None:
+        """(goal id, year) with the lowest P(met); None without goals."""
+        cells = [(d.p, g.id, y) for g in self.goals for y, d in g.years.items()]
+        return None if not cells else min(cells)[1:]
 
     @classmethod
     def from_dataset(cls, ds: Any, *, municipality: str | None = None) -> Summary:
@@ -190,16 +216,23 @@ class Summary:
             in_year = [b.holds[y] for b in gs if b.kind == "budget" and y in b.amounts]
             p_budget[y] = float(np.logical_and.reduce(in_year).mean()) if in_year else None
         summaries = []
-        for g in gs:
+        shortfalls = {}
+        for gi, g in enumerate(gs):
             per_year = {}
             for y in sorted(g.amounts):
                 st = goal_year(g, y, n)
-                per_year[y] = GoalYear(st["amount"], st["p"], st["se"], st["p5"], st["p50"], st["p95"])
+                short = rule.shortfall(g.kind, g.measured[y], g.amounts[y])
+                shortfalls[(gi, y)] = short
+                per_year[y] = GoalYear(st["amount"], st["p"], st["se"], st["p5"], st["p50"], st["p95"],
+                                       float(np.quantile(short, CERTAINTY)))
             together = all_years(g)
-            summaries.append(GoalSummary(g.id, g.kind, g.scope, g.against, per_year,
-                                         float(together.mean()) if together is not None else None))
+            summaries.append(GoalSummary(g.id, g.kind, g.scope, g.basis, per_year,
+                                         float(together.mean()) if together is not None else None,
+                                         g.price_level, basis_words(g.spec) if g.spec is not None else ""))
+        combined = rule.combined_shortfall([g.spec.footprint if g.spec else frozenset() for g in gs], shortfalls)
+        reserve = float(np.quantile(combined, CERTAINTY)) if combined is not None else None
         return cls._of(years, n, savings, head.amounts if head is not None else {}, p_target, p_budget,
-                       tuple(summaries), _intervals(values.T, years))
+                       tuple(summaries), _intervals(values.T, years), programme_reserve=reserve)
 
     @classmethod
     def from_merged(cls, m: Merged) -> Summary:
@@ -232,15 +265,21 @@ class Summary:
             for y in sorted(g.amounts):
                 si = series.index((gi, y))
                 p = float(holds[si] / n)
-                lo, mid, top = LogSketch.quantiles(m.sketch_of(si), (0.05, 0.5, 0.95))
+                lo, p10, mid, p90, top = LogSketch.quantiles(m.sketch_of(si), (0.05, 0.1, 0.5, 0.9, 0.95))
+                # the shortfall is monotone in what is judged: its P90 is the judged P10 (or P90) from the amount
+                reserve = max(g.amounts[y] - p10, 0.0) if g.kind == "target" else max(p90 - g.amounts[y], 0.0)
                 se = probability_se(p, n) if rep_holds is None else float(rep_holds[si])
-                per_year[y] = GoalYear(g.amounts[y], p, se, lo, mid, top)
-            summaries.append(GoalSummary(g.id, g.kind, g.scope, g.against, per_year,
-                                         float(together[gi] / n) if g.amounts else None))
+                per_year[y] = GoalYear(g.amounts[y], p, se, lo, mid, top, reserve)
+            summaries.append(GoalSummary(g.id, g.kind, g.scope, g.basis, per_year,
+                                         float(together[gi] / n) if g.amounts else None, g.price_level,
+                                         basis_words(g)))
         detail = m.detail_sums()
-        out = cls._of(years, n, savings, head.amounts if head is not None else {}, p_target, p_budget,
+        programme = (LogSketch.quantiles(m.programme, (CERTAINTY,))[0]
+                     if m.programme is not None and spec.goals else None)
+        out = cls._of(years, n, savings, dict(head.amounts) if head is not None else {}, p_target, p_budget,
                       tuple(summaries), _intervals(m.head(), years),
-                      None if detail is None else {k: (v / n).tolist() for k, v in detail.items()})
+                      None if detail is None else {k: (v / n).tolist() for k, v in detail.items()},
+                      programme_reserve=programme)
         if rep_holds is None or rep_budgets is None:
             return out
         return replace(out, p_target_met_se={y: None if p_target[y] is None else float(rep_holds[series.index((hi, y))])
@@ -252,13 +291,13 @@ class Summary:
     def _of(cls, years: tuple[int, ...], n: int, savings: dict[int, YearRange], amounts: dict[int, float],
             p_target: dict[int, float | None], p_budget: dict[int, float | None],
             goal_summaries: tuple[GoalSummary, ...], intervals: dict[int, dict[str, tuple[float, float]]],
-            detail: dict[str, list] | None = None) -> Summary:
+            detail: dict[str, list] | None = None, *, programme_reserve: float | None = None) -> Summary:
         def se(p: float | None) -> float | None:
             return None if p is None else probability_se(p, n)
 
         return cls(years, n, savings, {y: amounts[y] if p_target[y] is not None else None for y in years},
                    p_target, {y: se(p) for y, p in p_target.items()}, p_budget,
-                   {y: se(p) for y, p in p_budget.items()}, goal_summaries, intervals, detail)
+                   {y: se(p) for y, p in p_budget.items()}, goal_summaries, intervals, detail, programme_reserve)
 
     def to_json(self) -> dict[str, Any]:
         """The summary as plain JSON types: string year keys, the keys ``taaksim run --json`` is built from."""
@@ -272,16 +311,24 @@ class Summary:
             "target": by_year(self.target), "p_target_met": by_year(self.p_target_met),
             "p_target_met_se": by_year(self.p_target_met_se), "p_within_budget": by_year(self.p_within_budget),
             "p_within_budget_se": by_year(self.p_within_budget_se), "goals": [g.to_json() for g in self.goals]}
+        out["programme_reserve"] = self.programme_reserve
+        h = self.hardest
+        out["hardest"] = None if h is None else {"goal": h[0], "year": h[1]}
         if self.detail is not None:
             out["detail"] = self.detail
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per year (index: year): the savings range, target, P(target met), P(within budget)."""
+        """One row per year (index: year): the savings range (against spending without the measures),
+        the headline target, P(target met), P(within budget), and the target's basis in words."""
         import pandas as pd
 
+        head = next((g for g in self.goals if g.kind == "target"), None)
+        # the target is judged on its own basis: say which, beside net savings against the counterfactual
+        basis = f"{head.id}: {head.basis_text}" if head is not None else None
         rows = [{"year": y, **self.savings[y].to_json(), "target": self.target[y],
-                 "p_target_met": self.p_target_met[y], "p_within_budget": self.p_within_budget[y]}
+                 "p_target_met": self.p_target_met[y], "p_within_budget": self.p_within_budget[y],
+                 "target_basis": basis if self.target[y] is not None else None}
                 for y in self.years]
         return pd.DataFrame(rows).set_index("year")
 
@@ -289,6 +336,16 @@ class Summary:
 def _intervals(head: np.ndarray, years: tuple[int, ...]) -> dict[int, dict[str, tuple[float, float]]]:
     """Per year (rows of ``head``, paths along columns) each percentile's order-statistic interval."""
     return {y: {k: quantile_interval(head[j], q) for k, q in QUANTILES.items()} for j, y in enumerate(years)}
+
+
+def target_beside_savings(summary: Summary, scenario: Any, municipality: str | None = None) -> bool:
+    """Whether the headline target may stand beside net savings of all posts: only when it judges
+    exactly that quantity (basis counterfactual, all posts, the simulated price level, nothing
+    booked), never a target on another basis beside savings on this one."""
+    head = next((g for g in summary.goals if g.kind == "target"), None)
+    return (head is not None and head.basis == "counterfactual" and head.scope.split("@")[0] == "all"
+            and head.price_level == scenario.prices.simulated
+            and not any(k.municipality == municipality for k in scenario.booked))
 
 
 def savings_of(ds: Any, municipality: str | None = None) -> Any:

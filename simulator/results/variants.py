@@ -153,6 +153,10 @@ class VariantResult:
         paired paths [EUR] (0 for the unchanged scenario).
     delta_p50 : float
         Change of the P50 [EUR].
+    goals : dict of str to float or None
+        Goal id -> probability it holds in every one of its years [0-1], each on its own basis.
+    programme_reserve : float or None
+        The reserve for every goal and year together [EUR] (see :class:`~simulator.results.summary.Summary`).
     """
 
     name: str
@@ -168,12 +172,15 @@ class VariantResult:
     delta_mean: float = 0.0
     delta_mean_se: float = 0.0
     delta_p50: float = 0.0
+    goals: dict[str, float | None] = field(default_factory=dict)
+    programme_reserve: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "spec": self.spec, "year": self.year, "mean": self.mean, "p5": self.p5,
                 "p50": self.p50, "p95": self.p95, "target": self.target, "p_target_met": self.p_target_met,
                 "p_target_met_se": self.p_target_met_se, "delta_mean": self.delta_mean,
-                "delta_mean_se": self.delta_mean_se, "delta_p50": self.delta_p50}
+                "delta_mean_se": self.delta_mean_se, "delta_p50": self.delta_p50,
+                "goals": self.goals, "programme_reserve": self.programme_reserve}
 
 
 def compare(scenario: Scenario, variants: list[Variant], *, paths: int, seed: int,
@@ -192,7 +199,8 @@ def compare(scenario: Scenario, variants: list[Variant], *, paths: int, seed: in
         net = savings_of(ds, municipality).sel(year=year).values
         sav = s.savings[year]
         row = VariantResult(v.name, v.spec, year, sav.mean, sav.p5, sav.p50, sav.p95, s.target[year],
-                            s.p_target_met[year], s.p_target_met_se[year])
+                            s.p_target_met[year], s.p_target_met_se[year],
+                            goals={g.id: g.p_all_years for g in s.goals}, programme_reserve=s.programme_reserve)
         if base_net is None:
             base_net = net
         else:

@@ -23,7 +23,9 @@ class WaterfallStep:
         Its key (:data:`WATERFALL_LABELS` names it in Dutch and English).
     value : float
         A total [EUR] (``kind == "total"``), or the change it brings [EUR] (``"step"``).
-    kind : {"total", "step"}
+    kind : {"total", "step", "pressure"}
+        ``pressure``: beside the chain, what autonomous growth adds to spending [EUR]
+        (:func:`growth_pressure`; not returned by :func:`waterfall`).
     se : float
         Monte Carlo standard error of ``value`` [EUR]: of the mean of the step's per-path
         differences (every run has the same paths and random numbers); 0 for a deterministic step.
@@ -44,8 +46,11 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
     Steps, taken in this order (each is the change of the mean when one more kind of
     uncertainty is let in, with the same random numbers throughout):
     plan (sum of published figures) -> model at plan values (sum of measures alone) ->
-    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> autonomous
-    growth -> mean to median -> P50.
+    interaction loss -> effect ranges -> no-go -> delay -> cost overruns -> growth's effect
+    on the savings (a fraction of a larger post) -> mean to median -> P50.
+
+    Beside the chain, never in it, :func:`growth_pressure` is what autonomous growth does to
+    spending: growth is the risk that a base-year or budget goal is missed, not a saving.
     """
     s = study.scenario
     det_alone = sum(study.deterministic(frozenset({m.id})) for m in s.measures)
@@ -91,6 +96,24 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
     return [WaterfallStep(k, float(v), kind, float(se)) for k, v, kind, se in steps]
 
 
+def growth_pressure(study: StudyLike) -> float | None:
+    """Autonomous growth as pressure on spending in the study year [EUR]: the mean spending of
+    the headline scope without the measures less its base-year spending (simulated prices);
+    None when the study has no Dataset."""
+    ds = getattr(study, "dataset", None)
+    if ds is None or study.year is None:
+        return None
+    from simulator.results.goals import headline_scope
+    from simulator.run.meta import base_year_spending
+    from simulator.scenario.model import Scope
+
+    s = study.scenario
+    label = headline_scope(ds, study.municipality)
+    base = float(ds["scope_baseline"].sel(scope=label, year=study.year).mean())
+    start = base_year_spending(s, Scope(tuple(p.id for p in s.posts), "all", study.municipality))
+    return base - start
+
+
 WATERFALL_LABELS = {step: pair(f"step.{step}") for step in (
     "plan", "model_vs_document", "interaction_loss", "effect_ranges", "no_go", "delay", "cost_overruns",
-    "autonomous_growth", "mean_to_median", "p50")}
+    "autonomous_growth", "mean_to_median", "p50", "growth_pressure")}

@@ -81,20 +81,8 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
     generator = fastest_generator()
     run_stream(scenario, min(paths, BLOCK_PATHS), seed=seed, threads=1,
                max_paths=paths)  # warm-up: the same engine as the timed runs
-    walls: dict[int, list[float]] = {t: [] for t in counts}
-    cpus: dict[int, list[float]] = {t: [] for t in counts}
-    floors, floor_cpus = [], []
-    for _ in range(repeat):
-        c0 = time.process_time()
-        floors.append(draw_floor(variates, generator, repeat=1))
-        floor_cpus.append(time.process_time() - c0)
-        for t in counts:
-            c0, t0 = time.process_time(), time.perf_counter()
-            merged = run_stream(scenario, paths, seed=seed, threads=t)
-            if summarise is not None:
-                summarise(merged)
-            walls[t].append(time.perf_counter() - t0)
-            cpus[t].append(time.process_time() - c0)
+    floors, floor_cpus, walls, cpus = _time_repeats(scenario, paths, seed, counts, repeat, variates, generator,
+                                                    summarise)
     floor = statistics.median(floors)
     floor_cpu = statistics.median(floor_cpus)
     seconds = statistics.median(walls[main_threads])
@@ -125,3 +113,30 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         out[f"floor_ratio_{t}t"] = sec / floor
         out[f"paths_per_second_{t}t"] = paths / sec
     return out
+
+
+def _time_repeats(scenario: Scenario, paths: int, seed: int, counts: list[int], repeat: int, variates: int,
+                  generator: str, summarise: Callable[[Merged], object] | None
+                  ) -> tuple[list[float], list[float], dict[int, list[float]], dict[int, list[float]]]:
+    """Per repeat, the floor and then the run on every thread count, back to back (seconds).
+
+    Returns the floor's wall and CPU times and, per thread count, the run's wall and CPU times.
+    """
+    from simulator.run.streaming import run_stream
+
+    walls: dict[int, list[float]] = {t: [] for t in counts}
+    cpus: dict[int, list[float]] = {t: [] for t in counts}
+    floors: list[float] = []
+    floor_cpus: list[float] = []
+    for _ in range(repeat):
+        c0 = time.process_time()
+        floors.append(draw_floor(variates, generator, repeat=1))
+        floor_cpus.append(time.process_time() - c0)
+        for t in counts:
+            c0, t0 = time.process_time(), time.perf_counter()
+            merged = run_stream(scenario, paths, seed=seed, threads=t)
+            if summarise is not None:
+                summarise(merged)
+            walls[t].append(time.perf_counter() - t0)
+            cpus[t].append(time.process_time() - c0)
+    return floors, floor_cpus, walls, cpus

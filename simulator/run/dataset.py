@@ -112,6 +112,8 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         "scope_net_savings": (("path", "year", "scope"), py(_cat(parts, "scope_net"))),
         "scope_baseline": (("path", "year", "scope"), py(_cat(parts, "scope_baseline"))),
     }
+    if parts[0].price_index is not None:
+        data["price_index"] = (("path", "year"), py(_cat(parts, "price_index")))
     if parts[0].post_baseline is not None:
         coords["post"] = [p.id for p in scenario.posts]
         coords["measure"] = [m.id for m in scenario.measures]
@@ -139,6 +141,9 @@ def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
         simulator_version=__version__,
         targets=json.dumps(targets_meta(scenario)),
         budgets=json.dumps(budgets_meta(scenario)),
+        base_year=scenario.base_year,
+        simulated_prices=str(scenario.prices.simulated),
+        reading=scenario.reading or "",
         municipalities=json.dumps({m.id: m.name for m in scenario.municipalities}),
     )
     return ds

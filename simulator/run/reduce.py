@@ -32,6 +32,7 @@ import numpy as np
 
 from simulator.core import goals as rule
 from simulator.core.engine import Block, scopes_of, simulate_block
+from simulator.core.goals import GoalSpec
 from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
 from simulator.core.stats import probability_se, wilson_se
@@ -39,19 +40,6 @@ from simulator.run.meta import budgets_meta, targets_meta
 from simulator.scenario.model import Scenario, scope_label
 
 # --- what a run reports --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoalSpec:
-    """A target or budget as a block judges it: its scope's position and its amounts [EUR] per year."""
-
-    id: str
-    kind: str  # "target" | "budget"
-    scope: str
-    scope_index: int
-    amounts: dict[int, float]
-    against: str
-    base_year_spending: float
 
 
 @dataclass(frozen=True)
@@ -68,14 +56,9 @@ class ReportSpec:
     def of(cls, scenario: Scenario, municipality: str | None = None, *, detail: bool = False) -> ReportSpec:
         labels = [scope_label(s) for s in scopes_of(scenario)]
         head = rule.headline_index(labels, municipality, (m.id for m in scenario.municipalities))
-        goals = []
-        for kind, items in (("target", targets_meta(scenario)), ("budget", budgets_meta(scenario))):
-            for it in items:
-                if it.get("municipality") != municipality:
-                    continue
-                goals.append(GoalSpec(it["id"], kind, it["scope"], labels.index(it["scope"]),
-                                      {int(y): a for y, a in it["amounts"].items()},
-                                      it.get("against", "baseline"), it.get("base_year_spending", 0.0)))
+        goals = [GoalSpec.from_meta(kind, it, labels)
+                 for kind, items in (("target", targets_meta(scenario)), ("budget", budgets_meta(scenario)))
+                 for it in items if it.get("municipality") == municipality]
         return cls(tuple(scenario.years), head, tuple(goals), detail)
 
     @property
@@ -174,6 +157,7 @@ class BlockStats:
     budgets: np.ndarray  # (year,) paths where every budget of that year holds
     sketch: list[tuple[int, np.ndarray]]  # per series: LogSketch.span of the judged amounts
     detail: dict[str, np.ndarray] | None = None  # name -> (item, year) sums over paths
+    programme: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=np.int64))  # LogSketch.span of the combined shortfall
     # Latin hypercube / Sobol' only: paths, holds (replicate, series) and budgets (replicate,
     # year) of each independent randomisation in the block (simulator.core.qmc.REPLICATES)
     replicate_n: np.ndarray | None = None
@@ -198,12 +182,13 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
     per_goal: dict[int, np.ndarray] = {}
     slices = _replicate_slices(n, sampling)
     rep_holds = np.zeros((len(slices), len(series)), dtype=np.int64)
+    shortfalls: dict[tuple[int, int], np.ndarray] = {}
     for si, (gi, y) in enumerate(series):
         g = spec.goals[gi]
         t = years.index(y)
-        value = rule.judged(g.kind, g.against, b.scope_net[g.scope_index, t], b.scope_baseline[g.scope_index, t],
-                            g.base_year_spending)
+        value, _ = g.judged(y, years, b.scope_net, b.scope_baseline, b.price_index)
         ok = rule.holds(g.kind, value, g.amounts[y])
+        shortfalls[(gi, y)] = rule.shortfall(g.kind, value, g.amounts[y])
         if g.kind == "budget":
             prev = budget_ok[t]
             budget_ok[t] = ok if prev is None else prev & ok
@@ -225,7 +210,10 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
                   "post_spending": b.post_spending.sum(axis=2)}
         if b.component_gross is not None:  # the parts of measures with components
             detail["component_savings"] = b.component_gross.sum(axis=2)
-    out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail)
+    combined = rule.combined_shortfall([g.footprint for g in spec.goals], shortfalls)
+    programme = LogSketch.span(combined) if combined is not None else (0, np.zeros(0, dtype=np.int64))
+    out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail,
+                     programme)
     if slices:
         out.replicate_n = np.array([sl.stop - sl.start for sl in slices], dtype=np.int64)
         out.replicate_holds = rep_holds
@@ -273,6 +261,7 @@ class _KernelBlock:
     scope_net: _ScopeRows
     scope_baseline: _ScopeRows
     measure_gross: None = None
+    price_index: None = None  # the kernel runs scenarios without an indexation only
 
 
 def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
@@ -280,8 +269,12 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
     """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
     from simulator.core.compiled.runner import program_for, run_program
 
+    if scenario.prices.indexation is not None:  # the price index is drawn by the numpy engine only
+        return None
     labels = [scope_label(s) for s in scopes_of(scenario)]
-    nets = sorted({spec.headline, *(g.scope_index for g in spec.goals)})
+    # the headline, every goal's scope and the measures a booked saving overlaps
+    nets = sorted({spec.headline, *(g.scope_index for g in spec.goals),
+                   *(k.scope_index for g in spec.goals for k in g.booked)})
     bases = sorted({g.scope_index for g in spec.goals})  # the goal rule is given every goal's baseline
     outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases))
     prog = program_for(scenario, active=options.active, overrides=options.override_map,
@@ -310,6 +303,7 @@ class Merged:
     all_years: np.ndarray | None = None
     budgets: np.ndarray | None = None
     sketch: np.ndarray | None = None
+    programme: np.ndarray | None = None  # LogSketch counts of the programme's combined shortfall
     _head: np.ndarray | None = None
     _parts: list[np.ndarray] = field(default_factory=list)
     _moments: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
@@ -334,6 +328,9 @@ class Merged:
             self.sketch = np.zeros((len(s.sketch), LogSketch.SIZE), dtype=np.int64)
         for row, (lo, counts) in zip(self.sketch, s.sketch, strict=True):
             LogSketch.add(row, lo, counts)
+        if self.programme is None:
+            self.programme = np.zeros(LogSketch.SIZE, dtype=np.int64)
+        LogSketch.add(self.programme, *s.programme)
         if s.detail is not None:
             self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
                             else {k: self._detail[k] + v for k, v in s.detail.items()})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,19 +19,28 @@ from simulator.errors import ScenarioError
 from simulator.scenario._builder import _Builder
 from simulator.scenario._context import MAX_FILE_BYTES, _Ctx, _frozen, _list, _table, _text, _visible, _year
 from simulator.scenario._correlations import _read_correlations
-from simulator.scenario._goals import _read_budget, _read_published_totals, _read_target
+from simulator.scenario._goals import (
+    _check_price_levels,
+    _read_booked,
+    _read_budget,
+    _read_prices,
+    _read_published_totals,
+    _read_target,
+)
 from simulator.scenario._measures import _plan_measures, _read_decisions, _read_measures
 from simulator.scenario._parameters import _check_names, _read_defaults, _read_parameters
 from simulator.scenario._posts import _read_cost_groups, _read_municipalities, _read_posts
+from simulator.scenario._readings import _apply_reading, _choose_reading, _read_readings
 from simulator.scenario.model import Budget, Post, Scenario, Target
 
 # --- the document -------------------------------------------------------------------------
 
 TOP_KEYS = {"scenario", "sources", "defaults", "check", "parameters", "post", "measure",
-            "cost_group", "target", "budget", "municipality", "correlation", "published", "decision"}
+            "cost_group", "target", "budget", "municipality", "correlation", "published", "decision", "prices",
+            "booked", "reading"}
 
 
-def load(path: str | Path) -> Scenario:
+def load(path: str | Path, *, reading: str | None = None) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` on any problem."""
     path = Path(path)
     file = str(path)
@@ -43,10 +53,10 @@ def load(path: str | Path) -> Scenario:
         raise ScenarioError("is a directory, not a scenario file", file=file) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read file: {exc.strerror}", file=file) from None
-    return loads(raw, file=file)
+    return loads(raw, file=file, reading=reading)
 
 
-def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
+def loads(raw: bytes | str, *, file: str = "<scenario>", reading: str | None = None) -> Scenario:
     """Validate scenario text (bytes or str) into a :class:`Scenario`."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
@@ -66,18 +76,37 @@ def loads(raw: bytes | str, *, file: str = "<scenario>") -> Scenario:
         raise ScenarioError("not valid TOML: nested too deeply", file=file) from None
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        return build(data, file=file, digest=digest)
+        return build(data, file=file, digest=digest, reading=reading)
     except RecursionError:
         raise ScenarioError("tables nested too deeply", file=file) from None
 
 
 def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = "",
-          candidates: bool = False) -> Scenario:
+          candidates: bool = False, reading: str | None = None) -> Scenario:
     """Validate an already parsed document (used by ``loads`` and by variants).
 
     ``candidates``: keep measures marked ``candidate = true`` (only ``taaksim optimise`` does).
+    With ``[[reading]]`` tables the document is first rewritten by the chosen reading (default:
+    the literal one), then validated like the file itself; errors name the reading.
     """
     ctx = _Ctx(file)
+    if not isinstance(data, Mapping):
+        data = _table(ctx, data, TOP_KEYS)
+    readings = _read_readings(ctx, data.get("reading", []))
+    if readings:
+        chosen = _choose_reading(ctx, readings, reading)
+        built = {}
+        for r in (chosen, *(x for x in readings if x is not chosen)):  # every reading is validated
+            doc = _apply_reading(ctx.at(f'reading "{r.id}"'), data, r)
+            built[r.id] = _build(_Ctx(f"{file} (reading {r.id})"), doc, file=file, digest=digest,
+                                 candidates=candidates)
+        return replace(built[chosen.id], readings=readings, reading=chosen.id)
+    if reading is not None:
+        raise ctx.error(f"no reading {reading!r}: this scenario declares no [[reading]]")
+    return _build(ctx, data, file=file, digest=digest, candidates=candidates)
+
+
+def _build(ctx: _Ctx, data: Mapping[str, Any], *, file: str, digest: str, candidates: bool = False) -> Scenario:
     data = _table(ctx, data, TOP_KEYS, {"scenario", "post"})
     b = _Builder(file)
     name, region, base_year, years, description = _read_meta(ctx, data["scenario"], b)
@@ -104,7 +133,14 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
         if m.cost_group and not any(g.id == m.cost_group for g in cost_groups):
             raise ctx.at(f'measure "{m.id}"', "cost_group").error("unknown cost group")
 
-    targets, budgets = _read_goals(ctx, data, years, posts, muni_ids)
+    measure_ids = frozenset(m.id for m in measures)
+    measure_posts = {m.id: tuple(dict.fromkeys([*(e.post for e in m.effects), m.post])) for m in measures}
+    targets, budgets = _read_goals(ctx, data, years, posts, muni_ids, measure_ids, base_year, measure_posts)
+    prices = _read_prices(ctx.at("prices"), data.get("prices"), b, posts, base_year, years)
+    booked = _read_booked(ctx, data.get("booked", []), years, muni_ids, measure_ids, base_year)
+    _check_price_levels(ctx, prices, [*((f'target "{t.id}"', t) for t in targets),
+                                      *((f'budget "{g.id}"', g) for g in budgets),
+                                      *((f'booked "{k.id}"', k) for k in booked)])
 
     published_totals = _read_published_totals(ctx.at("published"), data.get("published", {}), years,
                                               frozenset(m.id for m in measures))
@@ -122,7 +158,7 @@ def build(data: Mapping[str, Any], *, file: str = "<scenario>", digest: str = ""
         targets=targets, budgets=budgets, municipalities=municipalities,
         published_totals=published_totals,
         check_growth=growth_mode, defaults_reason=defaults["reason"], sources=_frozen(sources),
-        file=file, digest=digest, decisions=decisions,
+        file=file, digest=digest, decisions=decisions, prices=prices, booked=booked,
     )
 
 
@@ -170,11 +206,14 @@ def _read_check(ctx: _Ctx, v: Any) -> Literal["mean", "none"]:
 
 
 def _read_goals(ctx: _Ctx, data: Mapping[str, Any], years: tuple[int, ...], posts: tuple[Post, ...],
-                muni_ids: set[str]) -> tuple[tuple[Target, ...], tuple[Budget, ...]]:
+                muni_ids: set[str], measure_ids: frozenset[str], base_year: int,
+                measure_posts: dict[str, tuple[str, ...]]) -> tuple[tuple[Target, ...], tuple[Budget, ...]]:
     """``[[target]]`` and ``[[budget]]``, ids unique within each kind."""
-    targets = tuple(_read_target(ctx.at(f"target[{i}]"), t, years, posts, muni_ids)
+    targets = tuple(_read_target(ctx.at(f"target[{i}]"), t, years, posts, muni_ids, measure_ids, base_year,
+                                 measure_posts)
                     for i, t in enumerate(_list(ctx.at("target"), data.get("target", []))))
-    budgets = tuple(_read_budget(ctx.at(f"budget[{i}]"), t, years, posts, muni_ids)
+    budgets = tuple(_read_budget(ctx.at(f"budget[{i}]"), t, years, posts, muni_ids, measure_ids, base_year,
+                                 measure_posts)
                     for i, t in enumerate(_list(ctx.at("budget"), data.get("budget", []))))
     items: tuple[Target | Budget, ...]
     for kind, items in (("target", targets), ("budget", budgets)):

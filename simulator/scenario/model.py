@@ -402,11 +402,16 @@ class CostGroup:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """A set of posts (by law or by id), optionally seen from one municipality."""
+    """A set of posts (by law or by id), or a set of measures, optionally seen from one municipality.
+
+    A measure scope (``measures`` set) judges those measures' net savings: their attributed
+    gross savings on every post, less their costs; ``posts`` are then the posts they act on.
+    """
 
     posts: tuple[str, ...]
     label: str
     municipality: str | None = None
+    measures: tuple[str, ...] | None = None
 
 
 def scope_label(scope: Scope) -> str:
@@ -414,15 +419,46 @@ def scope_label(scope: Scope) -> str:
     return scope.label + (f"@{scope.municipality}" if scope.municipality else "")
 
 
+class Basis(StrEnum):
+    """What a goal is measured against (see docs/model.md, "Goals")."""
+
+    COUNTERFACTUAL = "counterfactual"  # spending without the measures: net savings
+    BASE_YEAR = "base_year"  # spending in a named year
+    BUDGET = "budget"  # a begroting path per year
+
+
+GOAL_BASES: tuple[str, ...] = tuple(b.value for b in Basis)
+
+#: a price level: "nominal" or the year whose constant prices the amounts are in
+PriceLevel = str | int
+
+
+def price_level_words(level: PriceLevel, lang: str = "nl") -> str:
+    """A price level in a controller's words: "lopende prijzen", "prijzen 2024"."""
+    if level == "nominal":
+        return "lopende prijzen" if lang == "nl" else "nominal prices"
+    return f"prijspeil {level}" if lang == "nl" else f"constant {level} prices"
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Savings target per year against the baseline (or against base-year spending)."""
+    """A savings target (taakstelling) per year on a stated basis and price level.
+
+    ``basis`` counterfactual: the scope's net savings reach the amount. ``base_year``: spending
+    in ``base_year`` less this year's spending reaches it. ``budget``: spending stays within
+    ``budget`` (the begroting per year), less the amount unless ``taakstelling_in_budget``.
+    Amounts (and the budget path) are in ``price_level`` prices.
+    """
 
     id: str
     scope: Scope
     amounts: dict[int, float]
-    against: Literal["baseline", "base_year"]
+    basis: Basis
     source: str
+    price_level: PriceLevel = "nominal"
+    base_year: int | None = None
+    budget: dict[int, float] | None = None
+    taakstelling_in_budget: bool | None = None
 
     def __hash__(self) -> int:
         return hash((self.id, self.scope))
@@ -430,15 +466,77 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    """Ceiling on spending (posts with measures, plus measure costs) per year."""
+    """Ceiling on spending (posts with measures, plus measure costs) per year: the begroting,
+    in ``price_level`` prices. Its basis is always the budget itself."""
 
     id: str
     scope: Scope
     amounts: dict[int, float]
     source: str
+    price_level: PriceLevel = "nominal"
+    basis: Basis = Basis.BUDGET
 
     def __hash__(self) -> int:
         return hash((self.id, self.scope))
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """What prices the simulated costs are in, and the indexation that converts between levels.
+
+    ``simulated``: "nominal" (posts carry price growth) or the year of constant prices (the base
+    year when posts carry no price growth). ``indexation``: the yearly price rise [fraction per
+    year] as a quantity (number, year table, distribution); None: no conversion is possible.
+    """
+
+    simulated: PriceLevel
+    indexation: Quantity | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """Savings a participant already booked in its own begroting, overlapping programme measures:
+    for that participant's goals the overlap counts once (see docs/model.md, "Booked savings")."""
+
+    id: str
+    municipality: str
+    amounts: dict[int, float]  # year -> booked saving [EUR], in ``price_level`` prices
+    overlaps: tuple[str, ...]  # measure ids
+    source: str
+    price_level: PriceLevel = "nominal"
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def scope(self) -> Scope:
+        """The overlapping measures seen from the participant (their net savings)."""
+        return measure_scope(self.overlaps, (), self.municipality)
+
+
+def measure_scope(measures: tuple[str, ...], posts: tuple[str, ...], municipality: str | None) -> Scope:
+    """The scope of a set of measures: one label per set, whatever the order."""
+    ms = tuple(sorted(set(measures)))
+    return Scope(posts, "measures:" + "+".join(ms), municipality, ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One reading of an ambiguous text: replacements on the document by key path.
+
+    Exactly one reading of a scenario is ``literal`` (the words as printed); it is the default.
+    """
+
+    id: str
+    name: str
+    literal: bool
+    quote: str
+    source: str
+    set: dict[str, object]
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,6 +599,10 @@ class Scenario:
     file: str
     digest: str  # sha256 of the file's bytes
     decisions: tuple[Decision, ...] = ()
+    prices: Prices = field(default_factory=lambda: Prices("nominal"))
+    booked: tuple[Booked, ...] = ()
+    readings: tuple[Reading, ...] = ()
+    reading: str | None = None  # the id of the reading this scenario was built under
 
     def __hash__(self) -> int:
         return hash(self.digest)

@@ -32,9 +32,10 @@ import io
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from simulator.errors import TaaksimError
 from simulator.scenario.model import Scenario
@@ -330,63 +331,13 @@ def parse(path: str | Path, scenario: Scenario) -> Realised:
         source = values["source"]
         key: tuple
         if kind == "decision":
-            if ident not in measures:
-                raise err(f"unknown measure {ident!r}; known: {', '.join(measures)}")
-            answer = values["value"].strip().lower()
-            if answer not in ("yes", "no", "ja", "nee", "1", "0", "true", "false"):
-                raise err(f"a decision's value is yes or no, not {values['value']!r}")
-            go = answer in ("yes", "ja", "1", "true")
-            start, delay = None, None
-            if values.get("start"):
-                if not go:
-                    raise err("a start date for a measure that does not go ahead")
-                start = _date(values["start"], "start", err)
-                if not dt.date(scenario.base_year, 1, 1) <= start <= dt.date(years[-1], 12, 31):
-                    raise err(f"start {start} is outside the horizon ({scenario.base_year} .. {years[-1]})")
-                year_start = dt.date(start.year, 1, 1)
-                days = (dt.date(start.year + 1, 1, 1) - year_start).days
-                delay = start.year + (start - year_start).days / days - measures[ident].start
+            decision = _decision(values, ident, source, label, measures, scenario, err)
             key = ("decision", ident)
-            decisions.append(Decision(ident, go, start, delay, source, label))
+            decisions.append(decision)
         else:
-            value = _number(values["value"], "value", err)
-            if kind in ("effect", "spending"):
-                names = measures if kind == "effect" else posts
-                if ident not in names:
-                    raise err(f"unknown {'measure' if kind == 'effect' else 'post'} {ident!r}; "
-                              f"known: {', '.join(names)}")
-                if not values.get("period"):
-                    raise err(f"a{'n' if kind == 'effect' else ''} {kind} needs a period (2021, 2021-Q2)")
-                year, share = _period(values["period"], years, err)
-                if kind == "spending" and value < 0:
-                    raise err(f"spending {value:g} cannot be negative")
-                if as_of is not None and dt.date(year, 1, 1) > as_of:
-                    raise err(f"period {values['period']} starts after as_of {as_of}: not realised yet")
-                target = ident
-                obs_kind: Kind = "effect" if kind == "effect" else "spending"
-                key = (kind, ident, year)
-            else:
-                if kind == "inflow":
-                    post = posts.get(ident)
-                    if post is None:
-                        raise err(f"unknown post {ident!r}; known: {', '.join(posts)}")
-                    ref = getattr(post.stock.inflow, "name", None) if post.stock is not None else None
-                    if ref not in inputs:
-                        raise err(f"post {ident!r} has no uncertain inflow (a stock post whose inflow is a "
-                                  "random input) to observe")
-                    ident = ref
-                if ident not in inputs:
-                    raise err(f"unknown input {ident!r}; see taaksim validate --inputs")
-                low, high = inputs[ident].distribution.support
-                if kind == "inflow" and value < 0:
-                    raise err(f"inflow {value:g} cannot be negative")
-                if not float(low) <= value <= float(high):
-                    raise err(f"value {value:g} is impossible: input {ident!r} ranges {float(low):g} .. "
-                              f"{float(high):g}")
-                year, share, target, obs_kind = None, 1.0, ident, "input"
-                key = ("input", ident)
-            sd = _error(values, value, err)
-            observations.append(Observation(obs_kind, target, year, share, value, sd, source, label))
+            observation, key = _observation(values, kind, ident, source, label, as_of, years, measures, posts,
+                                            inputs, err)
+            observations.append(observation)
         if key in seen:
             raise err(f"the same figure as {seen[key]}; give each fact once")
         seen[key] = label
@@ -395,6 +346,81 @@ def parse(path: str | Path, scenario: Scenario) -> Realised:
                             "reporting moment; give each moment its own file", file=file)
     as_of = as_ofs.pop() if as_ofs else _latest(decisions, observations, scenario)
     return Realised(file, as_of, tuple(decisions), tuple(observations))
+
+
+def _decision(values: dict, ident: str, source: str, label: str, measures: dict, scenario: Scenario,
+              err: Callable[[str], RealisedError]) -> Decision:
+    """A council decision's row: does the measure go ahead, and from when (its delay in years)."""
+    if ident not in measures:
+        raise err(f"unknown measure {ident!r}; known: {', '.join(measures)}")
+    answer = values["value"].strip().lower()
+    if answer not in ("yes", "no", "ja", "nee", "1", "0", "true", "false"):
+        raise err(f"a decision's value is yes or no, not {values['value']!r}")
+    go = answer in ("yes", "ja", "1", "true")
+    start, delay = None, None
+    years = scenario.years
+    if values.get("start"):
+        if not go:
+            raise err("a start date for a measure that does not go ahead")
+        start = _date(values["start"], "start", err)
+        if not dt.date(scenario.base_year, 1, 1) <= start <= dt.date(years[-1], 12, 31):
+            raise err(f"start {start} is outside the horizon ({scenario.base_year} .. {years[-1]})")
+        year_start = dt.date(start.year, 1, 1)
+        days = (dt.date(start.year + 1, 1, 1) - year_start).days
+        delay = start.year + (start - year_start).days / days - measures[ident].start
+    return Decision(ident, go, start, delay, source, label)
+
+
+def _observation(values: dict, kind: str, ident: str, source: str, label: str, as_of: dt.date | None,
+                 years: tuple[int, ...], measures: dict, posts: dict, inputs: dict,
+                 err: Callable[[str], RealisedError]) -> tuple[Observation, tuple]:
+    """An observed figure's row (effect, spending, input or inflow) and the fact it states, once per file."""
+    key: tuple
+    value = _number(values["value"], "value", err)
+    if kind in ("effect", "spending"):
+        names = measures if kind == "effect" else posts
+        if ident not in names:
+            raise err(f"unknown {'measure' if kind == 'effect' else 'post'} {ident!r}; "
+                      f"known: {', '.join(names)}")
+        if not values.get("period"):
+            raise err(f"a{'n' if kind == 'effect' else ''} {kind} needs a period (2021, 2021-Q2)")
+        year, share = _period(values["period"], years, err)
+        if kind == "spending" and value < 0:
+            raise err(f"spending {value:g} cannot be negative")
+        if as_of is not None and dt.date(year, 1, 1) > as_of:
+            raise err(f"period {values['period']} starts after as_of {as_of}: not realised yet")
+        target = ident
+        obs_kind: Kind = "effect" if kind == "effect" else "spending"
+        key = (kind, ident, year)
+    else:
+        ident = _input_observed(values, kind, ident, value, posts, inputs, err)
+        year, share, target, obs_kind = None, 1.0, ident, "input"
+        key = ("input", ident)
+    sd = _error(values, value, err)
+    return Observation(obs_kind, target, year, share, value, sd, source, label), key
+
+
+def _input_observed(values: dict, kind: str, ident: str, value: float, posts: dict, inputs: dict,
+                    err: Callable[[str], RealisedError]) -> str:
+    """The random input an input or inflow row observes, its value checked against the input's range."""
+    if kind == "inflow":
+        post = posts.get(ident)
+        if post is None:
+            raise err(f"unknown post {ident!r}; known: {', '.join(posts)}")
+        ref = getattr(post.stock.inflow, "name", None) if post.stock is not None else None
+        if ref not in inputs:
+            raise err(f"post {ident!r} has no uncertain inflow (a stock post whose inflow is a "
+                      "random input) to observe")
+        ident = cast(str, ref)  # an input's key: checked just above
+    if ident not in inputs:
+        raise err(f"unknown input {ident!r}; see taaksim validate --inputs")
+    low, high = inputs[ident].distribution.support
+    if kind == "inflow" and value < 0:
+        raise err(f"inflow {value:g} cannot be negative")
+    if not float(low) <= value <= float(high):
+        raise err(f"value {value:g} is impossible: input {ident!r} ranges {float(low):g} .. "
+                  f"{float(high):g}")
+    return ident
 
 
 def _latest(decisions, observations, scenario: Scenario) -> dt.date:

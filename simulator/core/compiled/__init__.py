@@ -8,9 +8,12 @@ program chunk by chunk (a few hundred paths, so every register stays in the CPU 
 from the random streams through the copula, the inverse CDFs, the scenario's expressions,
 growth, measures, posts and scopes.
 
-* :mod:`~simulator.core.compiled.program` translates (pure Python and numpy): every
+* :mod:`~simulator.core.compiled.translate` translates (pure Python and numpy): every
   operation of the numpy engine becomes one instruction, in the same order, so results
-  agree with the numpy engine to rounding (tests hold them to 1e-9 relative).
+  agree with the numpy engine to rounding (tests hold them to 1e-9 relative). It emits
+  through :mod:`~simulator.core.compiled.builder` and places registers with
+  :mod:`~simulator.core.compiled.layout`; :mod:`~simulator.core.compiled.program` holds the
+  instruction set and the :class:`~simulator.core.compiled.program.Program` it produces.
 * :mod:`~simulator.core.compiled.machine` is the kernel (numba, ``nogil``, cached).
 * :mod:`~simulator.core.compiled.runner` prepares a block's random streams, calls the
   kernel and hands back what the numpy engine would (or the streamed run's rows).

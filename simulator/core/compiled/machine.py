@@ -13,6 +13,13 @@ machine code is kept next to this file (or in ``NUMBA_CACHE_DIR``), so only the 
 after an install or upgrade compiles (a few seconds). ``error_model="numpy"``: a division
 by zero gives inf or NaN as in numpy; the checks then send the block to the numpy engine,
 which raises the message a user sees.
+
+One module on purpose (over the ~500 lines of issue 11): numba's on-disk cache of a
+function is invalidated by the timestamp of the file that defines it only, not by the
+files of the jitted functions it calls. Everything compiled into :func:`run` (the random
+streams, the inverse CDFs, the operations, the dispatch loop) lives here, so editing any of
+it recompiles the kernel instead of running stale machine code; the compile notice and the
+stale-cache check in :mod:`simulator.core.compiled.runner` rely on this file too.
 """
 
 from __future__ import annotations
@@ -428,7 +435,13 @@ def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
 @_sub_jit
 def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws,
              zbuf, kbuf, wbuf):
-    """Instructions first..last-1 over n paths (the chunk starting at path ``start``)."""
+    """Instructions first..last-1 over n paths (the chunk starting at path ``start``).
+
+    One function on purpose (over the ~60 lines of issue 11): this is the interpreter's
+    dispatch loop, one branch per opcode, each a call to a compiled helper. Splitting the
+    branches into further functions adds a call per instruction and per chunk (numba does not
+    inline across a table of calls) and gives nothing to read: each branch is a line or two.
+    """
     for i in range(first, last):
         op = code[i, 0]
         d = code[i, 1]

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported, translate
+from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported
+from simulator.core.compiled.translate import translate
 from simulator.core.sampling import key_words
 from simulator.scenario.model import Scenario
 
@@ -216,6 +217,8 @@ def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) 
     from simulator.core.plan import scopes_of
 
     if options.deterministic or options.detail or options.keep_inputs or options.sampling != "mc":
+        return None
+    if scenario.prices.indexation is not None:  # the price index (core/goals.py) is the numpy engine's
         return None
     prog = program_for(scenario, active=options.active, overrides=options.override_map,
                        no_growth=options.no_growth, extra_delay=options.extra_delay)

@@ -1,0 +1,173 @@
+"""Dead code, liveness and the register layout of a translated program.
+
+Drops what no output or check needs and gives every register its rows in an arena (the
+sample arena per sample chunk, the model and small arenas reused once a register is dead).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.core.compiled.builder import Builder, Tables
+from simulator.core.compiled.program import (
+    ARENA_MODEL,
+    ARENA_SAMPLE,
+    ARENA_SMALL,
+    OP_BYYEAR,
+    OP_CONST,
+    OP_COPULA,
+    OP_DRAW,
+    OP_ICDF,
+    OP_VEC,
+    Program,
+)
+
+# --- dead code, liveness and the register layout ------------------------------------------------
+
+
+def _reads(op: list[int]) -> list[int]:
+    code = op[0]
+    if code in (OP_CONST, OP_VEC, OP_DRAW, OP_COPULA, OP_BYYEAR):
+        return []  # copula members and year-table values are listed in the pool; see layout
+    return [r for r in (op[2], op[3]) if r >= 0]
+
+
+def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_start: int) -> Program:
+    """Drop what no output or check needs and place every register in its arena."""
+    ops = b.ops
+    pool = np.array(b.pool, dtype=np.float64)
+    copula_regs = _pool_reads(ops, pool)
+    kept = _kept(ops, b.effects, copula_regs)
+    first, last = _liveness(ops, kept, copula_regs)
+    n_regs = len(b.shape)
+    reg_off = np.full(n_regs, -1, dtype=np.int64)
+    reg_ny = np.array([n_years if s[0] else 1 for s in b.shape], dtype=np.int64)
+    reg_pf = np.array([1 if s[1] else 0 for s in b.shape], dtype=np.int64)
+    reg_arena = np.where(reg_pf == 1, ARENA_MODEL, ARENA_SMALL).astype(np.int64)
+    sample_rows, sample_end = _place_sample(ops, kept, reg_off, reg_ny, reg_arena)
+    top = _place_model(ops, kept, first, last, sample_end, reg_off, reg_ny, reg_pf, reg_arena)
+    code = np.array([ops[i] for i in kept], dtype=np.int64).reshape(-1, 6)
+    if any(op[0] in (OP_DRAW, OP_ICDF, OP_COPULA) for op in code[sample_end:]) or \
+            any(op[0] not in (OP_DRAW, OP_ICDF, OP_COPULA, OP_CONST) for op in code[:sample_end]):
+        raise AssertionError("sampling instructions must come first")  # pragma: no cover
+    return Program(code=code, pool=pool, reg_off=reg_off, reg_ny=reg_ny, reg_pf=reg_pf, reg_arena=reg_arena,
+                   slots=top[True], small=top[False], sample_rows=sample_rows, sample_end=sample_end,
+                   tables=tables.array(), streams=streams, outputs=outputs, n_years=n_years,
+                   horizon_start=horizon_start)
+
+
+def _pool_reads(ops: list[list[int]], pool: np.ndarray) -> dict[int, list[int]]:
+    """The registers an instruction reads from its pool entry (a copula's members, a year table's values)."""
+    copula_regs: dict[int, list[int]] = {}
+    for i, op in enumerate(ops):
+        if op[0] == OP_COPULA:
+            at = op[5]
+            m = int(pool[at])
+            copula_regs[i] = [int(x) for x in pool[at + 1: at + 1 + m]]
+        elif op[0] == OP_BYYEAR:
+            at = op[5]
+            m = int(pool[at])
+            copula_regs[i] = [int(x) for x in pool[at + 2: at + 1 + 2 * m: 2]]
+    return copula_regs
+
+
+def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> list[int]:
+    """The instructions an output or a check needs, in program order."""
+    needed = set()
+    keep = [False] * len(ops)
+    for i in range(len(ops) - 1, -1, -1):
+        op = ops[i]
+        if i in effects or (op[1] >= 0 and op[1] in needed):
+            keep[i] = True
+            needed.update(_reads(op))
+            needed.update(copula_regs.get(i, []))
+    # a copula is kept if any member is needed: its members' draws are then needed too
+    for i, regs in copula_regs.items():
+        if ops[i][0] != OP_COPULA:
+            continue
+        if any(r in needed for r in regs):
+            keep[i] = True
+            needed.update(regs)
+        else:
+            keep[i] = False
+    for i, op in enumerate(ops):
+        if op[0] == OP_DRAW and op[1] in needed:
+            keep[i] = True
+    return [i for i in range(len(ops)) if keep[i]]
+
+
+def _liveness(ops: list[list[int]], kept: list[int], copula_regs: dict[int, list[int]]
+              ) -> tuple[dict[int, int], dict[int, int]]:
+    """Liveness over the kept instructions: a register lives from its definition to its last use.
+
+    Returns register -> position of its first definition and of its last use (in ``kept``).
+    """
+    last: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for pos, i in enumerate(kept):
+        op = ops[i]
+        used = _reads(op) + copula_regs.get(i, [])
+        for r in used:
+            last[r] = pos
+        if op[1] >= 0:
+            first.setdefault(op[1], pos)
+            last.setdefault(op[1], pos)
+        for r in copula_regs.get(i, []):
+            last[r] = max(last.get(r, pos), pos)
+    return first, last
+
+
+def _place_sample(ops: list[list[int]], kept: list[int], reg_off: np.ndarray, reg_ny: np.ndarray,
+                  reg_arena: np.ndarray) -> tuple[int, int]:
+    """Place the sample arena's registers (in place); returns its rows and the end of sampling.
+
+    Every draw has rows of its own for a whole sample chunk; an input's values overwrite its
+    uniforms (the inverse CDF works element by element).
+    """
+    sample_rows = 0
+    sample_end = 0
+    for pos, i in enumerate(kept):
+        op = ops[i]
+        if op[0] == OP_DRAW:
+            reg_off[op[1]] = sample_rows
+            reg_arena[op[1]] = ARENA_SAMPLE
+            sample_rows += int(reg_ny[op[1]])
+        elif op[0] == OP_ICDF:
+            reg_off[op[1]] = reg_off[op[2]]
+            reg_arena[op[1]] = ARENA_SAMPLE
+        if op[0] in (OP_DRAW, OP_ICDF, OP_COPULA):
+            sample_end = pos + 1
+    return sample_rows, sample_end
+
+
+def _place_model(ops: list[list[int]], kept: list[int], first: dict[int, int], last: dict[int, int],
+                 sample_end: int, reg_off: np.ndarray, reg_ny: np.ndarray, reg_pf: np.ndarray,
+                 reg_arena: np.ndarray) -> dict[bool, int]:
+    """Place the model arena (rows of a model chunk) and the small one (in place), reusing dead registers' rows.
+
+    Returns each arena's rows: True the model arena's, False the small one's.
+    """
+    free: dict[tuple[bool, int], list[int]] = {}
+    top = {True: 0, False: 0}
+    ends: dict[int, list[int]] = {}
+    for r, pos in last.items():
+        ends.setdefault(pos, []).append(r)
+    for pos, i in enumerate(kept):
+        op = ops[i]
+        d = op[1]
+        if d >= 0 and first.get(d) == pos and reg_off[d] < 0:
+            key = (bool(reg_pf[d]), int(reg_ny[d]))
+            lst = free.get(key)
+            if lst:
+                reg_off[d] = lst.pop()
+            else:
+                reg_off[d] = top[key[0]]
+                top[key[0]] += int(reg_ny[d])
+        for r in ends.get(pos, []):
+            # what sampling defines is not redefined per model chunk: keep its storage
+            if reg_off[r] >= 0 and reg_arena[r] != ARENA_SAMPLE and first[r] >= sample_end:
+                free.setdefault((bool(reg_pf[r]), int(reg_ny[r])), []).append(int(reg_off[r]))
+    return top
+
+
+__all__ = ["layout"]
