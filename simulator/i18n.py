@@ -86,14 +86,14 @@ TEXT: dict[str, tuple[str, str]] = {
                           ", and covering that year's shortfall with 90% certainty needs a reserve of {need}"),
     "para.need_all": ("Om de tekorten van alle jaren {years} samen met 90% zekerheid op te vangen is {need} nodig.",
                       "Covering the shortfalls of all years {years} together with 90% certainty needs {need}."),
-    "para.shortfall": ("Voor {goal} in {year} is het verwachte tekort {es}; om het tekort met 90% zekerheid op te "
-                       "vangen is {need} nodig (benodigde weerstandscapaciteit).",
-                       "For {goal} in {year} the expected shortfall is {es}; covering it with 90% certainty needs "
-                       "{need} (required risk capacity)."),
+    "para.shortfall": ("Voor {goal} in {year} is het gemiddelde tekort over alle scenario's {es}; om het tekort "
+                       "met 90% zekerheid op te vangen is {need} nodig (benodigde weerstandscapaciteit).",
+                       "For {goal} in {year} the mean shortfall over all scenarios is {es}; covering it with 90% "
+                       "certainty needs {need} (required risk capacity)."),
     "para.no_shortfall": ("Voor {goal} in {year}: in minstens 90% van de scenario's gehaald, dus met 90% zekerheid "
-                          "is geen weerstandscapaciteit nodig (verwacht tekort {es}).",
+                          "is geen weerstandscapaciteit nodig (gemiddeld tekort {es}).",
                           "For {goal} in {year}: met in at least 90% of the scenarios, so with 90% certainty no "
-                          "reserve is needed (expected shortfall {es})."),
+                          "reserve is needed (mean shortfall {es})."),
     "para.programme": ("Om de tekorten op alle {count} doelen en al hun jaren samen met 90% zekerheid op te vangen "
                        "is {need} weerstandscapaciteit nodig (doelen op dezelfde posten één keer geteld); het "
                        "moeilijkste doel is {goal} in {year} (kans {p}).",
@@ -248,7 +248,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.range": ("90%-interval", "90% range"),
     "kpi.p_target": ("kans taakstelling gehaald", "P(target met)"),
     "kpi.needed": ("benodigde weerstandscapaciteit (90%)", "required reserve (90%)"),
-    "kpi.shortfall": ("verwacht tekort", "expected shortfall"),
+    "kpi.shortfall": ("gemiddeld tekort", "mean shortfall"),
     "kpi.ratio": ("weerstandsratio", "risk capacity ratio"),
     "kpi.p_budget": ("kans binnen budget", "P(within budget)"),
     "kpi.goal": ("taakstelling ({goal}, {year})", "target ({goal}, {year})"),
@@ -316,9 +316,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot.wf_up": ("verhoogt", "adds"),
     "plot.wf_down": ("verlaagt", "takes off"),
     "plot.s_axis": ("kans op hooguit dit bedrag", "probability of at most this amount"),
-    "plot.tornado_axis": ("verschil in P50 netto besparing {year}", "change in P50 net savings {year}"),
-    "plot.at_p10": ("invoer op P10", "input at P10"),
-    "plot.at_p90": ("invoer op P90", "input at P90"),
+    "plot.tornado_axis": ("verschil in gemiddelde netto besparing {year}", "change in mean net savings {year}"),
+    "plot.at_p10": ("invoer laag (P10)", "input low (P10)"),
+    "plot.at_p90": ("invoer hoog (P90)", "input high (P90)"),
     "plot.waterfall": ("Van plan naar uitkomst, netto besparing {year}", "From plan to result, net savings {year}"),
     "plot.variants_axis": ("netto besparing {year}, P5-P95 en P50", "net savings {year}, P5-P95 and P50"),
     # --- column titles (report/tables.py): col.<key>, or col.<table>.<key> where a table differs
@@ -328,6 +328,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.p5": ("P5", "P5"),
     "col.p10": ("P10", "P10"),
     "col.p50": ("P50", "P50"),
+    "col.p50_low": ("P50 95%-interval van", "P50 95% interval from"),
+    "col.p50_high": ("tot", "to"),
     "col.p90": ("P90", "P90"),
     "col.p95": ("P95", "P95"),
     "col.target": ("taakstelling", "target"),
@@ -340,7 +342,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.basis": ("grondslag", "basis"),
     "col.amount": ("bedrag", "amount"),
     "col.p_met": ("kans gehaald", "P(met)"),
-    "col.expected_shortfall": ("verwacht tekort", "expected shortfall"),
+    "col.expected_shortfall": ("gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
+    "col.cvar": ("gemiddeld tekort slechtste 10%", "CVaR (mean shortfall, worst 10%)"),
     "col.needed_capacity": ("nodig (90%)", "needed (90%)"),
     "col.needed_low": ("nodig, 95%-interval van", "needed, 95% interval from"),
     "col.needed_high": ("tot", "to"),
@@ -376,8 +379,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.spearman": ("Spearman", "Spearman"),
     "col.p10_value": ("waarde P10", "value P10"),
     "col.p90_value": ("waarde P90", "value P90"),
-    "col.p50_at_p10": ("P50 bij P10", "P50 at P10"),
-    "col.p50_at_p90": ("P50 bij P90", "P50 at P90"),
+    "col.mean_at_low": ("gemiddelde bij laag", "mean at low"),
+    "col.mean_at_high": ("gemiddelde bij hoog", "mean at high"),
     "col.swing": ("uitslag", "swing"),
     "col.first_order": ("eerste-orde-index", "first-order index"),
     "col.basis.baseline": ("t.o.v. uitgaven zonder maatregelen", "against spending without the measures"),
@@ -410,6 +413,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "role.effect_factor": ("effectfactor", "effect factor"),
     "role.phase": ("invoeringstempo", "phase-in"),
     "role.cost": ("kosten", "cost"),
+    "col.total_order": ("totale index", "total-order index"),
     "col.inputs.label": ("omschrijving", "description"),
     "col.distribution": ("verdeling", "distribution"),
     "col.inputs.plan": ("planwaarde", "plan value"),
@@ -436,12 +440,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "table.readings": ("Lezingen van het document naast elkaar (* = letterlijke lezing)",
                        "Readings of the document side by side (* = the literal reading)"),
     "table.risk.note": ("Tekort: bij een taakstelling wat aan het bedrag ontbreekt, bij een budget de "
-                        "overschrijding. Nodig (90%): het tekort dat in 90% van de scenario's niet wordt "
+                        "overschrijding. Gemiddeld tekort: over alle scenario's (0 als het doel gehaald wordt); "
+                        "slechtste 10%: het gemiddelde tekort in de 10% slechtste scenario's (CVaR). "
+                        "Nodig (90%): het tekort dat in 90% van de scenario's niet wordt "
                         "overschreden (benodigde weerstandscapaciteit). Realisatierisico: kans op een tekort × "
                         "maximaal gevolg (P95 van het tekort als het optreedt).",
-                        "Shortfall: for a target what is missing, for a budget the overrun. Needed (90%): the "
-                        "shortfall not exceeded in 90% of the scenarios. Realisation risk: P(shortfall) × maximum "
-                        "consequence (P95 of the shortfall when there is one)."),
+                        "Shortfall: for a target what is missing, for a budget the overrun. Mean shortfall: "
+                        "over every path (0 where the goal is met); CVaR: the mean shortfall in the worst 10% of "
+                        "paths. Needed (90%): the shortfall not exceeded in 90% of the scenarios. Realisation "
+                        "risk: P(shortfall) × maximum consequence (P95 of the shortfall when there is one)."),
     "table.contributions": ("Bijdrage per maatregel, netto besparing {year}",
                             "Contribution per measure, net savings {year}"),
     "table.contributions.note": ("Alleen: de maatregel als enige. Marginaal: pakket min pakket zonder deze "
@@ -464,13 +471,15 @@ TEXT: dict[str, tuple[str, str]] = {
                              "median."),
     "table.sensitivity": ("Gevoeligheid: welke aanname eerst onderzoeken? (netto besparing {year})",
                           "Sensitivity: which assumption to research first? (net savings {year})"),
-    "table.sensitivity.note": ("Uitslag: P50 van de besparing met de aanname op haar P90 min met de aanname op "
-                               "haar P10 (de tornado). Spearman: rangcorrelatie met de besparing. "
-                               "Eerste-orde-index: het deel van de variantie dat de aanname alleen verklaart (voor "
-                               "de belangrijkste aannames).",
-                               "Swing: P50 savings with the input at its P90 minus at its P10 (the tornado). "
-                               "Spearman: rank correlation with savings. First-order index: the share of variance "
-                               "the input explains alone (for the leading inputs)."),
+    "table.sensitivity.note": ("Uitslag: gemiddelde besparing met de aanname op haar P90 min met de aanname op "
+                               "haar P10 (de tornado; een doorgangskans van 90% of meer: doorgang tegen geen "
+                               "doorgang). Spearman: rangcorrelatie met de besparing. Eerste-orde-index: het deel "
+                               "van de variantie dat de aanname alleen verklaart; totale index: alleen of samen met "
+                               "andere aannames.",
+                               "Swing: mean savings with the input at its P90 minus at its P10 (the tornado; a "
+                               "go-ahead of 90% or more: go against no-go). Spearman: rank correlation with savings. "
+                               "First-order index: the share of variance the input explains alone; total-order "
+                               "index: alone or together with other inputs."),
     "table.inputs": ("Onzekere invoer", "Uncertain inputs"),
     "table.ratio_scale": ("Waarderingsschaal weerstandsratio", "Scale of the ratio"),
     "table.ratio_scale.note": ("De gepubliceerde tabel laat de grenzen open; taaksim neemt elke ondergrens "

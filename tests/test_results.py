@@ -17,7 +17,7 @@ import simulator
 from simulator.cli import main
 from simulator.core import goals as rule
 from simulator.errors import UnknownMunicipalityError
-from simulator.results import analysis, contributions, risk, summary, variants, waterfall
+from simulator.results import analysis, contributions, risk, sensitivity, summary, variants, waterfall
 from simulator.results.analysis import Study
 from simulator.results.summary import Summary, summarise_years
 from simulator.run.reduce import ReportSpec
@@ -99,7 +99,7 @@ def test_the_risk_frame_has_a_row_per_goal_and_year(minimal):
 RESULT_TYPES = [summary.YearRange, summary.GoalYear, summary.GoalSummary, summary.Summary, risk.RiskYear,
                 risk.Headline, risk.GoalRisk, risk.Risk, analysis.SensitivityRow, contributions.Distribution,
                 contributions.Contribution, contributions.Contributions, waterfall.WaterfallStep,
-                variants.VariantResult, analysis.Findings]
+                variants.VariantResult, analysis.Findings, sensitivity.MeasureSensitivity]
 
 
 @pytest.mark.parametrize("cls", RESULT_TYPES, ids=lambda c: c.__name__)

@@ -7,6 +7,7 @@ the same formula, never tuned.
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from simulator.results.summary import summarise_years
@@ -119,3 +120,81 @@ def test_a_single_pert_has_the_beta_quantiles_and_variance_in_the_summary():
     mu4 = beta.moment(4) - 4 * beta.mean() * beta.moment(3) + 6 * beta.mean() ** 2 * beta.moment(2) \
         - 3 * beta.mean() ** 4
     assert abs(x.var() - var) < 4 * math.sqrt((mu4 - var**2) / N)
+
+
+# --- issue 16: error bars and CVaR --------------------------------------------------------------
+
+
+def test_cvar_of_a_normal_saving_against_a_target():
+    # S ~ N(1e6, 1e5), target 1e6: shortfall max(T - S, 0) is positive on half the paths, so the worst
+    # 10% are the paths with S below its P10: CVaR = T - E[S | S <= q10] = sd phi(z10) / 0.1 (closed form)
+    from simulator.results.analysis import Study, risk
+
+    s = scenario([{"id": "p", "base": 10_000_000}],
+                 [{"id": "m", "post": "p", "effect": {"amount": {"normal": [1_000_000, 100_000]}}}],
+                 years=(2025,), targets=[{"scope": "all", "amounts": {"2025": 1_000_000}}])
+    h = risk(Study(s, paths=N, seed=3)).headline
+    expected = 100_000 * stats.norm.pdf(stats.norm.ppf(0.1)) / 0.1
+    assert abs(h.cvar - expected) < 4 * h.cvar_se
+    # the mean shortfall over every path: sd phi(0) (closed form), under its own name and the old one
+    assert abs(h.mean_shortfall - 100_000 * stats.norm.pdf(0)) < 4 * h.mean_shortfall_se
+    assert h.expected_shortfall == h.mean_shortfall
+    # P(met) 1/2 inside its Wilson interval, P50 (the target) inside its order-statistic interval
+    lo, hi = h.p_met_interval
+    assert lo < 0.5 < hi and hi - lo == pytest.approx(2 * 1.96 * math.sqrt(0.25 / N), rel=0.01)
+    lo, hi = h.p50_interval
+    assert lo < 1_000_000 < hi
+
+
+def test_order_statistic_interval_has_the_binomial_ranks():
+    # the q-quantile's 95% interval runs between the order statistics at the binomial's 2.5% and 97.5%
+    # points (a distribution-free interval): ranks within 2 of scipy's binom.ppf
+    from simulator.results.analysis import quantile_interval
+
+    n, q = 10_000, 0.9
+    x = np.arange(n, dtype=float)  # the value is its rank
+    lo, hi = quantile_interval(x, q)
+    assert abs(lo - stats.binom.ppf(0.025, n, q)) <= 2 and abs(hi - stats.binom.ppf(0.975, n, q)) <= 2
+
+
+def test_waterfall_steps_carry_their_error():
+    # one measure saving A with go-ahead p: the no-go step is (p_hat - 1) A, its error A sqrt(p (1 - p) / n)
+    from simulator.results.analysis import Study, waterfall
+
+    a, p0, n = 100_000, 0.7, 20_000
+    s = scenario([{"id": "p", "base": 10_000_000}],
+                 [{"id": "m", "post": "p", "effect": {"amount": a}, "go_ahead": p0}], years=(2025,))
+    steps = {x.step: x for x in waterfall(Study(s, paths=n, seed=5))}
+    se = a * math.sqrt(p0 * (1 - p0) / n)
+    assert steps["no_go"].se == pytest.approx(se, rel=0.05)
+    assert abs(steps["no_go"].value - (p0 - 1) * a) < 4 * se
+    assert steps["delay"].se == 0.0 and steps["plan"].se == 0.0
+
+
+def test_inverse_cdf_tables_are_as_exact_as_documented():
+    # D9: the tables were documented as "within 3e-7" for every shape; shapes below 1 are far less exact
+    from simulator.scenario.quantiles import beta_table, normal_table
+
+    u = np.concatenate([np.linspace(1e-6, 1 - 1e-6, 100_001), np.geomspace(1e-12, 1e-3, 2000),
+                        1 - np.geomspace(1e-12, 1e-3, 2000)])
+    for a, b in ((1.0, 1.0), (2.0, 5.0), (5.0, 1.0), (3.0, 3.0), (1.2, 4.8), (100.0, 100.0)):
+        assert np.max(np.abs(beta_table(a, b)(u) - stats.beta.ppf(u, a, b))) < 3e-7, (a, b)
+    assert np.max(np.abs(normal_table()(u) - stats.norm.ppf(u))) < 1e-6
+    assert np.max(np.abs(beta_table(0.05, 0.05)(u) - stats.beta.ppf(u, 0.05, 0.05))) < 1e-3
+
+
+def test_savings_percentiles_carry_order_statistic_intervals_in_both_summaries():
+    # net = U(0, 1000): the P10 is 100 and P90 900; the streamed summary gives the same intervals
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+
+    s = scenario([{"id": "p", "base": 1_000_000}],
+                 [{"id": "m", "post": "p", "effect": {"amount": {"uniform": [0, 1000]}}}], years=(2025,))
+    full = summarise_years(run(s, 20_000, seed=2)).savings_interval[2025]
+    streamed = Summary.from_merged(run_stream(s, 20_000, seed=2, threads=1)).savings_interval[2025]
+    assert full == streamed
+    for k, q in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
+        lo, hi = full[k]
+        assert lo < 1000 * q < hi
+        # width: 2 x 1.96 sqrt(q (1 - q) / n) / density (1/1000), within rounding of the ranks
+        assert hi - lo == pytest.approx(2 * 1.96 * math.sqrt(q * (1 - q) / 20_000) * 1000, rel=0.2)

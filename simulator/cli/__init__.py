@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
@@ -30,6 +31,16 @@ class _Group(click.Group):
         from simulator.report.writers import WRITTEN
 
         WRITTEN.clear()  # what this command writes; an interrupt message owns up to exactly that
+
+        def show(message, category, *args, **kwargs):
+            # taaksim's own warnings (a correlation that cannot hold) read like its errors: one line
+            if category.__module__.startswith("simulator."):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                default_show(message, category, *args, **kwargs)
+
+        default_show = warnings.showwarning
+        warnings.showwarning = show
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -44,6 +55,8 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             fail("out of memory: use fewer --paths (summaries converge long before that)")
+        finally:
+            warnings.showwarning = default_show
 
 
 def _interrupted():

@@ -50,7 +50,8 @@ WORDS = {
                 "no target or budget in this year: no shortfall to reserve for"),
     "risk_of": ("risico, {what} {goal} in {year}:", "risk, {what} {goal} in {year}:"),
     "target": ("taakstelling", "target"), "budget": ("budget", "budget"),
-    "expected": ("verwacht tekort", "expected shortfall"),
+    "expected": ("gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
+    "cvar": ("gemiddeld tekort, slechtste 10%", "mean shortfall, worst 10%"),
     "needed": ("benodigde reserve, 90% zeker", "needed reserve, 90% certain"),
     "interval": ("95%-interval", "95% interval"),
     "register": ("realisatierisico (register)", "realisation risk (register)"),
@@ -167,7 +168,8 @@ def format_risk(head: Headline | None, paths: int, lang: str = "nl") -> str:
     product = p_value * round(head.max_consequence)
     width = 32
     lines = ["", w("risk_of", lang).format(what=w(head.kind, lang), goal=head.goal, year=head.year),
-             f"  {w('expected', lang):<{width}}{amount(head.expected_shortfall, lang):>14}",
+             f"  {w('expected', lang):<{width}}{amount(head.mean_shortfall, lang):>14}",
+             f"  {w('cvar', lang):<{width}}{amount(head.cvar, lang):>14}   (CVaR)",
              f"  {w('needed', lang):<{width}}{amount(head.needed_capacity, lang):>14}   "
              f"({w('interval', lang)} {amount(lo, lang)} .. {amount(hi, lang)})",
              f"  {w('register', lang):<{width}}{amount(product, lang):>14}   "

@@ -238,6 +238,10 @@ def scale_options(f):
     f = click.option("--precision", type=Finite(min=0.0, max=0.5, min_open=True), default=None,
                      help="Add blocks of 65,536 paths until the standard error of every reported "
                           "probability is below this (e.g. 0.005); --paths is then ignored.")(f)
+    f = click.option("--sampling", type=click.Choice(["mc", "lhs", "sobol"]), default="mc", show_default=True,
+                     help="Plain Monte Carlo, Latin hypercube or scrambled Sobol' (fewer paths for the same "
+                          "precision: docs/performance.md); errors then come from 16 independent "
+                          "randomisations per block. Streamed runs only.")(f)
     f = click.option("--scheduler", default=None, metavar="threads|dask|dask://HOST:PORT",
                      help="Where blocks run: threads here (default), a local dask cluster, or an existing "
                           "one. The numbers are the same.")(f)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
-            show_progress) -> Summary:
+                   show_progress, sampling="mc") -> Summary:
     """Run blocks and reduce them as they finish (simulator.run.streaming): the summary."""
     from simulator.results.summary import Summary
     from simulator.run.streaming import run_stream
@@ -45,7 +45,7 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
         with progress(None if precision is not None else total, show_progress) as bar:
             merged = run_stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                 scheduler=None if scheduler == "threads" else scheduler, precision=precision,
-                                max_paths=max_paths, progress=bar.update)
+                                max_paths=max_paths, progress=bar.update, sampling=sampling)
     except (OSError, TimeoutError) as exc:  # the cluster went away, or never answered
         if scheduler in (None, "threads"):
             raise
@@ -71,7 +71,7 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
 @reading_option
 @goal_option
 def run(scenario, paths, seed, municipality, year, capacity, out, force, detail, lang, csv_dialect, as_json, threads,
-        scheduler, precision, max_paths, realised_file, reading, goal):
+        scheduler, sampling, precision, max_paths, realised_file, reading, goal):
     """Simulate SCENARIO: per year the range of net savings and the chance of meeting targets.
 
     Risk figures (shortfall, reserve at 90%, weerstandsratio) come with --weerstandscapaciteit
@@ -79,7 +79,6 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     """
     if realised_file:
         from simulator.cli.monitor import realised_run
-        from simulator.cli.options import fail
 
         if out or capacity is not None or precision is not None:
             fail("--realised prints the conditioned forecast; it does not combine with --out, "
@@ -100,9 +99,9 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     year = s.years[-1] if year is None else year
     risk, ds, findings, rows = None, None, None, None
     if full:
-        if precision is not None or (scheduler or "threads") != "threads":
-            fail("--precision and --scheduler dask stream a summary; they cannot be combined with a full "
-                 ".nc/.xlsx result, --weerstandscapaciteit or --year")
+        if precision is not None or (scheduler or "threads") != "threads" or sampling != "mc":
+            fail("--precision, --sampling and --scheduler dask stream a summary; they cannot be combined with a "
+                 "full .nc/.xlsx result, --weerstandscapaciteit or --year")
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
                                                       capacity=capacity, detail=detail, threads=threads, goal=goal,
                                                       analysis=needs == "findings",
@@ -111,7 +110,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         # the summary alone: blocks are reduced as they finish, memory stays bounded
         summary = stream_summary(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                  scheduler=scheduler, precision=precision, max_paths=max_paths,
-                                 show_progress=wanted(as_json))
+                                 show_progress=wanted(as_json), sampling=sampling)
         paths = summary.paths
         if out:
             rows = summary.to_frame()
@@ -124,7 +123,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
 
     readings = side_by_side(s, summary, paths=paths, seed=seed, municipality=municipality, threads=threads)
     if as_json:
-        payload = _payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision)
+        payload = _payload(s, summary, risk, paths=paths, seed=seed, municipality=municipality, precision=precision,
+                           sampling=sampling)
         if readings:
             payload["readings"] = [r.to_json() for r in readings]
         click.echo(dumps(payload))
@@ -158,7 +158,8 @@ def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, 
     return summary, risk, summary.to_frame(), ds, findings
 
 
-def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision) -> dict:
+def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipality, precision,
+             sampling="mc") -> dict:
     """The --json object (its keys are part of the command line's contract), from the summary's
     own JSON (:meth:`~simulator.results.summary.Summary.to_json`)."""
     j = summary.to_json()
@@ -190,6 +191,8 @@ def _payload(s, summary: Summary, risk: Risk | None, *, paths, seed, municipalit
         payload["reading"] = s.reading
     if precision is not None:
         payload["precision"] = precision
+    if sampling != "mc":
+        payload["sampling"] = sampling
     if "detail" in j:
         payload["detail"] = j["detail"]
     return payload

@@ -34,6 +34,9 @@ class RunOptions:
         document's basis when it computes on base-year figures).
     extra_delay : float
         Years added to every measure's delay [year] ("everything a year later").
+    sampling : str
+        How the block's uniforms are drawn: "mc" (plain Monte Carlo), "lhs" (Latin hypercube)
+        or "sobol" (scrambled Sobol'); see :mod:`simulator.core.qmc`.
     """
 
     deterministic: bool = False
@@ -43,6 +46,7 @@ class RunOptions:
     overrides: tuple[tuple[str, float], ...] = ()
     no_growth: bool = False
     extra_delay: float = 0.0
+    sampling: str = "mc"
 
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__ so equal options compare and hash equal

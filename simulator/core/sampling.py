@@ -56,7 +56,8 @@ def spearman_to_pearson(rank: np.ndarray) -> np.ndarray:
 def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
     """Induce the scenario's rank correlations on the uniforms in place (Gaussian copula).
 
-    Marginals stay exact because only the ranks are rearranged through normal scores.
+    Marginals stay exact because only the ranks are rearranged through normal scores; the
+    latent matrix is calibrated once per correlation group (:func:`simulator.core.copula.calibrate`).
     """
     if not scenario.correlations:
         return
@@ -65,16 +66,13 @@ def correlate(uniforms: dict[str, np.ndarray], scenario: Scenario) -> None:
 
     ndtri = normal_table()
 
+    from simulator.core.copula import calibrate
+
+    by_key = {i.key: i for i in scenario.inputs}
     for c in scenario.correlations:
-        pearson = spearman_to_pearson(np.array(c.matrix))
-        np.fill_diagonal(pearson, 1.0)
-        try:
-            chol = np.linalg.cholesky(pearson)
-        except np.linalg.LinAlgError:  # rank -> pearson can tip a borderline matrix over
-            w, v = np.linalg.eigh(pearson)
-            pearson = (v * np.maximum(w, 1e-9)) @ v.T
-            d = np.sqrt(np.diag(pearson))
-            chol = np.linalg.cholesky(pearson / np.outer(d, d))
+        # per pair, the latent correlation whose rank correlation is the asked one for these
+        # marginals (go-aheads and delays have atoms): see simulator.core.copula
+        chol = np.linalg.cholesky(calibrate(c, by_key, scenario.file).latent)
         z = ndtri(np.vstack([uniforms[k] for k in c.members]))
         corr = normal_cdf(_lower_times(chol, z))
         for i, k in enumerate(c.members):
@@ -96,12 +94,21 @@ def _lower_times(chol: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 
 def sample_inputs(
-    scenario: Scenario, n: int, *, seed: int, block: int, n_years: int
+    scenario: Scenario, n: int, *, seed: int, block: int, n_years: int, sampling: str = "mc"
 ) -> dict[str, np.ndarray]:
-    """Every random input's values for one block: key -> (1, n) or (n_years, n)."""
-    uniforms = {
-        inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
-    }
+    """Every random input's values for one block: key -> (1, n) or (n_years, n).
+
+    ``sampling``: "mc" (plain Monte Carlo), or "lhs" / "sobol" (:mod:`simulator.core.qmc`).
+    """
+    if sampling == "mc":
+        uniforms = {
+            inp.key: draw_uniforms(inp, n_years, n, seed=seed, block=block) for inp in scenario.inputs
+        }
+    else:
+        from simulator.core.qmc import block_uniforms
+
+        uniforms = block_uniforms(scenario, n, seed=seed, block=block, n_years=n_years, method=sampling,
+                                  stream=stream)
     correlate(uniforms, scenario)
     from simulator.scenario.distributions import U_EPS
 
@@ -164,7 +171,8 @@ def block_inputs(scenario: Scenario, n: int, *, seed: int, block: int, options: 
         n = 1
         values = point_inputs(scenario, growth=scenario.check_growth)
     else:
-        values = sample_inputs(scenario, n, seed=seed, block=block, n_years=scenario.years[-1] - scenario.base_year)
+        values = sample_inputs(scenario, n, seed=seed, block=block, n_years=scenario.years[-1] - scenario.base_year,
+                               sampling=options.sampling)
     for k, v in options.overrides:
         values[k] = np.full((1, 1), float(v))
     return Inputs(values, n)

@@ -35,7 +35,7 @@ def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
         if head.booked > 0:
             out.append((t("kpi.booked", lang).format(year=head.year), cell(head.booked, "eur", lang)))
         out.append((t("kpi.needed", lang), cell(head.needed_capacity, "eur", lang)))
-        out.append((t("kpi.shortfall", lang), cell(head.expected_shortfall, "eur", lang)))
+        out.append((t("kpi.shortfall", lang), cell(head.mean_shortfall, "eur", lang)))
     if f.risk.hardest is not None:
         gid, hy = f.risk.hardest
         d = f.risk.goal(gid).years[hy]

@@ -195,11 +195,11 @@ def _reserve_block(f: Findings, head: Headline | None, lang: str) -> list[str]:
     out = []
     goal = _goal_name(f.risk.goal(head.goal), f, lang)
     if head.needed_capacity > 0:
-        out.append(_t("shortfall", lang).format(goal=goal, year=head.year, es=money(head.expected_shortfall, lang),
+        out.append(_t("shortfall", lang).format(goal=goal, year=head.year, es=money(head.mean_shortfall, lang),
                                                 need=money(head.needed_capacity, lang)))
     else:
         out.append(_t("no_shortfall", lang).format(goal=goal, year=head.year,
-                                                   es=money(head.expected_shortfall, lang)))
+                                                   es=money(head.mean_shortfall, lang)))
     if f.risk.hardest is not None and len(f.risk.goals) > 1:
         # the combined programme reserve: the 90th percentile of the shortfall over disjoint goals
         # together (overlapping goals once), not the sum of the goals' own reserves

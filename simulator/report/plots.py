@@ -209,15 +209,16 @@ def _wrap(label: str, width: int = 38, lines: int = 2) -> str:
 
 
 def tornado(f: Findings, lang: str = "nl", top: int = 10):
-    """The swing of P50 savings between each input's P10 and P90, largest on top."""
+    """The swing of mean savings between each input's P10 and P90 (go and no-go for a
+    near-certain go-ahead), largest on top (simulator.results.sensitivity)."""
     plt = _plt()
     rows = [r for r in f.sensitivity if r.swing != 0][:top][::-1]
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * max(len(rows), 3) + 1.4))
-    base = float(np.median(f.study.rerun()))
+    base = float(np.mean(f.study.rerun()))
     label = "label" if lang == "nl" else "label_en"
     names = [_wrap(getattr(r, label)) for r in rows]
     for i, r in enumerate(rows):
-        lo, hi = r.p50_at_p10 - base, r.p50_at_p90 - base
+        lo, hi = r.mean_at_low - base, r.mean_at_high - base
         ax.barh(i, lo, color=GREYS["light"], edgecolor=GREYS["ink"], lw=0.6, hatch="///", gid=f"band-p10-{i}")
         ax.barh(i, hi, color=GREYS["dark"], edgecolor=GREYS["ink"], lw=0.6, gid=f"band-p90-{i}")
     ax.axvline(0, color=GREYS["ink"], lw=0.8)

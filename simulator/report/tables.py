@@ -97,12 +97,14 @@ def summary_table(f: Findings) -> Table:
         v = s.savings[y]
         rows.append({"year": y, "plan": f.plan.get(y), "mean": v.mean, "p5": v.p5, "p10": v.p10,
                      "p50": v.p50, "p90": v.p90, "p95": v.p95, "target": s.target[y] if same else None,
+                     "p50_low": s.savings_interval[y]["p50"][0], "p50_high": s.savings_interval[y]["p50"][1],
                      "p_target_met": s.p_target_met[y] if same else None,
                      "p_target_met_se": s.p_target_met_se[y] if same else None,
                      "p_within_budget": s.p_within_budget[y],
                      "p_within_budget_se": s.p_within_budget_se[y]})
     cols = (Column("year", "text"), Column("plan"), Column("mean"), Column("p5"), Column("p10"), Column("p50"),
-            Column("p90"), Column("p95"), Column("target"), Column("p_target_met", "pct"),
+            Column("p50_low"), Column("p50_high"), Column("p90"), Column("p95"), Column("target"),
+            Column("p_target_met", "pct"),
             Column("p_target_met_se", "se", "col.se"), Column("p_within_budget", "pct"),
             Column("p_within_budget_se", "se", "col.se"))
     return Table("summary", cols, tuple(rows))
@@ -118,12 +120,14 @@ def goals_table(f: Findings, lang: str = "nl") -> Table:
                          "scope": scope_words(g.scope, lang, s), "basis": g.basis_in(lang) or g.basis,
                          "year": y, "amount": d.amount, "p5": d.p5, "p50": d.p50, "p95": d.p95,
                          "p_met": d.p_met, "p_met_se": d.p_met_se, "booked": d.booked,
-                         "expected_shortfall": d.expected_shortfall, "needed_capacity": d.needed_capacity,
+                         "expected_shortfall": d.mean_shortfall, "cvar": d.cvar,
+                         "needed_capacity": d.needed_capacity,
                          "needed_low": lo, "needed_high": hi, "realisatierisico": d.realisatierisico,
                          "p_all_years": g.p_all_years})
     cols = (Column("goal", "text"), Column("kind", "text"), Column("scope", "text"), Column("basis", "text"),
             Column("year", "text"), Column("amount"), Column("p5"), Column("p50"), Column("p95"),
             Column("p_met", "pct"), Column("p_met_se", "se", "col.se"), Column("booked"), Column("expected_shortfall"),
+            Column("cvar"),
             Column("needed_capacity"), Column("needed_low"), Column("needed_high"), Column("realisatierisico"),
             Column("p_all_years", "pct"))
     return Table("risk", cols, tuple(rows), {"reserve": cell(f.risk.programme_reserve, "eur", lang)})
@@ -168,19 +172,22 @@ def contributions_table(f: Findings, lang: str = "nl") -> Table:
 
 def waterfall_table(f: Findings, lang: str = "nl") -> Table:
     rows = tuple({"step": waterfall_label(s.step, lang), "key": s.step, "value": s.value,
-                  "kind": s.kind} for s in f.waterfall)
-    cols = (Column("step", "text"), Column("value"))
+                  "kind": s.kind, "se": s.se} for s in f.waterfall)
+    cols = (Column("step", "text"), Column("value"), Column("se", "eur", "col.se"))
     return Table("waterfall", cols, rows, {"year": f.study.year})
 
 
 def sensitivity_table(f: Findings) -> Table:
     rows = tuple({"key": r.key, "label": r.label, "label_en": r.label_en, "role": r.role,
-                  "spearman": r.spearman, "p10_value": r.p10_value, "p90_value": r.p90_value,
-                  "p50_at_p10": r.p50_at_p10, "p50_at_p90": r.p50_at_p90, "swing": r.swing,
-                  "first_order": r.first_order} for r in f.sensitivity)
+                  "spearman": r.spearman, "p10_value": r.low_value, "p90_value": r.high_value,
+                  "mean_at_low": r.mean_at_low, "mean_at_high": r.mean_at_high, "swing": r.swing,
+                  "first_order": r.first_order, "swing_se": r.swing_se, "first_order_se": r.first_order_se,
+                  "total_order": r.total_order, "total_order_se": r.total_order_se} for r in f.sensitivity)
     cols = (Column("label", "text"), Column("key", "text"), Column("role", "text"), Column("spearman", "num"),
-            Column("p10_value", "num"), Column("p90_value", "num"), Column("p50_at_p10"), Column("p50_at_p90"),
-            Column("swing"), Column("first_order", "num"))
+            Column("p10_value", "num"), Column("p90_value", "num"), Column("mean_at_low"), Column("mean_at_high"),
+            Column("swing"), Column("swing_se", "eur", "col.se"), Column("first_order", "num"),
+            Column("first_order_se", "num", "col.se"), Column("total_order", "num"),
+            Column("total_order_se", "num", "col.se"))
     return Table("sensitivity", cols, rows, {"year": f.study.year})
 
 

@@ -9,16 +9,20 @@ interaction losses) are meaningful.
 Definitions (also in docs/results.md):
 
 * shortfall of a target in a year: max(target - savings, 0) per path (for a budget: the
-  overrun, max(spending - budget, 0)); expected shortfall is its mean.
+  overrun, max(spending - budget, 0)); mean shortfall is its mean over every path (0 where
+  the goal is met; ``expected_shortfall`` is kept as an alias of it); CVaR is the mean
+  shortfall in the worst 10% of paths (what risk users call expected shortfall).
 * benodigde weerstandscapaciteit: the shortfall that is not exceeded in 90% of the paths
   (the 90th percentile of the shortfall, i.e. "covered with 90% certainty").
 * weerstandsratio: available capacity / needed capacity, classed A-F on the standard
   six-step scale with each lower bound inclusive (1.4 is B, exactly 2.0 is B).
 * realisatierisico: P(target missed) x maximum consequence, where the maximum consequence is
   the 95th percentile of the shortfall among the paths that miss: one line for a register.
-* tornado swing: P50 savings with the input fixed at its own P90, minus with it at its P10
-  (other inputs keep their draws); Spearman: rank correlation of input and savings;
-  first-order index: the share of the variance of savings explained by the input alone.
+* tornado swing: mean savings with the input fixed at its own P90, minus with it at its P10
+  (other inputs keep their draws; a go-ahead or other input whose P10 and P90 coincide swings
+  between the ends of its range, no-go against go); Spearman: rank correlation of input and
+  savings; first- and total-order Sobol' indices: the share of the variance of savings the
+  input explains alone, and alone or with others (pick-freeze, :mod:`simulator.results.sensitivity`).
 """
 
 from __future__ import annotations
@@ -58,13 +62,23 @@ from simulator.results.risk import (
     ratio_class,
     risk_of,
 )
+from simulator.results.sensitivity import (
+    MeasureSensitivity,
+    drawn_for_study,
+    indices,
+    measure_of,
+    per_year_constant,
+    spearman_interval,
+    swing_values,
+)
 from simulator.results.summary import Summary
 from simulator.results.waterfall import WATERFALL_LABELS, WaterfallStep, waterfall
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
 
 __all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
-           "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "Risk", "RiskYear",
+           "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "MeasureSensitivity",
+           "Risk", "RiskYear",
            "SensitivityRow", "Study", "WaterfallStep", "analyse", "contributions", "describe_input",
            "first_order_index", "measure_of", "plan_by_year", "plan_of", "published_net", "quantile_interval",
            "rank", "ratio_class", "risk", "risk_of", "sensitivity", "spearman", "waterfall"]
@@ -122,12 +136,6 @@ def first_order_index(x: np.ndarray, y: np.ndarray, bins: int = 50) -> float:
     w = counts / counts.sum()
     between = np.sum(w * (means - y.mean()) ** 2) - np.sum(w * within / counts)
     return float(np.clip(between / vy, 0.0, 1.0))
-
-
-def measure_of(scenario: Scenario, key: str) -> str | None:
-    """The measure an input key belongs to (``<measure>.<what>``), if any."""
-    head = key.split(".", 1)[0]
-    return head if "." in key and any(m.id == head for m in scenario.measures) else None
 
 
 def describe_input(scenario: Scenario, inp: RandomInput, lang: str = "nl") -> str:
@@ -261,6 +269,8 @@ def risk(study: Study, capacity: float | None = None, goal: str | None = None) -
 class SensitivityRow:
     """One uncertain input's influence on net savings in the study year.
 
+    Definitions and estimators: :mod:`simulator.results.sensitivity`.
+
     Attributes
     ----------
     key : str
@@ -272,16 +282,29 @@ class SensitivityRow:
     measure : str or None
         The measure it belongs to.
     spearman : float
-        Rank correlation of the input and net savings [-1, 1].
-    p10_value, p90_value : float
-        The input at its own P10 and P90 [the input's unit].
-    p50_at_p10, p50_at_p90 : float
-        P50 net savings with the input fixed there [EUR] (the other inputs keep their draws).
-    swing : float
-        ``p50_at_p90 - p50_at_p10`` [EUR]: the tornado bar.
-    first_order : float or None
-        Share of the variance of net savings explained by the input alone [0-1]; computed for
-        the leading inputs only (None for the others).
+        Rank correlation of the input and net savings [-1, 1] (a per-year input: its cumulative
+        effect by the study year).
+    spearman_interval : tuple of float
+        95% interval of ``spearman`` (Fisher's z).
+    low_value, high_value : float
+        The input's value at the two ends of the swing [the input's unit]: its P10 and P90, or
+        the ends of its range where those coincide (a near-certain go-ahead: no-go and go).
+        ``p10_value`` and ``p90_value`` are kept as aliases.
+    mean_at_low, mean_at_high : float
+        Mean net savings with the input fixed there [EUR] (the other inputs keep their draws).
+        ``mean_at_p10`` and ``mean_at_p90`` are kept as aliases.
+    swing, swing_se : float
+        ``mean_at_high - mean_at_low`` [EUR]: the tornado bar, and its standard error [EUR]
+        (paired paths).
+    first_order, total_order : float or None
+        First- and total-order Sobol' indices: the share of the variance of net savings the input
+        explains alone, and alone or with others [0-1], clipped into [0, 1].
+    first_order_se, total_order_se : float or None
+        Their bootstrap standard errors [share].
+    first_order_interval, total_order_interval : tuple of float or None
+        Their 95% bootstrap percentile intervals [share].
+    first_order_estimate, total_order_estimate : float or None
+        The unclipped unbiased estimates [share].
     """
 
     key: str
@@ -290,41 +313,93 @@ class SensitivityRow:
     role: str
     measure: str | None
     spearman: float
-    p10_value: float
-    p90_value: float
-    p50_at_p10: float
-    p50_at_p90: float
+    spearman_interval: tuple[float, float]
+    low_value: float
+    high_value: float
+    mean_at_low: float
+    mean_at_high: float
     swing: float
+    swing_se: float
     first_order: float | None = None
+    first_order_se: float | None = None
+    first_order_interval: tuple[float, float] | None = None
+    first_order_estimate: float | None = None
+    total_order: float | None = None
+    total_order_se: float | None = None
+    total_order_interval: tuple[float, float] | None = None
+    total_order_estimate: float | None = None
+
+    @property
+    def p10_value(self) -> float:
+        """Alias of ``low_value``."""
+        return self.low_value
+
+    @property
+    def p90_value(self) -> float:
+        """Alias of ``high_value``."""
+        return self.high_value
+
+    @property
+    def mean_at_p10(self) -> float:
+        """Alias of ``mean_at_low`` [EUR]."""
+        return self.mean_at_low
+
+    @property
+    def mean_at_p90(self) -> float:
+        """Alias of ``mean_at_high`` [EUR]."""
+        return self.mean_at_high
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "label_en": self.label_en, "role": self.role,
-                "measure": self.measure, "spearman": self.spearman, "p10_value": self.p10_value,
-                "p90_value": self.p90_value, "p50_at_p10": self.p50_at_p10, "p50_at_p90": self.p50_at_p90,
-                "swing": self.swing, "first_order": self.first_order}
+        head = ("key", "label", "label_en", "role", "measure", "spearman", "spearman_interval")
+        tail = ("swing", "swing_se", "first_order", "first_order_se", "first_order_interval",
+                "first_order_estimate", "total_order", "total_order_se", "total_order_interval",
+                "total_order_estimate")
+        return {**{k: getattr(self, k) for k in head},
+                "p10_value": self.low_value, "p90_value": self.high_value,
+                "mean_at_p10": self.mean_at_low, "mean_at_p90": self.mean_at_high,
+                "low_value": self.low_value, "high_value": self.high_value,
+                "mean_at_low": self.mean_at_low, "mean_at_high": self.mean_at_high,
+                **{k: getattr(self, k) for k in tail}}
 
 
-def sensitivity(study: Study, *, leading: int = 8) -> list[SensitivityRow]:
-    """Every uncertain input's influence on net savings in the study year, largest first."""
+def _swing_ends(study: Study, inp: RandomInput, x: np.ndarray) -> tuple[float, float]:
+    """The low and high value of an input's swing (a per-year input: the constant rates that
+    give the P10 and P90 of its cumulative effect by the study year)."""
+    if not inp.per_year:
+        return swing_values(inp)
+    assert study.year is not None
+    t = study.year - study.scenario.base_year
+    q_low, q_high = (float(v) for v in np.quantile(x, [0.10, 0.90]))
+    return per_year_constant(inp, q_low, t), per_year_constant(inp, q_high, t)
+
+
+def sensitivity(study: Study, *, leading: int | None = None) -> list[SensitivityRow]:
+    """Every uncertain input's influence on net savings in the study year, largest swing first.
+
+    Definitions and estimators: :mod:`simulator.results.sensitivity`. ``leading``: how many
+    of the largest get Sobol' indices (None: every input; the others get None).
+    """
     y = study.net
     drawn = study.inputs()
-    base_p50 = float(np.median(study.rerun()))
+    base = study.rerun()
     rows = []
     for inp in study.scenario.inputs:
-        x = drawn[inp.key]
-        low, high = (float(v) for v in inp.distribution.ppf(np.array([[0.10, 0.90]]))[0])
+        x = drawn_for_study(study, inp, drawn[inp.key])
+        low, high = _swing_ends(study, inp, x)
         if low == high:
-            p50_low = p50_high = base_p50
+            at_low = at_high = base
         else:
-            p50_low = float(np.median(study.rerun(overrides={inp.key: low})))
-            p50_high = float(np.median(study.rerun(overrides={inp.key: high})))
+            at_low, at_high = study.rerun(overrides={inp.key: low}), study.rerun(overrides={inp.key: high})
+        diff = at_high - at_low
+        rho = spearman(x, y)
         rows.append(SensitivityRow(
             inp.key, describe_input(study.scenario, inp, "nl"), describe_input(study.scenario, inp, "en"),
-            inp.role, measure_of(study.scenario, inp.key), spearman(x, y), low, high, p50_low, p50_high,
-            p50_high - p50_low))
+            inp.role, measure_of(study.scenario, inp.key), rho, spearman_interval(rho, y.size), low, high,
+            float(at_low.mean()), float(at_high.mean()), float(at_high.mean()) - float(at_low.mean()),
+            float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0))
     rows.sort(key=lambda r: (-abs(r.swing), -abs(r.spearman), r.key))
-    rows[:leading] = [replace(r, first_order=first_order_index(drawn[r.key], y)) for r in rows[:leading]]
-    return rows
+    found = indices(study)["inputs"]
+    return [replace(r, **found[r.key]) if leading is None or i < leading else r for i, r in enumerate(rows)]
 
 
 # --- everything at once -------------------------------------------------------------------
@@ -354,6 +429,8 @@ class Findings:
         Per horizon year the sum of the measures as the plan states them [EUR].
     capacity : float or None
         The available weerstandscapaciteit given [EUR].
+    sensitivity_measures : list of MeasureSensitivity
+        Sobol' indices of each measure's inputs together, largest total-order index first.
     """
 
     study: Study
@@ -364,12 +441,14 @@ class Findings:
     waterfall: list[WaterfallStep]
     plan: dict[int, float]
     capacity: float | None
+    sensitivity_measures: list[MeasureSensitivity] = field(default_factory=list)
     readings: list = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The figures of ``taaksim report --json`` (int year keys and tuples: the command line
         finishes them with :func:`simulator.cli.format.jsonable`)."""
         return {"risk": self.risk.to_json(), "sensitivity": [r.to_json() for r in self.sensitivity],
+                "sensitivity_measures": [m.to_json() for m in self.sensitivity_measures],
                 "contributions": self.contributions.to_json(),
                 "waterfall": [s.to_json() for s in self.waterfall], "plan": self.plan,
                 "readings": [r.to_json() for r in self.readings]}
@@ -395,4 +474,5 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
         waterfall=waterfall(study),
         plan=plan_by_year(study),
         capacity=capacity,
+        sensitivity_measures=sorted(indices(study)["measures"], key=lambda r: -r.total_order),
     )

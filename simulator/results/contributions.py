@@ -112,6 +112,8 @@ class Contribution:
     loss_no_go, loss_delay, loss_cost_overrun : float
         What letting its go-ahead, delay and cost inputs vary takes off the package mean [EUR]
         (negative: a loss).
+    loss_no_go_se, loss_delay_se, loss_cost_overrun_se : float
+        Their Monte Carlo standard errors [EUR] (paired paths: the same random numbers).
     shortfall_vs_plan : float
         Plan (published, else plan value) minus its standalone mean [EUR].
     p_below_plan : float
@@ -133,15 +135,19 @@ class Contribution:
     loss_cost_overrun: float
     shortfall_vs_plan: float
     p_below_plan: float
+    loss_no_go_se: float = 0.0
+    loss_delay_se: float = 0.0
+    loss_cost_overrun_se: float = 0.0
     parts: tuple[Part, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = {"id": self.id, "name": self.name, "law": self.law, "p_go_ahead": self.p_go_ahead,
                "published": self.published, "plan_value": self.plan_value,
                "standalone": self.standalone.to_json(), "marginal": self.marginal.to_json(),
-               "loss_no_go": self.loss_no_go, "loss_delay": self.loss_delay,
-               "loss_cost_overrun": self.loss_cost_overrun, "shortfall_vs_plan": self.shortfall_vs_plan,
-               "p_below_plan": self.p_below_plan}
+               "loss_no_go": self.loss_no_go, "loss_no_go_se": self.loss_no_go_se,
+               "loss_delay": self.loss_delay, "loss_delay_se": self.loss_delay_se,
+               "loss_cost_overrun": self.loss_cost_overrun, "loss_cost_overrun_se": self.loss_cost_overrun_se,
+               "shortfall_vs_plan": self.shortfall_vs_plan, "p_below_plan": self.p_below_plan}
         if self.parts:
             out["parts"] = [p.to_json() for p in self.parts]
         return out
@@ -186,6 +192,11 @@ class Contributions:
                 row.update({f"{part}_{k}": v for k, v in getattr(m, part).to_json().items()})
             rows.append(row)
         return pd.DataFrame(rows).set_index("id")
+
+
+def standard_error(x: np.ndarray) -> float:
+    """Monte Carlo standard error of the mean of ``x`` [its unit] (0 for one path)."""
+    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
 
 
 def go_probability(s: Scenario, measure_id: str) -> float:
@@ -235,11 +246,15 @@ def contributions(study: StudyLike) -> Contributions:
         standalone_sum = standalone_sum + alone
         marginal = package - without
 
-        def loss(roles: str | tuple[str, ...], m: Any = m) -> float:
+        def loss(roles: str | tuple[str, ...], m: Any = m) -> tuple[float, float]:
             """What letting this measure's inputs of these roles vary takes off the package (<= 0
-            for a loss): package mean minus the package with them at their plan value."""
+            for a loss): package mean minus the package with them at their plan value, and its
+            standard error (paired paths: the same random numbers)."""
             over = study.plan_values(roles, m.id)
-            return float(package.mean() - study.rerun(overrides=over).mean()) if over else 0.0
+            if not over:
+                return 0.0, 0.0
+            at_plan = study.rerun(overrides=over)
+            return float(package.mean() - at_plan.mean()), standard_error(package - at_plan)
 
         p_go = go_probability(s, m.id)
 
@@ -254,11 +269,13 @@ def contributions(study: StudyLike) -> Contributions:
             part_loss(c.go_ahead), part_loss(c.delay)) for c in m.components)
         plan = None if study.municipality else published_net(s, m.id, year)
         det = study.deterministic(frozenset({m.id}))
+        (no_go, no_go_se), (delay, delay_se), (cost, cost_se) = loss(GO), loss(DELAY), loss(COST)
         rows.append(Contribution(
             m.id, m.name, m.law, p_go, plan, det, Distribution.of(alone), Distribution.of(marginal),
-            loss_no_go=loss(GO), loss_delay=loss(DELAY), loss_cost_overrun=loss(COST),
+            loss_no_go=no_go, loss_delay=delay, loss_cost_overrun=cost,
             shortfall_vs_plan=(plan if plan is not None else det) - float(alone.mean()),
-            p_below_plan=float(np.mean(alone < (plan if plan is not None else det) - 0.5)), parts=parts))
+            p_below_plan=float(np.mean(alone < (plan if plan is not None else det) - 0.5)),
+            loss_no_go_se=no_go_se, loss_delay_se=delay_se, loss_cost_overrun_se=cost_se, parts=parts))
     interaction = standalone_sum - package
     return Contributions(year, study.aux_paths, tuple(rows), Distribution.of(package),
                          Distribution.of(standalone_sum), Distribution.of(interaction))

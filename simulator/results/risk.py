@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from simulator.core import goals as rule
-from simulator.core.stats import probability_se
+from simulator.core.stats import QUANTILES, probability_se, quantile_interval, wilson_interval
 from simulator.i18n import pair
 from simulator.results.goals import all_years, basis_words, goal_year, goals, headline_goal
 
@@ -33,6 +33,8 @@ def ratio_class(ratio: float) -> tuple[str, str, str]:
     >>> [ratio_class(r)[0] for r in (2.01, 2.0, 1.4, 1.39, 1.0, 0.8, 0.6, 0.59)]
     ['A', 'B', 'B', 'C', 'C', 'D', 'E', 'F']
     """
+    if ratio != ratio:  # nan compares false everywhere and would fall through to A
+        raise ValueError("the weerstandsratio is not a number (is the capacity?)")
     if not ratio > 2.0:
         for cls, lower, nl, en in RATIO_CLASSES[1:]:
             if lower is not None and ratio >= lower:
@@ -41,13 +43,22 @@ def ratio_class(ratio: float) -> tuple[str, str, str]:
     return cls, nl, en
 
 
-def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[float, float]:
-    """A distribution-free 95% interval for the q-quantile, from order statistics."""
+def tail_mean(values: np.ndarray, level: float) -> tuple[float, float]:
+    """CVaR: the mean of the worst ``1 - level`` of the values (largest first), and its
+    standard error.
+
+    Estimated as VaR + mean((x - VaR)+) / (1 - level), VaR the ``level`` quantile; its
+    asymptotic standard error is sd((x - VaR)+) / ((1 - level) sqrt(n)) (the VaR's own
+    error enters only at second order; Hong and Liu 2009).
+    """
     n = values.size
-    half = z * np.sqrt(n * q * (1.0 - q))
-    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
-    s = np.partition(values, (lo, hi))
-    return float(s[lo]), float(s[hi])
+    if n == 0:
+        return 0.0, 0.0
+    var = float(np.quantile(values, level))
+    excess = np.maximum(values - var, 0.0)
+    alpha = 1.0 - level
+    se = float(excess.std(ddof=1) / (alpha * np.sqrt(n))) if n > 1 else 0.0
+    return var + float(excess.mean()) / alpha, se
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +73,17 @@ class RiskYear:
         Percentiles of what the goal judges [EUR] (savings on its basis, or spending).
     p_met, p_met_se : float
         Probability the goal holds [0-1] and its Monte Carlo standard error.
-    expected_shortfall, expected_shortfall_se : float
-        Mean shortfall (what a target misses, what a budget overruns; 0 where it holds) [EUR]
-        and its standard error [EUR].
+    p_met_interval : tuple of float
+        Wilson's 95% interval of ``p_met`` [0-1] (not a point at 0 or 1).
+    p5_interval, p10_interval, p50_interval, p90_interval, p95_interval : tuple of float
+        Distribution-free 95% intervals of the percentiles, from order statistics [EUR].
+    mean_shortfall, mean_shortfall_se : float
+        Mean shortfall over every path (what a target misses, what a budget overruns; 0 where
+        it holds) [EUR] and its standard error [EUR]. ``expected_shortfall`` and
+        ``expected_shortfall_se`` are kept as aliases (not the risk literature's expected
+        shortfall, which is ``cvar``).
+    cvar, cvar_se : float
+        CVaR: the mean shortfall in the worst 10% of paths [EUR] and its standard error [EUR].
     needed_capacity : float
         The shortfall not exceeded in 90% of the paths: benodigde weerstandscapaciteit [EUR].
     needed_capacity_interval : tuple of float
@@ -86,19 +105,40 @@ class RiskYear:
     p95: float
     p_met: float
     p_met_se: float
-    expected_shortfall: float
-    expected_shortfall_se: float
+    p_met_interval: tuple[float, float]
+    p5_interval: tuple[float, float]
+    p10_interval: tuple[float, float]
+    p50_interval: tuple[float, float]
+    p90_interval: tuple[float, float]
+    p95_interval: tuple[float, float]
+    mean_shortfall: float
+    mean_shortfall_se: float
+    cvar: float
+    cvar_se: float
     needed_capacity: float
     needed_capacity_interval: tuple[float, float]
     max_consequence: float
     realisatierisico: float
     booked: float = 0.0
 
+    @property
+    def expected_shortfall(self) -> float:
+        """Alias of ``mean_shortfall`` [EUR] (the name before issue 16)."""
+        return self.mean_shortfall
+
+    @property
+    def expected_shortfall_se(self) -> float:
+        """Alias of ``mean_shortfall_se`` [EUR]."""
+        return self.mean_shortfall_se
+
     def to_json(self) -> dict[str, Any]:
         return {"amount": self.amount, "p5": self.p5, "p10": self.p10, "p50": self.p50, "p90": self.p90,
                 "p95": self.p95, "p_met": self.p_met, "p_met_se": self.p_met_se,
-                "expected_shortfall": self.expected_shortfall,
-                "expected_shortfall_se": self.expected_shortfall_se, "needed_capacity": self.needed_capacity,
+                "p_met_interval": self.p_met_interval,
+                **{f"{k}_interval": getattr(self, f"{k}_interval") for k in QUANTILES},
+                "mean_shortfall": self.mean_shortfall, "mean_shortfall_se": self.mean_shortfall_se,
+                "expected_shortfall": self.mean_shortfall, "expected_shortfall_se": self.mean_shortfall_se,
+                "cvar": self.cvar, "cvar_se": self.cvar_se, "needed_capacity": self.needed_capacity,
                 "needed_capacity_interval": self.needed_capacity_interval,
                 "max_consequence": self.max_consequence, "realisatierisico": self.realisatierisico,
                 "booked": self.booked}
@@ -261,10 +301,16 @@ def _risk_year(g: Any, y: int, n: int) -> tuple[RiskYear, np.ndarray]:
     lo, hi = quantile_interval(short, CERTAINTY)
     missed = short[short > 0]
     worst = float(np.quantile(missed, 0.95)) if missed.size else 0.0
+    cvar, cvar_se = tail_mean(short, CERTAINTY)
     return RiskYear(
         amount=st["amount"], p5=st["p5"], p10=st["p10"], p50=st["p50"], p90=st["p90"], p95=st["p95"],
-        p_met=p, p_met_se=st["se"], expected_shortfall=float(short.mean()),
-        expected_shortfall_se=float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+        p_met=p, p_met_se=st["se"], p_met_interval=wilson_interval(p, n),
+        **{f"{k}_interval": quantile_interval(m, q) for k, q in QUANTILES.items()},
+        # the mean over every path, 0 where the goal is met (not the risk literature's "expected
+        # shortfall", which is the CVaR)
+        mean_shortfall=float(short.mean()),
+        mean_shortfall_se=float(short.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+        cvar=cvar, cvar_se=cvar_se,
         needed_capacity=float(np.quantile(short, CERTAINTY)), needed_capacity_interval=(lo, hi),
         max_consequence=worst, realisatierisico=(1.0 - p) * worst,
         booked=float(g.booked[y].mean()) if y in g.booked else 0.0), short
@@ -312,6 +358,8 @@ def risk_of(ds: Any, *, year: int, municipality: str | None = None, capacity: fl
     goal : str, optional
         The headline goal (default: the first target with the study year).
     """
+    if capacity is not None and not np.isfinite(capacity):
+        raise ValueError(f"capacity must be a finite amount, got {capacity!r}")
     n = int(ds.sizes["path"])
     out_goals = []
     gs = goals(ds, municipality=municipality)

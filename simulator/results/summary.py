@@ -4,20 +4,23 @@ One set of types for a full run (a Dataset, :meth:`Summary.from_dataset`) and a 
 (merged blocks, :meth:`Summary.from_merged`); ``taaksim run --json`` is rendered from it in
 one place, :meth:`Summary.to_json`.
 
-Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n), and every
-mean with its standard error, so a reader can see how much of a figure is sampling noise.
+Every probability comes with its Monte Carlo standard error, sqrt(p (1 - p) / n) (with Latin
+hypercube or Sobol' sampling: the spread of independent randomisations), every mean with its
+standard error, and every percentile of savings with a distribution-free 95% interval from
+order statistics (``savings_interval``), so a reader can see how much of a figure is sampling
+noise.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from simulator.core import goals as rule
-from simulator.core.stats import QUANTILES, probability_se
+from simulator.core.stats import QUANTILES, probability_se, quantile_interval
 from simulator.results.goals import Goal, all_years, basis_words, goal_year, goals, headline_goal, headline_scope
 
 #: certainty the reserve must give (the Dutch convention for weerstandscapaciteit)
@@ -160,6 +163,9 @@ class Summary:
         None in a year without a budget.
     goals : tuple of GoalSummary
         Every target, then every budget, of the region (or municipality).
+    savings_interval : dict of int to dict of str to (float, float)
+        Year -> percentile name (``p5`` .. ``p95``) -> a distribution-free 95% interval for
+        that percentile of net savings [EUR], from order statistics.
     detail : dict of str to list, optional
         Streamed ``--detail`` only: name -> (item, year) means over paths [EUR] of
         ``measure_savings``, ``measure_costs``, ``post_baseline`` and ``post_spending``.
@@ -178,6 +184,7 @@ class Summary:
     p_within_budget: dict[int, float | None]
     p_within_budget_se: dict[int, float | None]
     goals: tuple[GoalSummary, ...]
+    savings_interval: dict[int, dict[str, tuple[float, float]]]
     detail: dict[str, list] | None = None
     programme_reserve: float | None = None
 
@@ -225,7 +232,7 @@ class Summary:
         combined = rule.combined_shortfall([g.spec.footprint if g.spec else frozenset() for g in gs], shortfalls)
         reserve = float(np.quantile(combined, CERTAINTY)) if combined is not None else None
         return cls._of(years, n, savings, head.amounts if head is not None else {}, p_target, p_budget,
-                       tuple(summaries), programme_reserve=reserve)
+                       tuple(summaries), _intervals(values.T, years), programme_reserve=reserve)
 
     @classmethod
     def from_merged(cls, m: Merged) -> Summary:
@@ -250,6 +257,8 @@ class Summary:
         p_budget = {y: float(budgets[j] / n)
                     if any(g.kind == "budget" and y in g.amounts for g in spec.goals) else None
                     for j, y in enumerate(years)}
+        # Latin hypercube / Sobol': errors from the randomisations' spread, not the binomial formula
+        rep_holds, rep_budgets = m.replicate_errors("holds"), m.replicate_errors("budgets")
         summaries = []
         for gi, g in enumerate(spec.goals):
             per_year = {}
@@ -259,28 +268,36 @@ class Summary:
                 lo, p10, mid, p90, top = LogSketch.quantiles(m.sketch_of(si), (0.05, 0.1, 0.5, 0.9, 0.95))
                 # the shortfall is monotone in what is judged: its P90 is the judged P10 (or P90) from the amount
                 reserve = max(g.amounts[y] - p10, 0.0) if g.kind == "target" else max(p90 - g.amounts[y], 0.0)
-                per_year[y] = GoalYear(g.amounts[y], p, probability_se(p, n), lo, mid, top, reserve)
+                se = probability_se(p, n) if rep_holds is None else float(rep_holds[si])
+                per_year[y] = GoalYear(g.amounts[y], p, se, lo, mid, top, reserve)
             summaries.append(GoalSummary(g.id, g.kind, g.scope, g.basis, per_year,
                                          float(together[gi] / n) if g.amounts else None, g.price_level,
                                          basis_words(g)))
         detail = m.detail_sums()
         programme = (LogSketch.quantiles(m.programme, (CERTAINTY,))[0]
                      if m.programme is not None and spec.goals else None)
-        return cls._of(years, n, savings, dict(head.amounts) if head is not None else {}, p_target, p_budget,
-                       tuple(summaries), None if detail is None else {k: (v / n).tolist() for k, v in detail.items()},
-                       programme_reserve=programme)
+        out = cls._of(years, n, savings, dict(head.amounts) if head is not None else {}, p_target, p_budget,
+                      tuple(summaries), _intervals(m.head(), years),
+                      None if detail is None else {k: (v / n).tolist() for k, v in detail.items()},
+                      programme_reserve=programme)
+        if rep_holds is None or rep_budgets is None:
+            return out
+        return replace(out, p_target_met_se={y: None if p_target[y] is None else float(rep_holds[series.index((hi, y))])
+                                             for y in years},
+                       p_within_budget_se={y: None if p_budget[y] is None else float(rep_budgets[j])
+                                           for j, y in enumerate(years)})
 
     @classmethod
     def _of(cls, years: tuple[int, ...], n: int, savings: dict[int, YearRange], amounts: dict[int, float],
             p_target: dict[int, float | None], p_budget: dict[int, float | None],
-            goal_summaries: tuple[GoalSummary, ...], detail: dict[str, list] | None = None, *,
-            programme_reserve: float | None = None) -> Summary:
+            goal_summaries: tuple[GoalSummary, ...], intervals: dict[int, dict[str, tuple[float, float]]],
+            detail: dict[str, list] | None = None, *, programme_reserve: float | None = None) -> Summary:
         def se(p: float | None) -> float | None:
             return None if p is None else probability_se(p, n)
 
         return cls(years, n, savings, {y: amounts[y] if p_target[y] is not None else None for y in years},
                    p_target, {y: se(p) for y, p in p_target.items()}, p_budget,
-                   {y: se(p) for y, p in p_budget.items()}, goal_summaries, detail, programme_reserve)
+                   {y: se(p) for y, p in p_budget.items()}, goal_summaries, intervals, detail, programme_reserve)
 
     def to_json(self) -> dict[str, Any]:
         """The summary as plain JSON types: string year keys, the keys ``taaksim run --json`` is built from."""
@@ -290,6 +307,7 @@ class Summary:
         out: dict[str, Any] = {
             "years": list(self.years), "paths": self.paths,
             "savings": {str(y): v.to_json() for y, v in self.savings.items()},
+            "savings_interval": {str(y): v for y, v in self.savings_interval.items()},
             "target": by_year(self.target), "p_target_met": by_year(self.p_target_met),
             "p_target_met_se": by_year(self.p_target_met_se), "p_within_budget": by_year(self.p_within_budget),
             "p_within_budget_se": by_year(self.p_within_budget_se), "goals": [g.to_json() for g in self.goals]}
@@ -313,6 +331,11 @@ class Summary:
                  "target_basis": basis if self.target[y] is not None else None}
                 for y in self.years]
         return pd.DataFrame(rows).set_index("year")
+
+
+def _intervals(head: np.ndarray, years: tuple[int, ...]) -> dict[int, dict[str, tuple[float, float]]]:
+    """Per year (rows of ``head``, paths along columns) each percentile's order-statistic interval."""
+    return {y: {k: quantile_interval(head[j], q) for k, q in QUANTILES.items()} for j, y in enumerate(years)}
 
 
 def target_beside_savings(summary: Summary, scenario: Any, municipality: str | None = None) -> bool:

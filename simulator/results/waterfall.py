@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from simulator.core.stats import Z95, quantile_interval
 from simulator.i18n import pair
-from simulator.results.contributions import COST, DELAY, GO, GROWTH, StudyLike, plan_of
+from simulator.results.contributions import COST, DELAY, GO, GROWTH, StudyLike, plan_of, standard_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +26,18 @@ class WaterfallStep:
     kind : {"total", "step", "pressure"}
         ``pressure``: beside the chain, what autonomous growth adds to spending [EUR]
         (:func:`growth_pressure`; not returned by :func:`waterfall`).
+    se : float
+        Monte Carlo standard error of ``value`` [EUR]: of the mean of the step's per-path
+        differences (every run has the same paths and random numbers); 0 for a deterministic step.
     """
 
     step: str
     value: float
     kind: str
+    se: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"step": self.step, "value": self.value, "kind": self.kind}
+        return {"step": self.step, "value": self.value, "kind": self.kind, "se": self.se}
 
 
 def waterfall(study: StudyLike) -> list[WaterfallStep]:
@@ -57,36 +63,37 @@ def waterfall(study: StudyLike) -> list[WaterfallStep]:
         "overrides": study.plan_values(GROWTH)}
     fixed = {r: study.plan_values(r) for r in (GO, DELAY, COST)}
 
-    def mean_with(let_in: set[Any]) -> float:
-        """Mean with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
+    def with_(let_in: set[Any]) -> np.ndarray:
+        """Paths with the other kinds at plan, growth on the plan's basis (the full run has it free)."""
         over = {}
         for r, values in fixed.items():
             if r not in let_in:
                 over.update(values)
         opts = dict(basis)
         over.update(opts.pop("overrides", {}))
-        return float(study.rerun(study.paths, overrides=over or None, **opts).mean())
+        return study.rerun(study.paths, overrides=over or None, **opts)
 
-    m0 = mean_with(set())
-    m1 = mean_with({GO})
-    m2 = mean_with({GO, DELAY})
-    m3 = mean_with({GO, DELAY, COST})
+    r0, r1, r2, r3 = with_(set()), with_({GO}), with_({GO, DELAY}), with_({GO, DELAY, COST})
+    m0, m1, m2, m3 = (float(r.mean()) for r in (r0, r1, r2, r3))
     full = study.net
     m4, p50 = float(full.mean()), float(np.median(full))
-    steps = [("plan", plan, "total")]
+    lo, hi = quantile_interval(full, 0.5)
+    p50_se = (hi - lo) / (2 * Z95)
+    # each step's error: of the mean of its per-path differences; the deterministic steps have none
+    steps = [("plan", plan, "total", 0.0)]
     if has_plan:
-        steps.append(("model_vs_document", det_alone - plan, "step"))
+        steps.append(("model_vs_document", det_alone - plan, "step", 0.0))
     steps += [
-        ("interaction_loss", det_package - det_alone, "step"),
-        ("effect_ranges", m0 - det_package, "step"),
-        ("no_go", m1 - m0, "step"),
-        ("delay", m2 - m1, "step"),
-        ("cost_overruns", m3 - m2, "step"),
-        ("autonomous_growth", m4 - m3, "step"),
-        ("mean_to_median", p50 - m4, "step"),
-        ("p50", p50, "total"),
+        ("interaction_loss", det_package - det_alone, "step", 0.0),
+        ("effect_ranges", m0 - det_package, "step", standard_error(r0)),
+        ("no_go", m1 - m0, "step", standard_error(r1 - r0)),
+        ("delay", m2 - m1, "step", standard_error(r2 - r1)),
+        ("cost_overruns", m3 - m2, "step", standard_error(r3 - r2)),
+        ("autonomous_growth", m4 - m3, "step", standard_error(full - r3)),
+        ("mean_to_median", p50 - m4, "step", math.hypot(p50_se, standard_error(full))),
+        ("p50", p50, "total", p50_se),
     ]
-    return [WaterfallStep(k, float(v), kind) for k, v, kind in steps]
+    return [WaterfallStep(k, float(v), kind, float(se)) for k, v, kind, se in steps]
 
 
 def growth_pressure(study: StudyLike) -> float | None:

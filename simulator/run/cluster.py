@@ -31,12 +31,12 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
-          overrides, kernel: bool = False) -> BlockStats:
+          overrides, sampling: str = "mc", kernel: bool = False) -> BlockStats:
     from simulator.run.blocks import tune_allocator
 
     tune_allocator()  # in the worker's process: see simulator.run.blocks
-    return simulate_stats(scenario, spec, block, n, seed=seed, options=RunOptions(active=active, overrides=overrides),
-                          kernel=kernel)
+    return simulate_stats(scenario, spec, block, n, seed=seed,
+                          options=RunOptions(active=active, overrides=overrides, sampling=sampling), kernel=kernel)
 
 
 #: seconds to wait for an existing scheduler before giving up with a one-line error
@@ -102,6 +102,7 @@ def dask_stats(
     overrides=None,
     stop: Callable[[Merged], bool] | None = None,
     workers: int | None = None,
+    sampling: str = "mc",
     kernel: bool = False,
 ) -> Iterator[BlockStats]:
     """Yield every block's stats as dask workers finish them (in any order).
@@ -129,7 +130,7 @@ def dask_stats(
         it = iter(plan)
 
         def submit(b, n):
-            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, kernel, pure=False)
+            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, kernel, pure=False)
 
         for _ in range(slots):
             nxt = next(it, None)

@@ -35,7 +35,7 @@ from simulator.core.engine import Block, scopes_of, simulate_block
 from simulator.core.goals import GoalSpec
 from simulator.core.options import RunOptions
 from simulator.core.sampling import BLOCK_PATHS
-from simulator.core.stats import probability_se
+from simulator.core.stats import probability_se, wilson_se
 from simulator.run.meta import budgets_meta, targets_meta
 from simulator.scenario.model import Scenario, scope_label
 
@@ -158,10 +158,16 @@ class BlockStats:
     sketch: list[tuple[int, np.ndarray]]  # per series: LogSketch.span of the judged amounts
     detail: dict[str, np.ndarray] | None = None  # name -> (item, year) sums over paths
     programme: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=np.int64))  # LogSketch.span of the combined shortfall
+    # Latin hypercube / Sobol' only: paths, holds (replicate, series) and budgets (replicate,
+    # year) of each independent randomisation in the block (simulator.core.qmc.REPLICATES)
+    replicate_n: np.ndarray | None = None
+    replicate_holds: np.ndarray | None = None
+    replicate_budgets: np.ndarray | None = None
 
 
-def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
-    """Reduce a simulated block to what the summary needs."""
+def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") -> BlockStats:
+    """Reduce a simulated block to what the summary needs (and, for Latin hypercube or Sobol'
+    sampling, each randomisation's counts: their spread is the honest error)."""
     head = b.scope_net[spec.headline]  # (year, path)
     n = head.shape[1]
     mean = head.mean(axis=1)
@@ -174,6 +180,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
     all_years = np.zeros(len(spec.goals), dtype=np.int64)
     budget_ok: list[np.ndarray | None] = [None] * len(years)
     per_goal: dict[int, np.ndarray] = {}
+    slices = _replicate_slices(n, sampling)
+    rep_holds = np.zeros((len(slices), len(series)), dtype=np.int64)
     shortfalls: dict[tuple[int, int], np.ndarray] = {}
     for si, (gi, y) in enumerate(series):
         g = spec.goals[gi]
@@ -185,6 +193,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
             prev = budget_ok[t]
             budget_ok[t] = ok if prev is None else prev & ok
         holds[si] = np.count_nonzero(ok)
+        if slices:
+            rep_holds[:, si] = [np.count_nonzero(ok[sl]) for sl in slices]
         per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
         sketch.append(LogSketch.span(value))
     for gi, ok in per_goal.items():
@@ -202,8 +212,23 @@ def block_stats(spec: ReportSpec, b: Block, block: int) -> BlockStats:
             detail["component_savings"] = b.component_gross.sum(axis=2)
     combined = rule.combined_shortfall([g.footprint for g in spec.goals], shortfalls)
     programme = LogSketch.span(combined) if combined is not None else (0, np.zeros(0, dtype=np.int64))
-    return BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch,
-                      detail, programme)
+    out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail,
+                     programme)
+    if slices:
+        out.replicate_n = np.array([sl.stop - sl.start for sl in slices], dtype=np.int64)
+        out.replicate_holds = rep_holds
+        out.replicate_budgets = np.array([[np.count_nonzero(ok[sl]) if ok is not None else 0 for ok in budget_ok]
+                                          for sl in slices], dtype=np.int64).reshape(len(slices), len(years))
+    return out
+
+
+def _replicate_slices(n: int, sampling: str) -> list[slice]:
+    """The paths of each independent randomisation (none for plain Monte Carlo)."""
+    if sampling == "mc":
+        return []
+    from simulator.core.qmc import replicate_slices
+
+    return replicate_slices(n)
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
@@ -211,12 +236,12 @@ def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, 
     """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: with the
     compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy."""
     opts = (options or RunOptions()).with_(detail=spec.detail)
-    if kernel and not (opts.detail or opts.deterministic or opts.keep_inputs):
+    if kernel and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
         rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts)
         if rows is not None:
             return block_stats(spec, rows, block)  # type: ignore[arg-type]
     b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
-    return block_stats(spec, b, block)
+    return block_stats(spec, b, block, opts.sampling)
 
 
 class _ScopeRows:
@@ -283,6 +308,7 @@ class Merged:
     _parts: list[np.ndarray] = field(default_factory=list)
     _moments: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     _detail: dict[str, np.ndarray] | None = None
+    _replicates: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
     def add(self, s: BlockStats) -> None:
         """Add the next block: blocks must come in order (see :func:`in_order`)."""
@@ -308,6 +334,9 @@ class Merged:
         if s.detail is not None:
             self._detail = ({k: v.copy() for k, v in s.detail.items()} if self._detail is None
                             else {k: self._detail[k] + v for k, v in s.detail.items()})
+        if s.replicate_n is not None:
+            assert s.replicate_holds is not None and s.replicate_budgets is not None
+            self._replicates.append((s.replicate_n, s.replicate_holds, s.replicate_budgets))
         self.n += s.n
         self.blocks += 1
 
@@ -338,6 +367,32 @@ class Merged:
         if self.holds is None or self.n == 0:
             return []
         return [probability_se(float(p), self.n) for p in self.holds / self.n]
+
+    def stopping_errors(self) -> list[float]:
+        """Per reported probability, an error that stays honest at 0 and 1 (Wilson; see
+        :func:`simulator.core.stats.wilson_se`): the plain one is 0 there after any block.
+        With Latin hypercube or Sobol' sampling: the spread of the independent randomisations
+        (Wilson's where no randomisation saw a path miss, or every one did)."""
+        if self.holds is None or self.n == 0:
+            return []
+        wilson = [wilson_se(float(h) / self.n, self.n) for h in self.holds]
+        spread = self.replicate_errors("holds")
+        if spread is None:
+            return wilson
+        return [w if h in (0, self.n) else float(r) for w, h, r in zip(wilson, self.holds, spread, strict=True)]
+
+    def replicate_errors(self, what: str = "holds") -> np.ndarray | None:
+        """Standard errors of the probabilities ("holds": each goal in each year; "budgets":
+        every budget per year) from the spread of the randomisations, or None for plain MC."""
+        if not self._replicates:
+            return None
+        from simulator.core.qmc import between_block_se
+
+        n = np.concatenate([r[0] for r in self._replicates])
+        counts = np.concatenate([r[1] if what == "holds" else r[2] for r in self._replicates])
+        keep = n > 0
+        n, counts = n[keep], counts[keep]
+        return np.array([between_block_se(counts[:, j] / n, n) for j in range(counts.shape[1])])
 
     def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Paths where each goal holds in each year (per :attr:`ReportSpec.series`), where every

@@ -23,6 +23,7 @@ block's offset, so a run gives the same bits on one thread, on two, or on a clus
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from simulator.core.options import RunOptions
@@ -46,14 +47,19 @@ def run_stream(
     active: frozenset[str] | None = None,
     overrides: dict[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
+    sampling: str = "mc",
 ) -> Merged:
     """Simulate and summarise without keeping paths: returns the :class:`Merged` blocks.
 
     ``scheduler``: None or "threads" (local, ``threads`` workers), "dask" (a local dask
     cluster) or "dask://HOST:PORT" (an existing one). ``precision``: keep adding blocks
     until the standard error of every reported probability is below it (at most
-    ``max_paths``); ``paths`` is then ignored.
+    ``max_paths``); ``paths`` is then ignored. The error waited on is Wilson's
+    (:meth:`Merged.stopping_errors`), so a probability of 0 or 1 does not stop a run early.
+    ``sampling``: "mc", "lhs" or "sobol" (:mod:`simulator.core.qmc`); with the latter two every
+    probability's error is the spread of the independent randomisations.
     """
+    _check(sampling, precision)
     spec = ReportSpec.of(scenario, municipality, detail=detail)
     threads = default_threads() if threads is None else max(1, threads)
     if precision is not None:
@@ -63,10 +69,8 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
-    from simulator.core.compiled.runner import use_kernel
-
-    kernel = use_kernel(max_paths if precision is not None else paths)
-    options = RunOptions(active=active, overrides=tuple((overrides or {}).items()))
+    kernel = _kernel(sampling, max_paths if precision is not None else paths)
+    options = RunOptions(active=active, overrides=tuple((overrides or {}).items()), sampling=sampling)
 
     def one(b: int, n: int) -> BlockStats:
         return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel)
@@ -75,7 +79,8 @@ def run_stream(
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
-                            active=active, overrides=overrides, stop=_stopper(precision), kernel=kernel)
+                            active=active, overrides=overrides, stop=_stopper(precision),
+                            sampling=sampling, kernel=kernel)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
@@ -90,10 +95,27 @@ def run_stream(
     return merged
 
 
+def _kernel(sampling: str, paths: int) -> bool:
+    """Whether the compiled kernel runs the blocks (it draws plain Monte Carlo only)."""
+    from simulator.core.compiled.runner import use_kernel
+
+    return sampling == "mc" and use_kernel(paths)
+
+
+def _check(sampling: str, precision: float | None) -> None:
+    """Refuse an unknown sampling method and a precision that is not a positive number."""
+    from simulator.core.qmc import METHODS
+
+    if sampling not in METHODS:
+        raise ValueError(f"unknown sampling {sampling!r}: use one of {', '.join(METHODS)}")
+    if precision is not None and not (math.isfinite(precision) and precision > 0):
+        raise ValueError(f"precision must be a positive number, got {precision!r}")
+
+
 def _stopper(precision: float | None) -> Callable[[Merged], bool]:
     if precision is None:
         return lambda m: False
-    return lambda m: all(se < precision for se in m.probability_errors())
+    return lambda m: all(se < precision for se in m.stopping_errors())
 
 
 def _dask_address(scheduler: str) -> str | None:

@@ -1,4 +1,9 @@
-"""Inverse CDFs by table, built with numpy alone, within 3e-7 of the range (tails included).
+"""Inverse CDFs by table, built with numpy alone.
+
+Measured against scipy (tests/test_statistics.py::test_inverse_cdf_tables_are_as_exact_as_documented):
+within 3e-7 of the range for beta shapes of at least 1 (every PERT), 1e-6 for the normal;
+for shapes below 1 the quantile function is steep inside the body and the error grows, to
+6e-4 of the range for Beta(0.05, 0.05).
 
 Drawing a PERT value is a uniform and an inverse CDF; the inverse CDF is the part we can
 make cheap. A table with linear interpolation costs two gathers and a multiply-add per

@@ -216,7 +216,7 @@ def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) 
     from simulator.core.engine import MAX_RESULT, Block
     from simulator.core.plan import scopes_of
 
-    if options.deterministic or options.detail or options.keep_inputs:
+    if options.deterministic or options.detail or options.keep_inputs or options.sampling != "mc":
         return None
     if scenario.prices.indexation is not None:  # the price index (core/goals.py) is the numpy engine's
         return None

@@ -138,7 +138,7 @@ class _Model:
         for c in sc.correlations:
             if any(b.shape[uniforms[k]][0] for k in c.members):
                 raise Unsupported("a correlated input drawn per year")
-            chol = _cholesky(c.matrix)
+            chol = _cholesky(c, sc)
             regs = [uniforms[k] for k in c.members]
             at = b.put([len(regs), *regs, *chol.reshape(-1)])
             # the copula rewrites its members in place: one instruction reads and writes them all
@@ -427,19 +427,12 @@ def _sum(b: Builder, regs: list[int]) -> int:
     return acc
 
 
-def _cholesky(matrix) -> np.ndarray:
-    """The copula's factor, computed as :func:`simulator.core.sampling.correlate` does."""
-    from simulator.core.sampling import spearman_to_pearson
+def _cholesky(c, sc) -> np.ndarray:
+    """The copula's factor, computed as :func:`simulator.core.sampling.correlate` does: of the
+    latent matrix calibrated so the asked rank correlations hold (:mod:`simulator.core.copula`)."""
+    from simulator.core.copula import calibrate
 
-    pearson = spearman_to_pearson(np.array(matrix))
-    np.fill_diagonal(pearson, 1.0)
-    try:
-        return np.linalg.cholesky(pearson)
-    except np.linalg.LinAlgError:
-        w, v = np.linalg.eigh(pearson)
-        pearson = (v * np.maximum(w, 1e-9)) @ v.T
-        d = np.sqrt(np.diag(pearson))
-        return np.linalg.cholesky(pearson / np.outer(d, d))
+    return np.linalg.cholesky(calibrate(c, {i.key: i for i in sc.inputs}, sc.file).latent)
 
 
 def _check_measure_logic(sc: Scenario, opts: Options) -> None:
