@@ -192,7 +192,7 @@ def _compare(what: str, pub: Published, computed: dict, unit: float, tol: float,
                 p = v.value * unit
                 vbasis = v.basis or (basis if basis != "derived" or v.version == "table" else "input")
                 label = f"{what} {field}" if v.version == "table" else f"{what} {field} [{v.version}]"
-                common = dict(version=v.version, line=v.line, explain=explain, excuse=excuse)
+                common: dict[str, Any] = dict(version=v.version, line=v.line, explain=explain, excuse=excuse)
                 if abs(c - p) <= tol:
                     out.append(Figure(label, y, p, c, _BY_BASIS[vbasis], **common))
                     if v.version == "table":
