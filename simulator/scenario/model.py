@@ -3,6 +3,12 @@
 Nothing here parses or validates raw data (see :mod:`simulator.scenario.loader`); nothing here
 draws random numbers (see :mod:`simulator.core.engine`). Money is euro per year unless a field
 says otherwise; fractions are shares of a post's cost (0.1 = 10%).
+
+Why one module of about 600 lines: these are declarations only (frozen dataclasses and the
+StrEnum vocabulary, no logic beyond look-ups), and ``Scenario`` refers to every one of them;
+one file is the one place a reader looks up what a scenario can say, section by section in the
+file's own order (quantities, inputs, posts, measures, decisions, goals, readings). Split it by
+section when a section grows logic of its own.
 """
 
 from __future__ import annotations
