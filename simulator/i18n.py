@@ -486,4 +486,72 @@ TEXT: dict[str, tuple[str, str]] = {
                                "inclusief: 1,4 is B, precies 2,0 is B, 1,0 is C, 0,8 is D en 0,6 is E.",
                                "The published scale leaves its boundaries open; taaksim takes each lower bound as "
                                "inclusive: 1.4 is B, exactly 2.0 is B, 1.0 is C, 0.8 is D and 0.6 is E."),
+    # --- the terminal (simulator/cli/format.py) ---
+    "term.no_goal": ("geen taakstelling of budget in dit jaar: geen tekort om reserve voor aan te houden",
+                "no target or budget in this year: no shortfall to reserve for"),
+    "term.risk_of": ("risico, {what} {goal} in {year}:", "risk, {what} {goal} in {year}:"),
+    "term.target": ("taakstelling", "target"), "term.budget": ("budget", "budget"),
+    "term.expected": ("gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
+    "term.cvar": ("gemiddeld tekort, slechtste 10%", "mean shortfall, worst 10%"),
+    "term.needed": ("benodigde reserve, 90% zeker", "needed reserve, 90% certain"),
+    "term.interval": ("95%-interval", "95% interval"),
+    "term.register": ("realisatierisico (register)", "realisation risk (register)"),
+    "term.register_is": ("= kans op tekort {p} x maximaal gevolg {worst}",
+                    "= P(shortfall) {p} x maximum consequence {worst}"),
+    "term.ratio": ("weerstandsratio", "weerstandsratio"),
+    "term.ratio_is": ("klasse {cls} ({word}), beschikbaar {cap}", "class {cls} ({word}), available {cap}"),
+    "term.header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de uitgaven zonder de "
+               "maatregelen, {level} [EUR]",
+               "{paths} paths, seed {seed}; net savings of all posts against spending without the measures "
+               "(t.o.v. de uitgaven zonder maatregelen), {level} [EUR]"),
+    "term.year": ("jaar", "year"), "term.mean": ("gemiddeld", "mean"), "term.goal_col": ("taakstelling", "target"),
+    "term.p_met": ("kans gehaald", "P(target met)"), "term.p_within": ("kans binnen budget", "P(within budget)"),
+    "term.each_goal": ("elke taakstelling en elk budget, op de eigen posten, grondslag en prijspeil "
+                       "(P50 en P5-P95: wat het doel beoordeelt, op die grondslag):",
+                  "every target and budget, on its own scope, basis and price level (P50 and P5-P95: what the goal "
+                  "judges, on that basis):"),
+    "term.judged_target": ("beoordeeld: besparing op deze grondslag", "judged: savings on this basis"),
+    "term.judged_budget": ("beoordeeld: uitgaven", "judged: spending"),
+    "term.reserve90": ("reserve (90%)", "reserve (90%)"),
+    "term.programme": ("benodigde reserve, alle doelen", "needed reserve, every goal"),
+    "term.programme_is": ("(alle doelen en jaren samen, overlappende doelen één keer geteld)",
+                     "(all goals and years together, overlapping goals counted once)"),
+    "term.programme_line": ("benodigde reserve voor alle doelen en jaren samen (90% zeker, overlappende "
+                            "doelen één keer geteld): {need}",
+                       "needed reserve for every goal and year together (90% certain, overlapping goals counted "
+                       "once): {need}"),
+    "term.hardest": ("moeilijkste doel: {goal} in {year}", "hardest goal: {goal} in {year}"),
+    "term.reading_line": ("lezing {id}{literal}: {name}", "reading {id}{literal}: {name}"),
+    "term.literal": (" (letterlijk)", " (literal)"),
+    "term.readings": ("lezingen van het document naast elkaar (dezelfde toevalsgetallen; * = de letterlijke lezing):",
+                 "readings of the document side by side (the same random numbers; * = the literal reading):"),
+    "term.goal": ("doel", "goal"), "term.every_year": ("elk jaar", "every year"),
+    "term.reserve_every": ("reserve, alle doelen (90%)", "reserve, every goal (90%)"),
+    "term.reserve_goals": ("reserve (90%)", "reserve (90%)"),
+    "term.goals_head": ("elk doel op de eigen grondslag: kans gehaald in elk jaar; de reserve voor alle doelen samen",
+                   "every goal on its own basis: P(met in every year); the reserve for every goal together"),
+    "term.target_line": ("taakstelling {id} [{scope}], {basis}:", "target {id} [{scope}], {basis}:"),
+    "term.basis_base_year": ("besparing t.o.v. de uitgaven in het basisjaar", "savings against base-year spending"),
+    "term.basis_net": ("netto besparing", "net savings"),
+    "term.budget_line": ("budget {id} [{scope}], uitgaven met maatregelen en groei:",
+                    "budget {id} [{scope}], spending with measures and growth:"),
+    "term.met": ("kans gehaald", "P(met)"), "term.within": ("kans binnen", "P(within)"),
+    "term.as_above": ("bandbreedte: zie de tabel hierboven", "range: see the table above"),
+    "term.all_years": ("alle jaren samen: {p}", "every year together: {p}"),
+    "term.legend": ("± is de Monte Carlo-standaardfout in procentpunten (pp); < x% of > x%: geen enkel pad kwam "
+               "erover of eronder, x is de 95%-grens; P5-P95 is de 90%-bandbreedte.",
+               "± is the Monte Carlo standard error in percentage points (pp); < x% or > x%: no path crossed, "
+               "x is the 95% bound; P5-P95 is the 90% range."),
+    "term.mean_error": ("Monte Carlo-fout van de gemiddelde besparing: hoogstens {e} (standaardfout).",
+                   "Monte Carlo error of the mean savings: at most {e} (standard error)."),
+    "term.detail": ("per maatregel, gemiddelde over de paden [EUR]: bruto besparing / kosten",
+               "per measure, mean over paths [EUR]: gross savings / costs"),
+    "term.measure": ("maatregel", "measure"),
+    "term.unbounded": ("onbegrensd", "unbounded"),
+    "term.compare_head": ("{name}: {paths} paden, startgetal {seed}, dezelfde toevalsgetallen voor elke variant; "
+                     "netto besparing {year} [EUR]",
+                     "{name}: {paths} paths, seed {seed}, the same random numbers for every variant; net savings "
+                     "{year} [EUR]"),
+    "term.variant": ("variant", "variant"), "term.change": ("verschil gemiddelde", "change of mean"),
+    "term.base": ("basis", "basis"),
 }

@@ -44,82 +44,12 @@ def jsonable(x):
     return x
 
 
-#: the terminal's words, (nl, en) as every text table in taaksim (simulator.i18n.pick)
-WORDS = {
-    "no_goal": ("geen taakstelling of budget in dit jaar: geen tekort om reserve voor aan te houden",
-                "no target or budget in this year: no shortfall to reserve for"),
-    "risk_of": ("risico, {what} {goal} in {year}:", "risk, {what} {goal} in {year}:"),
-    "target": ("taakstelling", "target"), "budget": ("budget", "budget"),
-    "expected": ("gemiddeld tekort (alle paden)", "mean shortfall (all paths)"),
-    "cvar": ("gemiddeld tekort, slechtste 10%", "mean shortfall, worst 10%"),
-    "needed": ("benodigde reserve, 90% zeker", "needed reserve, 90% certain"),
-    "interval": ("95%-interval", "95% interval"),
-    "register": ("realisatierisico (register)", "realisation risk (register)"),
-    "register_is": ("= kans op tekort {p} x maximaal gevolg {worst}",
-                    "= P(shortfall) {p} x maximum consequence {worst}"),
-    "ratio": ("weerstandsratio", "weerstandsratio"),
-    "ratio_is": ("klasse {cls} ({word}), beschikbaar {cap}", "class {cls} ({word}), available {cap}"),
-    "header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de uitgaven zonder de "
-               "maatregelen, {level} [EUR]",
-               "{paths} paths, seed {seed}; net savings of all posts against spending without the measures "
-               "(t.o.v. de uitgaven zonder maatregelen), {level} [EUR]"),
-    "year": ("jaar", "year"), "mean": ("gemiddeld", "mean"), "goal_col": ("taakstelling", "target"),
-    "p_met": ("kans gehaald", "P(target met)"), "p_within": ("kans binnen budget", "P(within budget)"),
-    "each_goal": ("elke taakstelling en elk budget, op de eigen posten, grondslag en prijspeil (P50 en P5-P95: wat "
-                  "het doel beoordeelt, op die grondslag):",
-                  "every target and budget, on its own scope, basis and price level (P50 and P5-P95: what the goal "
-                  "judges, on that basis):"),
-    "judged_target": ("beoordeeld: besparing op deze grondslag", "judged: savings on this basis"),
-    "judged_budget": ("beoordeeld: uitgaven", "judged: spending"),
-    "reserve90": ("reserve (90%)", "reserve (90%)"),
-    "programme": ("benodigde reserve, alle doelen", "needed reserve, every goal"),
-    "programme_is": ("(alle doelen en jaren samen, overlappende doelen één keer geteld)",
-                     "(all goals and years together, overlapping goals counted once)"),
-    "programme_line": ("benodigde reserve voor alle doelen en jaren samen (90% zeker, overlappende doelen één keer "
-                       "geteld): {need}",
-                       "needed reserve for every goal and year together (90% certain, overlapping goals counted "
-                       "once): {need}"),
-    "hardest": ("moeilijkste doel: {goal} in {year}", "hardest goal: {goal} in {year}"),
-    "reading_line": ("lezing {id}{literal}: {name}", "reading {id}{literal}: {name}"),
-    "literal": (" (letterlijk)", " (literal)"),
-    "readings": ("lezingen van het document naast elkaar (dezelfde toevalsgetallen; * = de letterlijke lezing):",
-                 "readings of the document side by side (the same random numbers; * = the literal reading):"),
-    "goal": ("doel", "goal"), "every_year": ("elk jaar", "every year"),
-    "reserve_every": ("reserve, alle doelen (90%)", "reserve, every goal (90%)"),
-    "reserve_goals": ("reserve (90%)", "reserve (90%)"),
-    "goals_head": ("elk doel op de eigen grondslag: kans gehaald in elk jaar; de reserve voor alle doelen samen",
-                   "every goal on its own basis: P(met in every year); the reserve for every goal together"),
-    "target_line": ("taakstelling {id} [{scope}], {basis}:", "target {id} [{scope}], {basis}:"),
-    "basis_base_year": ("besparing t.o.v. de uitgaven in het basisjaar", "savings against base-year spending"),
-    "basis_net": ("netto besparing", "net savings"),
-    "budget_line": ("budget {id} [{scope}], uitgaven met maatregelen en groei:",
-                    "budget {id} [{scope}], spending with measures and growth:"),
-    "met": ("kans gehaald", "P(met)"), "within": ("kans binnen", "P(within)"),
-    "as_above": ("bandbreedte: zie de tabel hierboven", "range: see the table above"),
-    "all_years": ("alle jaren samen: {p}", "every year together: {p}"),
-    "legend": ("± is de Monte Carlo-standaardfout in procentpunten (pp); < x% of > x%: geen enkel pad kwam "
-               "erover of eronder, x is de 95%-grens; P5-P95 is de 90%-bandbreedte.",
-               "± is the Monte Carlo standard error in percentage points (pp); < x% or > x%: no path crossed, "
-               "x is the 95% bound; P5-P95 is the 90% range."),
-    "mean_error": ("Monte Carlo-fout van de gemiddelde besparing: hoogstens {e} (standaardfout).",
-                   "Monte Carlo error of the mean savings: at most {e} (standard error)."),
-    "detail": ("per maatregel, gemiddelde over de paden [EUR]: bruto besparing / kosten",
-               "per measure, mean over paths [EUR]: gross savings / costs"),
-    "measure": ("maatregel", "measure"),
-    "unbounded": ("onbegrensd", "unbounded"),
-    "compare_head": ("{name}: {paths} paden, startgetal {seed}, dezelfde toevalsgetallen voor elke variant; "
-                     "netto besparing {year} [EUR]",
-                     "{name}: {paths} paths, seed {seed}, the same random numbers for every variant; net savings "
-                     "{year} [EUR]"),
-    "variant": ("variant", "variant"), "change": ("verschil gemiddelde", "change of mean"),
-    "base": ("basis", "basis"),
-}
-
-
 def w(key: str, lang: str) -> str:
-    from simulator.i18n import pick
+    """The terminal's word ``key`` (``term.<key>`` in :data:`simulator.i18n.TEXT`, the one catalogue);
+    imported on first use so ``taaksim --help`` does not load the catalogue."""
+    from simulator.i18n import t
 
-    return pick(WORDS[key], lang)
+    return t("term." + key, lang)
 
 
 def amount(x: float | None, lang: str = "nl") -> str:
