@@ -1,5 +1,6 @@
 """Dutch and English words: one catalogue of every text taaksim writes for readers, and the one
-rule for choosing a language.
+rule for choosing a language. The module is long because it is data, not logic: one table, so a
+translator reads and checks every text in one place.
 
 Every text is a catalogue entry ``key: (nl, en)``; :func:`t` picks the member for a language.
 Dutch is the first language of the documents and of the councils that read the output, so it
