@@ -503,8 +503,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "term.ratio_is": ("klasse {cls} ({word}), beschikbaar {cap}", "class {cls} ({word}), available {cap}"),
     "term.header": ("{paths} paden, startgetal {seed}; netto besparing van alle posten t.o.v. de uitgaven zonder de "
                "maatregelen, {level} [EUR]",
-               "{paths} paths, seed {seed}; net savings of all posts against spending without the measures "
-               "(t.o.v. de uitgaven zonder maatregelen), {level} [EUR]"),
+               "{paths} paths, seed {seed}; net savings of all posts against spending without the measures, "
+               "{level} [EUR]"),
     "term.year": ("jaar", "year"), "term.mean": ("gemiddeld", "mean"), "term.goal_col": ("taakstelling", "target"),
     "term.p_met": ("kans gehaald", "P(target met)"), "term.p_within": ("kans binnen budget", "P(within budget)"),
     "term.each_goal": ("elke taakstelling en elk budget, op de eigen posten, grondslag en prijspeil "
@@ -547,7 +547,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Monte Carlo error of the mean savings: at most {e} (standard error)."),
     "term.detail": ("per maatregel, gemiddelde over de paden [EUR]: bruto besparing / kosten",
                "per measure, mean over paths [EUR]: gross savings / costs"),
-    "term.measure": ("maatregel", "measure"),
+    "term.measure": ("maatregel", "measure"), "term.part": ("deel", "part"),
     "term.unbounded": ("onbegrensd", "unbounded"),
     "term.compare_head": ("{name}: {paths} paden, startgetal {seed}, dezelfde toevalsgetallen voor elke variant; "
                      "netto besparing {year} [EUR]",
@@ -555,4 +555,157 @@ TEXT: dict[str, tuple[str, str]] = {
                      "{year} [EUR]"),
     "term.variant": ("variant", "variant"), "term.change": ("verschil gemiddelde", "change of mean"),
     "term.base": ("basis", "basis"),
+    "term.saved": ("opgeslagen: {path}", "saved: {path}"),
+    "term.precision": ("--precision {precision}: {paths} paden, tot de standaardfout van elke kans eronder lag",
+                       "--precision {precision}: {paths} paths until every probability's standard error was below it"),
+    "term.no_capacity": ("tekort, reserve bij 90% zekerheid en weerstandsratio: geef --weerstandscapaciteit EUR (of "
+                         "zie taaksim report)",
+                         "shortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
+                         "taaksim report)"),
+    "term.prices_of": ("{basis}, {level}", "{basis}, {level}"),
+    # --- taaksim validate (cli/validate.py) ---
+    "term.valid": ("{file}: geldig: {items}", "{file}: valid: {items}"),
+    "term.post.1": ("post", "post"), "term.post.n": ("posten", "posts"),
+    "term.measure.1": ("maatregel", "measure"), "term.measure.n": ("maatregelen", "measures"),
+    "term.input.1": ("onzekere invoergrootheid", "uncertain input"),
+    "term.input.n": ("onzekere invoergrootheden", "uncertain inputs"),
+    "term.target.1": ("taakstelling", "target"), "term.target.n": ("taakstellingen", "targets"),
+    "term.budget.1": ("budget", "budget"), "term.budget.n": ("budgetten", "budgets"),
+    # --- run/report --realised, taaksim seek and monitor (cli/monitor.py) ---
+    "term.decision.1": ("besluit", "decision"), "term.decision.n": ("besluiten", "decisions"),
+    "term.observation.1": ("waarneming", "observation"), "term.observation.n": ("waarnemingen", "observations"),
+    "term.cond_given": ("gegeven de gerealiseerde cijfers van {date} ({file}): {decisions} zeker gemaakt, "
+                        "{observations} die de paden wegen",
+                        "given the realised figures of {date} ({file}): {decisions} made certain, "
+                        "{observations} weighing the paths"),
+    "term.cond_paths": ("{paths} paden, startgetal {seed}; effectieve steekproefomvang {ess} (de gewogen paden zijn "
+                        "evenveel waard als zoveel gelijke)",
+                        "{paths} paths, seed {seed}; effective sample size {ess} (the weighted paths are worth that "
+                        "many equal ones)"),
+    "term.cond_table": ("netto besparing [EUR], plan -> gegeven de gerealiseerde cijfers:",
+                        "net savings [EUR], plan -> given the realised figures:"),
+    "term.p50_plan": ("P50 plan", "P50 plan"),
+    "term.mean_se": ("gemiddeld ± fout", "mean ± se"),
+    "term.cond_goals": ("elke taakstelling en elk budget: kans gehaald in het plan -> gegeven de gerealiseerde "
+                        "cijfers (± standaardfout):",
+                        "each target and budget: P(met) in the plan -> given the realised figures (± standard "
+                        "error):"),
+    "term.note": ("opmerking: {text}", "note: {text}"),
+    "term.warning": ("waarschuwing: {text}", "warning: {text}"),
+    "term.seek_top": ("{name}: {paths} paden, startgetal {seed}", "{name}: {paths} paths, seed {seed}"),
+    "term.seek_given": (", gegeven {file}", ", given {file}"),
+    "term.seek_head": ("doelzoeken, {what} {goal} [{scope}] {year} (bedrag {amount}), {c} zeker:",
+                       "goal seek, {what} {goal} [{scope}] {year} (amount {amount}), {c} certain:"),
+    "term.seek_extra": ("extra netto besparing of reserve nodig", "extra net savings or reserve needed"),
+    "term.seek_met.target": ("bedrag gehaald met {c} zekerheid", "amount met with {c} certainty"),
+    "term.seek_met.budget": ("plafond gehouden met {c} zekerheid", "ceiling kept with {c} certainty"),
+    "term.seek_what.target": ("besparing", "savings"),
+    "term.seek_what.budget": ("uitgaven", "spending"),
+    "term.seek_measure": ("{id}: het effect moet {k} x het gesimuleerde worden ({interval} {lo} .. {hi}), gemiddeld "
+                          "{need} in plaats van {mean} in {year}",
+                          "{id}: its effect must reach {k} x the simulated one ({interval} {lo} .. {hi}), a mean of "
+                          "{need} instead of {mean} in {year}"),
+    "term.seek_unreachable": ("{id}: geen effect van deze maatregel alleen haalt {c} zekerheid (op te veel paden "
+                              "gaat zij niet door of bespaart zij niets op de posten van dit doel)",
+                              "{id}: no effect of this measure alone reaches {c} certainty (on too many paths it "
+                              "does not go ahead or saves nothing in this goal's scope)"),
+    "term.mon_head": ("{name}: prognose voor {year} op elk rapportagemoment; {paths} paden, startgetal {seed}, op "
+                      "elk moment dezelfde toevalsgetallen",
+                      "{name}: forecast for {year} at each reporting moment; {paths} paths, seed {seed}, the same "
+                      "random numbers at every moment"),
+    "term.mon_headline": ("hoofddoel: {what} {goal} ({amount})", "headline: {what} {goal} ({amount})"),
+    "term.moment": ("moment", "moment"), "term.plan": ("plan", "plan"),
+    "term.reserve90_col": ("reserve 90%", "reserve 90%"),
+    "term.median_savings": ("mediane besparing", "median savings"),
+    "term.ess": ("eff. paden", "ESS"),
+    "term.mon_moved": ("{moment}: het meest bewogen door", "{moment}: moved most by"),
+    "term.mon_delta_p": ("kans gehaald {dp} pp, ", "P(met) {dp} pp, "),
+    "term.mon_delta": ("reserve {reserve}, mediaan {median}", "reserve {reserve}, median {median}"),
+    "term.mon_legend": ("± is de Monte Carlo-standaardfout (importancegewichten: deltamethode); elke verandering is "
+                        "het cijfer met het feit min het cijfer zonder het feit",
+                        "± is the Monte Carlo standard error (importance weights: delta method); each change is the "
+                        "figure with the fact minus without it"),
+    "term.fact.decision": ("besluit {id}: {yes}{start}", "decision {id}: {yes}{start}"),
+    "term.fact.from": (" vanaf {date}", " from {date}"),
+    "term.fact.yes": ("ja", "yes"), "term.fact.no": ("nee", "no"),
+    "term.fact.input": ("invoer {id}: {value} ±{sd}", "input {id}: {value} ±{sd}"),
+    "term.fact.effect": ("effect", "effect"),
+    "term.fact.spending": ("uitgaven", "spending"),
+    "term.fact.share": (" ({share} van het jaar)", " ({share} of the year)"),
+    "term.row": ("regel", "row"),
+    # --- taaksim optimise / choose (cli/optimise.py) ---
+    "term.opt_head": ("{name}: keuze uit {pool} maatregelen ({plan} in het plan, {cands} kandidaat of "
+                      "kandidaten); {paths} paden, startgetal {seed}, dezelfde toevalsgetallen voor elk pakket",
+                      "{name}: choosing among {pool} measures ({plan} in the plan, {cands} candidate(s)); {paths} "
+                      "paths, seed {seed}, the same random numbers for every package"),
+    "term.opt_objective.chance": ("maximaliseer de kans dat elk doel gehaald wordt", "maximise P(every goal met)"),
+    "term.opt_objective.reserve": ("minimaliseer de reserve", "minimise the reserve"),
+    "term.opt_goal": ("doel: {objective} (reserve bij {c} voor {goal} {year}); budget {budget} (verwachte "
+                      "invoeringskosten over de looptijd)",
+                      "objective: {objective} (reserve at {c} for {goal} {year}); budget {budget} (expected "
+                      "implementation costs over the horizon)"),
+    "term.opt_method": ("methode: {method}", "method: {method}"),
+    "term.opt_method.proved": ("milp (bewezen optimaal op het lineaire model)",
+                               "milp (proved optimal on the linear model)"),
+    "term.opt_method.limit": ("milp (tijdslimiet: beste gevonden) en heuristiek",
+                              "milp (time limit: best found) and heuristic"),
+    "term.opt_method.heuristic": ("heuristiek", "heuristic"),
+    "term.opt_chosen": ("gekozen ({name}): kans dat elk doel gehaald wordt {p}, reserve {reserve}, kosten {cost}",
+                        "chosen ({name}): P(every goal met) {p}, reserve {reserve}, cost {cost}"),
+    "term.opt_vs_plan": ("t.o.v. het plan: erbij {added}; eraf {dropped}",
+                         "against the plan: add {added}; drop {dropped}"),
+    "term.nothing": ("niets", "nothing"),
+    "term.opt_linear": ("het lineaire model gaf een kans van {lin}, hersimulatie {sim} (maatregelen op dezelfde post "
+                        "tellen niet zomaar op)",
+                        "linear model said P {lin}, re-simulation {sim} (measures on the same post do not simply add "
+                        "up)"),
+    "term.opt_fresh": ("op nieuwe paden (startgetal {seed}): kans dat elk doel gehaald wordt {p}{plan} (vrij van de "
+                       "selectie op de paden hierboven)",
+                       "on fresh paths (seed {seed}): P(every goal met) {p}{plan} (free of the selection on the paths "
+                       "above)"),
+    "term.opt_fresh_plan": (", het plan {p}", ", the plan {p}"),
+    "term.package": ("pakket", "package"), "term.cost": ("kosten", "cost"),
+    "term.p_every_goal": ("kans elk doel", "P(every goal)"), "term.reserve": ("reserve", "reserve"),
+    "term.linear_p": ("lineair", "linear P"),
+    "term.opt_more": ("  ... nog {n} enkele wijzigingen (--json geeft ze alle)",
+                      "  ... {n} more single changes (--json lists all)"),
+    "term.opt_pareto": ("Paretofront, kosten tegen kans:", "Pareto front, cost against chance:"),
+    "term.budget_col": ("budget", "budget"), "term.measures": ("maatregelen", "measures"),
+    "term.opt_costs": ("kosten per maatregel [EUR, verwacht over de looptijd]: ",
+                       "costs per measure [EUR, expected over the horizon]: "),
+    "term.opt_with": ("met {id}", "with {id}"), "term.opt_without": ("zonder {id}", "without {id}"),
+    "term.opt_name.milp": ("milp", "milp"), "term.opt_name.heuristic": ("heuristiek", "heuristic"),
+    # --- taaksim bench (cli/bench.py) ---
+    "term.bench_head": ("{scenario}: {paths} paden, engine {engine}, mediaan van {repeat}",
+                        "{scenario}: {paths} paths, {engine} engine, median of {repeat}"),
+    "term.bench_floor": ("  ondergrens   {s} s   {variates} toevalsgetallen getrokken door alleen {generator} "
+                         "(één thread; cpu {cpu} s)",
+                         "  floor        {s} s   {variates} variates drawn by {generator} alone (one thread; cpu "
+                         "{cpu} s)"),
+    "term.bench_run": ("  run, {t} thr.  {s} s   {pps} paden/s   verhouding {ratio}   (cpu {cpu} s, {cpu_ratio} x "
+                       "die van de ondergrens)",
+                       "  run, {t} thr.  {s} s   {pps} paths/s   floor ratio {ratio}   (cpu {cpu} s, {cpu_ratio} x "
+                       "the floor's)"),
+    "term.bench_ratio": ("  verhouding = run / ondergrens, beide medianen over dezelfde herhalingen; het doel is 2 "
+                         "of minder",
+                         "  floor ratio = run / floor, both medians over the same repeats; the goal is 2 or less"),
+    "term.bench_memory": ("  piekgeheugen {mb} MB  (resident, hele proces)",
+                          "  peak memory  {mb} MB  (resident, whole process)"),
+    # --- taaksim register and report --register (report/register.py) ---
+    "term.reg_line": ("  kans {p} (klasse {pc}) x gevolg {worst} (klasse {wc}) = {le}{amount}; risicoscore {score}; "
+                      "verwacht tekort {es}, benodigd 90% zeker {need}",
+                      "  chance {p} (class {pc}) x consequence {worst} (class {wc}) = {le}{amount}; score {score}; "
+                      "expected shortfall {es}, needed 90% certain {need}"),
+    "reg.description.target": ("De taakstelling {year} van {scope} ({amount}) wordt niet gehaald",
+                               "The savings target {year} of {scope} ({amount}) is not met"),
+    "reg.description.budget": ("Het budget {year} van {scope} ({amount}) wordt overschreden",
+                               "The budget {year} of {scope} ({amount}) is exceeded"),
+    "reg.cause.target": ("maatregelen leveren later of minder op dan gepland, of de vraag groeit sneller",
+                         "measures deliver later or less than planned, or demand grows faster"),
+    "reg.cause.budget": ("uitgaven groeien sneller dan de maatregelen besparen",
+                         "spending grows faster than the measures save"),
+    "reg.effect": ("tekort op de begroting dat uit de weerstandscapaciteit gedekt moet worden",
+                   "a budget shortfall to be covered from the risk reserve"),
+    "reg.source": ("taaksim, {scenario}", "taaksim, {scenario}"),
+    "reg.sheet": ("Risicoregister", "Risk register"),
 }

@@ -20,7 +20,7 @@ def cli():
 
 
 def test_validate_ok(cli, minimal_path):
-    r = cli.invoke(main, ["validate", str(minimal_path)])
+    r = cli.invoke(main, ["validate", str(minimal_path), "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "valid" in r.output
 

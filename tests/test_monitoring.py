@@ -318,7 +318,7 @@ def test_monitor_json_and_plot(tmp_path, minimal_path):
 
 def test_run_and_report_with_realised(tmp_path, minimal_path):
     r = _write(tmp_path, HEADER + "2025-12-31,effect,hh-10b,2025,380000,,5%,,ledger\n")
-    res = CliRunner().invoke(main, ["run", str(minimal_path), "--realised", str(r), "--paths", "2000"])
+    res = CliRunner().invoke(main, ["run", str(minimal_path), "--realised", str(r), "--paths", "2000", "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "effective sample size" in res.output and "goal seek" in res.output
     res = CliRunner().invoke(main, ["report", str(minimal_path), "--realised", str(r), "--paths", "2000", "--json"])
@@ -335,7 +335,8 @@ def test_optimise_command_with_candidates_and_plot(tmp_path):
     out = json.loads(res.output)
     assert len(out["candidates"]) == 3 and out["pareto"]
     assert (tmp_path / "p.png").exists()
-    res = CliRunner().invoke(main, ["choose", str(ROOT / "tests" / "scenarios" / "minimal.toml"), "--paths", "300"])
+    res = CliRunner().invoke(main, ["choose", str(ROOT / "tests" / "scenarios" / "minimal.toml"), "--paths", "300",
+                                    "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "Pareto front" in res.output
 

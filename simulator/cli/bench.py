@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import dumps
-from simulator.cli.options import fail, load_scenario, seed_option
+from simulator.cli.format import dumps, w
+from simulator.cli.options import fail, lang_option, load_scenario, seed_option
 from simulator.cli.progress import Progress, wanted
 
 
@@ -25,8 +25,9 @@ def default_bench_scenario() -> str | None:
               help="Worker threads (default: 1 and one per core, both measured).")
 @click.option("--repeat", type=click.IntRange(1, 100), default=1, show_default=True,
               help="Time the run this often and report the median.")
+@lang_option(help="Language of the terminal text.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def bench(scenario, paths, seed, threads, repeat, as_json):
+def bench(scenario, paths, seed, threads, repeat, lang, as_json):
     """Paths per second of a whole run of SCENARIO, and its ratio to the floor.
 
     The floor is the time numpy's fastest generator needs only to draw the random numbers
@@ -41,7 +42,7 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     if scenario is None:
         fail("give a SCENARIO: the bundled scenarios are not next to this installation")
     # the line's thread wakes five times a second: far below the run's own noise
-    with Progress(None, enabled=wanted(as_json), lang="en"):
+    with Progress(None, enabled=wanted(as_json), lang=lang):
         r = measure(load_scenario(scenario), paths, seed=seed, threads=threads, repeat=repeat,
                     summarise=Summary.from_merged)
     if as_json:
@@ -51,12 +52,18 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
         extra = [k for k in r if k.startswith(("floor_ratio_", "paths_per_second_"))]
         click.echo(dumps({k: r[k] for k in (*keys, *extra)}))
         return
-    click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['engine']} engine, median of {repeat}")
-    click.echo(f"  floor        {r['floor_seconds']:9.3f} s   {r['variates']:>12,} variates drawn by "
-               f"{r['generator']} alone (one thread; cpu {r['floor_cpu_seconds']:.3f} s)")
+    from simulator.report.text import number
+
+    def n(x: float, decimals: int = 0) -> str:
+        return number(x, decimals, lang)
+
+    click.echo(w("bench_head", lang).format(scenario=r["scenario"], paths=n(r["paths"]), engine=r["engine"],
+                                            repeat=repeat))
+    click.echo(w("bench_floor", lang).format(s=f"{n(r['floor_seconds'], 3):>9}", variates=f"{n(r['variates']):>12}",
+                                             generator=r["generator"], cpu=n(r["floor_cpu_seconds"], 3)))
     for t, x in r["by_threads"].items():
-        click.echo(f"  run, {t} thr.  {x['seconds']:9.3f} s   {x['paths_per_second']:>12,.0f} paths/s   "
-                   f"floor ratio {x['floor_ratio']:5.2f}   (cpu {x['cpu_seconds']:.2f} s, "
-                   f"{x['cpu_floor_ratio']:.2f} x the floor's)")
-    click.echo("  floor ratio = run / floor, both medians over the same repeats; the goal is 2 or less")
-    click.echo(f"  peak memory  {r['peak_memory_mb']:9.0f} MB  (resident, whole process)")
+        click.echo(w("bench_run", lang).format(t=t, s=f"{n(x['seconds'], 3):>9}", pps=f"{n(x['paths_per_second']):>12}",
+                                               ratio=f"{n(x['floor_ratio'], 2):>5}", cpu=n(x["cpu_seconds"], 2),
+                                               cpu_ratio=n(x["cpu_floor_ratio"], 2)))
+    click.echo(w("bench_ratio", lang))
+    click.echo(w("bench_memory", lang).format(mb=f"{n(r['peak_memory_mb']):>9}"))

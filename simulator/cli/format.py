@@ -155,6 +155,30 @@ def _level(level, lang: str = "nl") -> str:
     return t("price.nominal", lang) if level == "nominal" else t("price.constant", lang).format(year=level)
 
 
+def basis_in(text: str, lang: str) -> str:
+    """A goal's basis and price level (``basis_words``: "t.o.v. de uitgaven in 2019, lopende prijzen", which
+    a summary keeps in Dutch only) in ``lang``: each part read back against the catalogue's Dutch
+    ``basis.`` and ``price.`` entries and written in the other language; a part not found stays."""
+    import re
+
+    from simulator.i18n import TEXT
+
+    if lang == "nl":
+        return text
+    parts = []
+    for part in text.split(", "):
+        for key, (nl, other) in TEXT.items():
+            if not key.startswith(("basis.", "price.")):
+                continue
+            pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>.+?)", re.escape(nl))
+            m = re.fullmatch(pattern, part)
+            if m:
+                part = other.format(**m.groupdict())
+                break
+        parts.append(part)
+    return ", ".join(parts)
+
+
 def format_detail(s, summary: Summary, lang: str = "nl") -> str:
     """Mean savings and costs per measure and year (--detail of a streamed run)."""
     d = summary.detail or {}
@@ -167,8 +191,8 @@ def format_detail(s, summary: Summary, lang: str = "nl") -> str:
         lines.append(f"{m.id[:33]:<34}{cells}")
         for c in m.components:  # its parts: standalone saving, before the other measures
             k = next(j for j, x in enumerate(p for mm in s.measures for p in mm.components) if x is c)
-            part = "".join(f"{eur(g):>24}" for g in d["component_savings"][k])
-            lines.append(f"{('  part ' + c.id)[:33]:<34}{part}")
+            part = "".join(f"{amount(g, lang):>24}" for g in d["component_savings"][k])
+            lines.append(f"{('  ' + w('part', lang) + ' ' + c.id)[:33]:<34}{part}")
     return "\n".join(lines)
 
 
@@ -204,7 +228,7 @@ def format_run(s, summary: Summary, *, paths: int, seed: int, municipality: str 
         for g in summary.goals:
             what = w(g.kind, lang)
             judged = w("judged_target" if g.kind == "target" else "judged_budget", lang)
-            basis = g.basis_text if lang == "nl" else getattr(g, "basis_text_en", g.basis_text)
+            basis = basis_in(g.basis_text, lang)
             lines.append(f"  {what} {g.id} [{g.scope}]: {basis} ({judged})")
             # the table above already shows the quantity the headline target judges when it stands beside it:
             # one set of percentiles per quantity on a screen

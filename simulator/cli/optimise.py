@@ -6,8 +6,13 @@ import json
 
 import click
 
-from simulator.cli.monitor import _eur, _fail, _jsonable, _pct
+from simulator.cli.format import amount, chance, w
+from simulator.cli.monitor import _fail, _jsonable
+from simulator.cli.options import Amount
+from simulator.cli.options import lang_option as _lang_option
+from simulator.cli.options import progress as _progress
 from simulator.cli.options import seed_option as _seed_option
+from simulator.cli.progress import wanted as _wanted
 
 
 @click.command()
@@ -15,7 +20,7 @@ from simulator.cli.options import seed_option as _seed_option
 @click.option("--candidates", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Candidate measures beside the plan's own (TOML [[measure]] tables, e.g. measures the "
                    "document explored but dropped).")
-@click.option("--budget", type=click.FloatRange(0, 1e12), default=None, metavar="EUR",
+@click.option("--budget", type=Amount(), default=None, metavar="EUR",
               help="Ceiling on the package's expected implementation costs over the horizon (default: the "
                    "plan's own).")
 @click.option("--objective", type=click.Choice(["chance", "reserve"]), default="chance", show_default=True,
@@ -31,7 +36,7 @@ from simulator.cli.options import seed_option as _seed_option
               help="auto: the exact MILP when paths x measures is small enough, else the heuristic.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Save the cost-chance front (.png).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --plot file.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of the plot.")
+@_lang_option(help="Language of the terminal text and the plot.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def optimise(scenario, candidates, budget, objective, certainty, realised_file, paths, seed, method, plot, force,
              lang, as_json):
@@ -57,8 +62,9 @@ def optimise(scenario, candidates, budget, objective, certainty, realised_file, 
         check_output(plot, force=force, suffixes=(".png",), what="plot")
     exact = {"auto": None, "milp": True, "heuristic": False}[method]
     try:
-        r = choose(s, plan, cands, paths=paths, seed=seed, budget=budget, objective=objective, certainty=certainty,
-                   realised=realised, exact=exact)
+        with _progress(None, _wanted(as_json), lang):
+            r = choose(s, plan, cands, paths=paths, seed=seed, budget=budget, objective=objective,
+                       certainty=certainty, realised=realised, exact=exact)
     except KeyError as exc:
         _fail(str(exc).strip("'\""))
     if plot:
@@ -71,51 +77,71 @@ def optimise(scenario, candidates, budget, objective, certainty, realised_file, 
     if as_json:
         click.echo(json.dumps(_jsonable({"scenario": s.name, **r})))
         return
-    click.echo(format_choice(s, r))
+    click.echo(format_choice(s, r, lang))
     if plot:
-        click.echo(f"saved {plot}")
+        click.echo(w("saved", lang).format(path=plot))
 
 
-def format_choice(s, r: dict) -> str:
+_METHODS = {"milp (proved optimal on the linear model)": "opt_method.proved",
+            "milp (time limit: best found) and heuristic": "opt_method.limit", "heuristic": "opt_method.heuristic"}
+
+
+def _package(name: str, lang: str) -> str:
+    """A package's name (results.optimise's English, as in --json) in ``lang``."""
+    for word, key in (("with ", "opt_with"), ("without ", "opt_without")):
+        if name.startswith(word):
+            return w(key, lang).format(id=name[len(word):])
+    return w(f"opt_name.{name}", lang) if name in ("milp", "heuristic") else w("plan", lang) if name == "plan" \
+        else name
+
+
+def format_choice(s, r: dict, lang: str = "nl") -> str:
+    from simulator.report.text import number
+
     n = r["paths"]
     goal, year = r["head"]
-    lines = [f"{s.name}: choosing among {len(r['pool'])} measures ({len(r['plan'])} in the plan, "
-             f"{len(r['candidates'])} candidate(s)); {n:,} paths, seed {r['seed']}, the same random numbers for "
-             "every package",
-             f"objective: {'maximise P(every goal met)' if r['objective'] == 'chance' else 'minimise the reserve'}"
-             f" (reserve at {100 * r['certainty']:.0f}% for {goal} {year}); budget {_eur(r['budget'])} "
-             "(expected implementation costs over the horizon)",
-             f"method: {r['method']}", ""]
+
+    def p(x: dict) -> str:
+        return chance(x["p_every_goal"], x["p_every_goal_se"], n, lang)
+
+    def share(x: float) -> str:
+        return f"{number(100 * x, 1, lang)}%"
+
+    lines = [w("opt_head", lang).format(name=s.name, pool=len(r["pool"]), plan=len(r["plan"]),
+                                        cands=len(r["candidates"]), paths=number(n, 0, lang), seed=r["seed"]),
+             w("opt_goal", lang).format(objective=w(f"opt_objective.{r['objective']}", lang),
+                                        c=f"{number(100 * r['certainty'], 0, lang)}%", goal=goal, year=year,
+                                        budget=amount(r["budget"], lang)),
+             w("opt_method", lang).format(method=w(_METHODS[r["method"]], lang) if r["method"] in _METHODS
+                                          else r["method"]), ""]
     ch = r["chosen"]
-    lines.append(f"chosen ({ch['name']}): P(every goal met) {_pct(ch['p_every_goal'], ch['p_every_goal_se'], n)}, "
-                 f"reserve {_eur(ch['reserve'])}, cost {_eur(ch['cost'])}")
+    lines.append(w("opt_chosen", lang).format(name=_package(ch["name"], lang), p=p(ch),
+                                              reserve=amount(ch["reserve"], lang), cost=amount(ch["cost"], lang)))
     added = [m for m in ch["measures"] if m not in r["plan"]]
     dropped = [m for m in r["plan"] if m not in ch["measures"]]
-    lines.append(f"  against the plan: add {', '.join(added) or 'nothing'}; drop {', '.join(dropped) or 'nothing'}")
-    lines.append(f"  linear model said P {100 * ch['linear_p']:.1f}%, re-simulation {100 * ch['p_every_goal']:.1f}% "
-                 "(measures on the same post do not simply add up)")
+    nothing = w("nothing", lang)
+    lines.append("  " + w("opt_vs_plan", lang).format(added=", ".join(added) or nothing,
+                                                      dropped=", ".join(dropped) or nothing))
+    lines.append("  " + w("opt_linear", lang).format(lin=share(ch["linear_p"]), sim=share(ch["p_every_goal"])))
     fr = r.get("fresh_paths", {})
     if "chosen" in fr:
-        plan_text = (f", the plan {_pct(fr['plan']['p_every_goal'], fr['plan']['p_every_goal_se'], n)}"
-                     if "plan" in fr else "")
-        lines.append(f"  on fresh paths (seed {fr['seed']}): P(every goal met) "
-                     f"{_pct(fr['chosen']['p_every_goal'], fr['chosen']['p_every_goal_se'], n)}{plan_text} "
-                     "(free of the selection on the paths above)")
-    lines += ["", f"{'package':<44}{'cost':>13}{'P(every goal)':>17}{'reserve':>13}{'linear P':>10}"]
+        plan_text = w("opt_fresh_plan", lang).format(p=p(fr["plan"])) if "plan" in fr else ""
+        lines.append("  " + w("opt_fresh", lang).format(seed=fr["seed"], p=p(fr["chosen"]), plan=plan_text))
+    lines += ["", f"{w('package', lang):<44}{w('cost', lang):>13}{w('p_every_goal', lang):>17}"
+                  f"{w('reserve', lang):>13}{w('linear_p', lang):>10}"]
     order = sorted(r["alternatives"], key=lambda a: (-a["p_every_goal"], a["reserve"]) if r["objective"] == "chance"
                    else (a["reserve"], -a["p_every_goal"]))
     for a in order[:12]:
-        lines.append(f"{a['name'][:43]:<44}{_eur(a['cost']):>13}{_pct(a['p_every_goal'], a['p_every_goal_se'], n):>17}"
-                     f"{_eur(a['reserve']):>13}{100 * a['linear_p']:>9.1f}%")
+        lines.append(f"{_package(a['name'], lang)[:43]:<44}{amount(a['cost'], lang):>13}{p(a):>17}"
+                     f"{amount(a['reserve'], lang):>13}{share(a['linear_p']):>10}")
     if len(order) > 12:
-        lines.append(f"  ... {len(order) - 12} more single changes (--json lists all)")
-    lines += ["", "Pareto front, cost against chance:",
-              f"{'budget':>13}{'cost':>13}{'P(every goal)':>17}{'reserve':>13}  measures"]
-    for p in r["pareto"]:
-        lines.append(f"{_eur(p['budget']):>13}{_eur(p['cost']):>13}"
-                     f"{_pct(p['p_every_goal'], p['p_every_goal_se'], n):>17}{_eur(p['reserve']):>13}  "
-                     f"{len(p['measures'])}: {', '.join(p['measures'])[:80]}")
+        lines.append(w("opt_more", lang).format(n=len(order) - 12))
+    lines += ["", w("opt_pareto", lang),
+              f"{w('budget_col', lang):>13}{w('cost', lang):>13}{w('p_every_goal', lang):>17}"
+              f"{w('reserve', lang):>13}  {w('measures', lang)}"]
+    for x in r["pareto"]:
+        lines.append(f"{amount(x['budget'], lang):>13}{amount(x['cost'], lang):>13}{p(x):>17}"
+                     f"{amount(x['reserve'], lang):>13}  {len(x['measures'])}: {', '.join(x['measures'])[:80]}")
     lines.append("")
-    lines.append("costs per measure [EUR, expected over the horizon]: "
-                 + ", ".join(f"{k} {_eur(v)}" for k, v in r["costs"].items()))
+    lines.append(w("opt_costs", lang) + ", ".join(f"{k} {amount(v, lang)}" for k, v in r["costs"].items()))
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import NoReturn
 
 import click
 
@@ -17,7 +18,7 @@ from simulator.errors import inert
 DEFAULT_PATHS = 10_000
 
 
-def fail(message: str, code: int = 2):
+def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"error: {inert(message)}", err=True)
     sys.exit(code)
 
@@ -211,14 +212,39 @@ def goal_option(f):
                         help="The headline goal (default: the first target with the study year).")(f)
 
 
+def resolve(value: str, known, what: str) -> str:
+    """The id in ``known`` that ``value`` names, ignoring case; else exit 2 with one line naming the
+    known ids (the closest when there are many) and the nearest as "did you mean"."""
+    from simulator.errors import did_you_mean, resolve_id
+
+    known = [str(k) for k in known]
+    found = resolve_id(value, known)
+    if found is None:
+        listed = ", ".join(known) or "none"
+        if len(listed) > 300:
+            listed = f"{len(known)} {what}s in this scenario"
+        fail(f"unknown {what} {value!r}; known: {listed}{did_you_mean(value, known)}")
+    return found
+
+
 def check_goal(s, municipality, goal):
-    """Refuse a --goal the region (or participant) does not have, naming those it has."""
+    """Refuse a --goal the region (or participant) does not have, naming those it has and the nearest;
+    return the goal's id as the scenario spells it (``--goal`` ignores case)."""
     if goal is None:
-        return
+        return None
+    from simulator.errors import did_you_mean, resolve_id
+
     have = [g.id for g in (*s.targets, *s.budgets) if g.scope.municipality == municipality]
-    if goal not in have:
+    found = resolve_id(goal, have)
+    if found is None:
         fail(f"--goal {goal!r} is not a goal of {'the region' if municipality is None else municipality}; "
-             f"goals: {', '.join(have) or 'none'}")
+             f"goals: {', '.join(have) or 'none'}{did_you_mean(goal, have)}")
+    return found
+
+
+def check_measure(s, measure):
+    """A --measure's id as the scenario spells it (ignoring case), or exit 2 with "did you mean"."""
+    return None if measure is None else resolve(measure, [m.id for m in s.measures], "measure")
 
 
 def load_scenario(path, reading=None):
@@ -228,6 +254,13 @@ def load_scenario(path, reading=None):
     # the command line owns its process, so it may change malloc's settings for speed;
     # the library leaves that to the program that imports it (simulator.run.bench)
     tune_allocator()
+    if reading is not None:
+        # --reading ignores case and suggests the nearest: the readings are known only after a first load
+        s = load(path)
+        if s.readings:
+            reading = resolve(reading, [r.id for r in s.readings], "reading")
+            if reading == s.reading:
+                return s
     return load(path, reading=reading)
 
 

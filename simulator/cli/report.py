@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import dumps, format_readings
+from simulator.cli.format import dumps, format_readings, w
 from simulator.cli.options import (
     capacity_option,
     check_choices,
@@ -17,6 +17,7 @@ from simulator.cli.options import (
     study_options,
 )
 from simulator.cli.progress import Progress, wanted
+from simulator.cli.register import check_register_path, write_with_register
 
 
 @click.command()
@@ -26,7 +27,9 @@ from simulator.cli.progress import Progress, wanted
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the full report: .html (one self-contained file), .pdf (A4, printed by headless "
                    "Chromium) or .md (pictures beside it).")
-@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out or --register file.")
+@click.option("--register", "register_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write every goal's risk as risk-register lines (.csv or .xlsx), as taaksim register does.")
 @click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
               help="Paths of each extra run (sensitivity, contributions); at most --paths.")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
@@ -34,8 +37,8 @@ from simulator.cli.progress import Progress, wanted
               help="Condition on realised figures: the conditioned forecast and goal seek (docs/monitoring.md).")
 @reading_option
 @goal_option
-def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, aux_paths, as_json, realised_file,
-           reading, goal):
+def report(scenario, paths, seed, municipality, year, capacity, lang, out, force, register_file, aux_paths, as_json,
+           realised_file, reading, goal):
     """Council answers for SCENARIO: the risk paragraph, or with --out the full report.
 
     Risk figures (shortfall, the reserve needed at 90% certainty, weerstandsratio),
@@ -46,22 +49,26 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
         from simulator.cli.monitor import realised_run
 
         return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
-                            as_json=as_json)
+                            as_json=as_json, goal=goal, lang=lang)
     from simulator.report.paragraph import risk_paragraph
     from simulator.results.analysis import analyse
 
     s = load_scenario(scenario, reading)
     municipality = check_choices(s, municipality, year)
-    check_goal(s, municipality, goal)
+    goal = check_goal(s, municipality, goal)
     if out:  # before the analysis, not after it
         from simulator.report.writers import check_report_path
 
         check_report_path(out, force=force)
+    if register_file:
+        check_register_path(register_file, force=force, beside=out)
     check_memory(s, paths)
     with Progress(None, enabled=wanted(as_json), lang=lang):
         f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                     aux_paths=aux_paths, goal=goal)
-    if out:
+    if register_file:  # the register and the report are written together or not at all
+        write_with_register(f, out, register_file, lang=lang, force=force, seed=seed, year=year)
+    elif out:
         from simulator.report.writers import write_report
 
         write_report(f, out, lang=lang, force=force)
@@ -71,8 +78,9 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
             **f.to_json(), "paragraph": risk_paragraph(f, lang)}))
         return
     click.echo(risk_paragraph(f, lang), nl=False)
-    text = format_readings(f.readings, min(paths, aux_paths))
+    text = format_readings(f.readings, min(paths, aux_paths), lang)
     if text:
         click.echo(text)
-    if out:
-        click.echo(f"\nsaved {out}", err=True)
+    for path in (out, register_file):
+        if path:
+            click.echo("\n" + w("saved", lang).format(path=path), err=True)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import dumps, format_detail, format_readings, format_risk, format_run, jsonable
+from simulator.cli.format import dumps, format_detail, format_readings, format_risk, format_run, jsonable, w
 from simulator.cli.options import (
     capacity_option,
     check_choices,
@@ -84,10 +84,10 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
             fail("--realised prints the conditioned forecast; it does not combine with --out, "
                  "--weerstandscapaciteit or --precision")
         return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
-                            as_json=as_json, threads=threads)
+                            as_json=as_json, threads=threads, goal=goal, lang=lang)
     s = load_scenario(scenario, reading)
     municipality = check_choices(s, municipality, year)
-    check_goal(s, municipality, goal)
+    goal = check_goal(s, municipality, goal)
     needs = None
     if out:  # before the run, not after it: a refused --out must not cost a long simulation
         from simulator.report.writers import check_result_path, writer_for
@@ -202,20 +202,15 @@ def _print_text(s, summary: Summary, risk: Risk | None, *, paths, seed, municipa
                 lang="nl") -> None:
     from simulator.report.text import number
 
-    nl = lang == "nl"
     click.echo(format_run(s, summary, paths=paths, seed=seed, municipality=municipality, lang=lang))
     if precision is not None:
-        click.echo(f"--precision {number(precision, 4, lang).rstrip('0')}: {number(paths, 0, lang)} "
-                   + ("paden, tot de standaardfout van elke kans eronder lag" if nl else
-                      "paths until every probability's standard error was below it"))
+        click.echo(w("precision", lang).format(precision=number(precision, 4, lang).rstrip("0"),
+                                               paths=number(paths, 0, lang)))
     if summary.detail is not None:
         click.echo(format_detail(s, summary, lang))
     if risk is not None:
         click.echo(format_risk(risk.headline, paths, lang))
     else:
-        click.echo("\n" + ("tekort, reserve bij 90% zekerheid en weerstandsratio: geef --weerstandscapaciteit EUR "
-                           "(of zie taaksim report)" if nl else
-                           "shortfall, reserve at 90% and weerstandsratio: add --weerstandscapaciteit EUR (or see "
-                           "taaksim report)"))
+        click.echo("\n" + w("no_capacity", lang))
     if out:
-        click.echo(f"{'opgeslagen' if nl else 'saved'}: {out}")
+        click.echo(w("saved", lang).format(path=out))

@@ -187,6 +187,7 @@ def shown_chance(line: RegisterLine, lang: str = "nl") -> tuple[str, float]:
 
 def format_lines(lines: list[RegisterLine], lang: str, *, scenario_name: str, scope_name: str) -> str:
     """The register lines for a terminal, one block per line, in the language's number format."""
+    from simulator.i18n import t
     from simulator.report.text import eur
 
     out = []
@@ -195,43 +196,23 @@ def format_lines(lines: list[RegisterLine], lang: str, *, scenario_name: str, sc
         chance, value = shown_chance(line, lang)
         # the product of the figures shown (the csv/xlsx keep the unrounded chance and product)
         amount = value * round(line.consequence)
-        if lang == "nl":
-            out.append(f"{w['description']}\n  kans {chance} (klasse {line.chance_class}) x "
-                       f"gevolg {eur(line.consequence)} (klasse {line.consequence_class}) = "
-                       f"{'<= ' if chance.startswith('<') else ''}{eur(amount)}; risicoscore {line.score}; "
-                       f"verwacht tekort "
-                       f"{eur(line.expected_shortfall)}, benodigd 90% zeker {eur(line.needed_capacity)}")
-        else:
-            out.append(f"{w['description']}\n  chance {chance} (class {line.chance_class}) x "
-                       f"consequence {eur(line.consequence, 'en')} (class {line.consequence_class}) = "
-                       f"{'<= ' if chance.startswith('<') else ''}{eur(amount, 'en')}; score {line.score}; "
-                       f"expected shortfall "
-                       f"{eur(line.expected_shortfall, 'en')}, needed 90% certain {eur(line.needed_capacity, 'en')}")
+        out.append(w["description"] + "\n" + t("term.reg_line", lang).format(
+            p=chance, pc=line.chance_class, worst=eur(line.consequence, lang), wc=line.consequence_class,
+            le="<= " if chance.startswith("<") else "", amount=eur(amount, lang), score=line.score,
+            es=eur(line.expected_shortfall, lang), need=eur(line.needed_capacity, lang)))
     return "\n".join(out)
 
 
 def _words(line: RegisterLine, lang: str, scenario_name: str, scope_name: str) -> dict[str, str]:
+    from simulator.i18n import t
     from simulator.report.text import eur
 
-    target = line.kind == "target"
-    if lang == "nl":
-        what = "taakstelling" if target else "budget"
-        verb = "wordt niet gehaald" if target else "wordt overschreden"
-        return {
-            "description": f"De {what} {line.year} van {scope_name} ({eur(line.amount)}) {verb}",
-            "cause": ("maatregelen leveren later of minder op dan gepland, of de vraag groeit sneller"
-                      if target else "uitgaven groeien sneller dan de maatregelen besparen"),
-            "effect": "tekort op de begroting dat uit de weerstandscapaciteit gedekt moet worden",
-            "source": f"taaksim, {scenario_name}",
-        }
-    what = "savings target" if target else "budget"
-    verb = "is not met" if target else "is exceeded"
     return {
-        "description": f"The {what} {line.year} of {scope_name} ({eur(line.amount, 'en')}) {verb}",
-        "cause": ("measures deliver later or less than planned, or demand grows faster" if target
-                  else "spending grows faster than the measures save"),
-        "effect": "a budget shortfall to be covered from the risk reserve",
-        "source": f"taaksim, {scenario_name}",
+        "description": t(f"reg.description.{line.kind}", lang).format(year=line.year, scope=scope_name,
+                                                                       amount=eur(line.amount, lang)),
+        "cause": t(f"reg.cause.{line.kind}", lang),
+        "effect": t("reg.effect", lang),
+        "source": t("reg.source", lang).format(scenario=scenario_name),
     }
 
 
@@ -261,7 +242,9 @@ def write_register(path: str | Path, lines: list[RegisterLine], *, lang: str, di
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Risicoregister" if lang == "nl" else "Risk register"
+    from simulator.i18n import t
+
+    ws.title = t("reg.sheet", lang)
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
