@@ -556,6 +556,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "term.variant": ("variant", "variant"), "term.change": ("verschil gemiddelde", "change of mean"),
     "term.base": ("basis", "basis"),
     "term.saved": ("opgeslagen: {path}", "saved: {path}"),
+    "term.computing": ("rekent", "computing"), "term.simulating": ("simuleert", "simulating"),
     "term.precision": ("--precision {precision}: {paths} paden, tot de standaardfout van elke kans eronder lag",
                        "--precision {precision}: {paths} paths until every probability's standard error was below it"),
     "term.no_capacity": ("tekort, reserve bij 90% zekerheid en weerstandsratio: geef --weerstandscapaciteit EUR (of "

@@ -286,7 +286,8 @@ def progress(total: int | None, enabled: bool, lang: str = "nl"):
     """A progress line on stderr once a command has run for a second (see simulator.cli.progress):
     a context manager whose ``update(n)`` counts paths done."""
     from simulator.cli.progress import Progress
+    from simulator.i18n import t
 
-    return Progress(total, "simuleert" if lang == "nl" else "simulating", enabled=enabled, lang=lang)
+    return Progress(total, t("term.simulating", lang), enabled=enabled, lang=lang)
 
 

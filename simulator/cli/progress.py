@@ -18,7 +18,6 @@ from typing import TextIO
 #: seconds before the line appears: a command that finishes sooner prints nothing extra
 DELAY = 1.0
 _WIDTH = 28
-_WORDS = {"nl": ("rekent", "klaar"), "en": ("computing", "done")}
 
 
 def wanted(as_json: bool = False, stream: TextIO | None = None) -> bool:
@@ -48,12 +47,16 @@ class Progress:
     """
 
     def __init__(self, total: int | None, label: str = "", *, enabled: bool = True, lang: str = "nl",
-                 stream: TextIO | None = None, delay: float = DELAY):
+                 stream: TextIO | None = None, delay: float | None = None):
         self.total = total if total and total > 0 else None
-        self.label = label or _WORDS.get(lang, _WORDS["nl"])[0]
+        if not label:
+            from simulator.i18n import t
+
+            label = t("term.computing", lang)
+        self.label = label
         self.enabled = enabled
         self.stream = stream or sys.stderr
-        self.delay = delay
+        self.delay = DELAY if delay is None else delay  # read when used: a test may shorten it
         self.done = 0
         self._start = 0.0
         self._stop = threading.Event()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, precision, max_paths,
-                   show_progress, sampling="mc") -> Summary:
+                   show_progress, sampling="mc", lang="nl") -> Summary:
     """Run blocks and reduce them as they finish (simulator.run.streaming): the summary."""
     from simulator.results.summary import Summary
     from simulator.run.streaming import run_stream
@@ -42,7 +42,7 @@ def stream_summary(s, paths, *, seed, municipality, detail, threads, scheduler, 
     total = max_paths if precision is not None else paths
     # with --precision the number of paths is not known beforehand: the elapsed time only
     try:
-        with progress(None if precision is not None else total, show_progress) as bar:
+        with progress(None if precision is not None else total, show_progress, lang) as bar:
             merged = run_stream(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                 scheduler=None if scheduler == "threads" else scheduler, precision=precision,
                                 max_paths=max_paths, progress=bar.update, sampling=sampling)
@@ -105,12 +105,12 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         summary, risk, rows, ds, findings = _full_run(s, paths, seed=seed, municipality=municipality, year=year,
                                                       capacity=capacity, detail=detail, threads=threads, goal=goal,
                                                       analysis=needs == "findings",
-                                                      show_progress=wanted(as_json))
+                                                      show_progress=wanted(as_json), lang=lang)
     else:
         # the summary alone: blocks are reduced as they finish, memory stays bounded
         summary = stream_summary(s, paths, seed=seed, municipality=municipality, detail=detail, threads=threads,
                                  scheduler=scheduler, precision=precision, max_paths=max_paths,
-                                 show_progress=wanted(as_json), sampling=sampling)
+                                 show_progress=wanted(as_json), sampling=sampling, lang=lang)
         paths = summary.paths
         if out:
             rows = summary.to_frame()
@@ -136,7 +136,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         click.echo(text)
 
 
-def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress, goal=None):
+def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress, goal=None,
+              lang="nl"):
     """Keep every path (the xarray Dataset): needed for a file of every path or of the findings, and for
     shortfall quantiles; ``analysis``: run the whole analysis (a writer needs the findings)."""
     from simulator.results.risk import risk_of
@@ -147,11 +148,11 @@ def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, 
     if analysis:
         from simulator.results.analysis import analyse
 
-        with progress(None, show_progress):
+        with progress(None, show_progress, lang):
             findings = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity)
         ds = findings.study.dataset
     else:
-        with progress(paths, show_progress) as bar:
+        with progress(paths, show_progress, lang) as bar:
             ds = run_scenario(s, paths, seed=seed, detail=detail, progress=bar.update, threads=threads)
     summary = Summary.from_dataset(ds, municipality=municipality)
     risk = risk_of(ds, year=year, municipality=municipality, capacity=capacity, goal=goal)
