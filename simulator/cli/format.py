@@ -1,4 +1,6 @@
-"""Terminal text: the tables and lines `run`, `compare` and `report` print."""
+"""Terminal text: the tables and lines the commands print, in the language's words (the catalogue's
+``term.`` entries) and number format (report/text.py), imported on first use so that
+``taaksim --help`` does not load them."""
 
 from __future__ import annotations
 
@@ -9,21 +11,8 @@ if TYPE_CHECKING:
     from simulator.results.risk import Headline
     from simulator.results.summary import Summary
 
-__all__ = ["eur", "format_detail", "format_readings", "format_risk", "format_run", "jsonable", "pct"]
-
-
-# the formats live in report/text.py (one place for every number format); imported on first
-# use so that `taaksim --help` does not load the text catalogue
-def eur(x: float | None) -> str:
-    from simulator.report.text import plain_eur
-
-    return plain_eur(x)
-
-
-def pct(p: float | None, se: float | None, n: int | None = None) -> str:
-    from simulator.report.text import plain_pct
-
-    return plain_pct(p, se, n)
+__all__ = ["amount", "chance", "format_detail", "format_readings", "format_risk", "format_run", "jsonable", "share",
+           "w"]
 
 
 def dumps(obj, **kwargs) -> str:

@@ -149,37 +149,6 @@ def cell(value, kind: str, lang: str = "nl", n: int | None = None) -> str:
     return str(value)
 
 
-# --- terminal text (cli/format.py): English, plain numbers, Monte Carlo errors shown ------------
-# Kept apart from :func:`number` on purpose: Python's own grouping prints a negative amount that
-# rounds to zero as "-0", where :func:`number` prints "0"; the terminal tables keep their format.
-
-
-def plain_eur(x: float | None) -> str:
-    """Euros for a terminal table: grouped thousands, no sign for the currency.
-
-    >>> plain_eur(1234567.4), plain_eur(None)
-    ('1,234,567', '-')
-    """
-    return "-" if x is None else f"{x:,.0f}"
-
-
-def plain_pct(p: float | None, se: float | None, n: int | None = None) -> str:
-    """A probability and its Monte Carlo error for a terminal table; the rule-of-three bound
-    where no path of ``n`` crossed.
-
-    >>> plain_pct(0.8341, 0.0037), plain_pct(0.0, 0.0, 10_000), plain_pct(0.99991, 0.00001)
-    ('83.4% ±0.4', '<0.030%', '99.99% ±0.001')
-    """
-    if p is None:
-        return "-"
-    if n and p in (0.0, 1.0):
-        # no path crossed: the standard error is 0, the honest bound is the rule of three
-        bound = 100 * rule_of_three(n)
-        return f"<{bound:.3f}%" if p == 0 else f">{100 - bound:.3f}%"
-    se = 100 * (se or 0)
-    return f"{100 * p:.1f}% ±{se:.1f}" if se >= 0.05 or se == 0 else f"{100 * p:.2f}% ±{se:.2g}"
-
-
 def years_span(years) -> str:
     years = sorted(years)
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
