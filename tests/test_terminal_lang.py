@@ -242,3 +242,25 @@ def test_ids_ignore_case(args):
         assert out["reading"] == "kosten-niet-verrekend"
     if args[0] == "seek":
         assert out["goal"] == "target-all" and out["measure"]["id"] == "hh-10b"
+
+
+def test_realised_ids_ignore_case_and_suggest_the_nearest(tmp_path):
+    ok = tmp_path / "ok.csv"
+    ok.write_text(HEADER + "2025-12-31,decision,KIDS,,yes,,,,raad\n2025-12-31,effect,HH-10b,2025,380000,,20%,,l\n",
+                  encoding="utf-8")
+    r = CliRunner().invoke(main, ["seek", MINIMAL, "--realised", str(ok), "--paths", "300", "--json"])
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "2025-12-31,decision,kid,,yes,,,,raad\n", encoding="utf-8")
+    for args in (["seek", MINIMAL, "--realised", str(bad)], ["choose", MINIMAL, "--realised", str(bad)],
+                 ["monitor", MINIMAL, str(bad)]):
+        r = CliRunner().invoke(main, [*args, "--paths", "300"])
+        assert r.exit_code == 2 and "did you mean 'kids'?" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_a_candidate_on_an_unknown_post_suggests_the_nearest(tmp_path):
+    c = tmp_path / "c.toml"
+    c.write_text('[[measure]]\nid = "extra"\npost = "HH"\neffect = { fraction = 0.05 }\nsource = "assumption: t"\n',
+                 encoding="utf-8")
+    r = CliRunner().invoke(main, ["choose", MINIMAL, "--candidates", str(c), "--paths", "300"])
+    assert r.exit_code == 2 and "did you mean 'hh'?" in r.stderr and len(r.stderr.splitlines()) == 1

@@ -145,7 +145,10 @@ def _known(v: Any, names: Iterable[str], what: str = "known") -> str:
     names = list(names)
     listed = ", ".join(names)
     if len(names) <= 12 and len(listed) <= 300:
-        return f"{what}: {listed or 'none'}"
+        from simulator.errors import did_you_mean
+
+        # the nearest as well: 'HH' for 'hh' is easy to miss in a list
+        return f"{what}: {listed or 'none'}" + (did_you_mean(v, names) if isinstance(v, str) else "")
     close = difflib.get_close_matches(v, names, n=3) if isinstance(v, str) else []
     if close:
         return f"did you mean {' or '.join(repr(c) for c in close)}? ({len(names)} {what})"

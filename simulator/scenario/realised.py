@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from simulator.errors import TaaksimError
+from simulator.errors import TaaksimError, did_you_mean, resolve_id
 from simulator.scenario.model import Scenario
 
 DEFAULT_RELATIVE_ERROR = 0.10  # a controller's ledger figure before the year is closed: +-10% (1 sd)
@@ -323,6 +323,9 @@ def parse(path: str | Path, scenario: Scenario) -> Realised:
         ident = values["id"].strip()
         if kind not in KINDS:
             raise err(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        # ids ignore case, as on the command line (M03 is m03); an unknown one gets "did you mean"
+        known = {"decision": measures, "effect": measures, "spending": posts, "inflow": posts}.get(kind, inputs)
+        ident = resolve_id(ident, known) or ident
         as_of = _date(values["as_of"], "as_of", err) if values.get("as_of") else None
         if as_of is not None:
             if not first <= as_of <= last:
@@ -352,7 +355,7 @@ def _decision(values: dict, ident: str, source: str, label: str, measures: dict,
               err: Callable[[str], RealisedError]) -> Decision:
     """A council decision's row: does the measure go ahead, and from when (its delay in years)."""
     if ident not in measures:
-        raise err(f"unknown measure {ident!r}; known: {', '.join(measures)}")
+        raise err(f"unknown measure {ident!r}; known: {', '.join(measures)}{did_you_mean(ident, measures)}")
     answer = values["value"].strip().lower()
     if answer not in ("yes", "no", "ja", "nee", "1", "0", "true", "false"):
         raise err(f"a decision's value is yes or no, not {values['value']!r}")
@@ -381,7 +384,7 @@ def _observation(values: dict, kind: str, ident: str, source: str, label: str, a
         names = measures if kind == "effect" else posts
         if ident not in names:
             raise err(f"unknown {'measure' if kind == 'effect' else 'post'} {ident!r}; "
-                      f"known: {', '.join(names)}")
+                      f"known: {', '.join(names)}{did_you_mean(ident, names)}")
         if not values.get("period"):
             raise err(f"a{'n' if kind == 'effect' else ''} {kind} needs a period (2021, 2021-Q2)")
         year, share = _period(values["period"], years, err)
@@ -406,14 +409,14 @@ def _input_observed(values: dict, kind: str, ident: str, value: float, posts: di
     if kind == "inflow":
         post = posts.get(ident)
         if post is None:
-            raise err(f"unknown post {ident!r}; known: {', '.join(posts)}")
+            raise err(f"unknown post {ident!r}; known: {', '.join(posts)}{did_you_mean(ident, posts)}")
         ref = getattr(post.stock.inflow, "name", None) if post.stock is not None else None
         if ref not in inputs:
             raise err(f"post {ident!r} has no uncertain inflow (a stock post whose inflow is a "
                       "random input) to observe")
         ident = cast(str, ref)  # an input's key: checked just above
     if ident not in inputs:
-        raise err(f"unknown input {ident!r}; see taaksim validate --inputs")
+        raise err(f"unknown input {ident!r}; see taaksim validate --inputs{did_you_mean(ident, inputs)}")
     low, high = inputs[ident].distribution.support
     if kind == "inflow" and value < 0:
         raise err(f"inflow {value:g} cannot be negative")
