@@ -573,6 +573,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "term.target.1": ("taakstelling", "target"), "term.target.n": ("taakstellingen", "targets"),
     "term.budget.1": ("budget", "budget"), "term.budget.n": ("budgetten", "budgets"),
     # --- run/report --realised, taaksim seek and monitor (cli/monitor.py) ---
+    "note.correlated": ("{measure}: het besluit legt de doorgang vast; invoer die ermee samenhangt houdt de "
+                        "geplande verdeling (een besluit wordt vastgelegd, niet waargenomen)",
+                        "{measure}: the decision fixes its go-ahead; inputs correlated with it keep their planned "
+                        "distribution (a decision is set, not observed)"),
+    "note.dropped": ("{measure}: besloten 'nee' en zeker in het plan: weggelaten, met de kosten",
+                     "{measure}: decided 'no' and certain in the plan: left out with its costs"),
+    "note.early": ("{measure}: {years} jaar vóór de geplande start begonnen; telt als op tijd (het model kent geen "
+                   "vroege start)",
+                   "{measure}: started {years} years before its planned start; counted as on time (the model has "
+                   "no early start)"),
+    "note.start": ("{measure}: de start {start} is vastgelegd, maar het scenario geeft de maatregel geen onzekere "
+                   "vertraging, dus de datum verandert de cijfers niet",
+                   "{measure}: start {start} is recorded but the scenario gives it no uncertain delay, so the date "
+                   "does not move its figures"),
+    "note.small_ess": ("effectieve steekproefomvang {ess} van {n} paden is klein: de waarnemingen laten weinig "
+                       "paden over; gebruik meer --paths (of controleer de cijfers en hun fouten)",
+                       "effective sample size {ess} of {n} paths is small: the observations leave few paths; use "
+                       "more --paths (or check the figures and their errors)"),
     "term.decision.1": ("besluit", "decision"), "term.decision.n": ("besluiten", "decisions"),
     "term.observation.1": ("waarneming", "observation"), "term.observation.n": ("waarnemingen", "observations"),
     "term.cond_given": ("gegeven de gerealiseerde cijfers van {date} ({file}): {decisions} zeker gemaakt, "

@@ -264,3 +264,16 @@ def test_a_candidate_on_an_unknown_post_suggests_the_nearest(tmp_path):
                  encoding="utf-8")
     r = CliRunner().invoke(main, ["choose", MINIMAL, "--candidates", str(c), "--paths", "300"])
     assert r.exit_code == 2 and "did you mean 'hh'?" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_notes_and_warnings_of_a_conditioned_run_in_the_readers_language():
+    moment = str(SCENARIOS / "monitoring" / "gooi-en-vechtstreek-2021-12.csv")
+    args = ["monitor", GOOI, moment, "--paths", "1000"]
+    nl = CliRunner().invoke(main, args).stdout
+    en = CliRunner().invoke(main, [*args, "--lang", "en"]).stdout
+    js = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    assert "opmerking: m15-grip-op-uitgaven: de start 2021-06-01 is vastgelegd" in nl
+    assert re.search(r"waarschuwing: effectieve steekproefomvang \d+ van 1\.000 paden is klein", nl)
+    assert "note: m15-grip-op-uitgaven: start 2021-06-01 is recorded" in en and "of 1,000 paths is small" in en
+    # --json keeps the library's English
+    assert js["moments"][1]["notes"][0].startswith("m15-grip-op-uitgaven: start 2021-06-01 is recorded")

@@ -144,28 +144,41 @@ def _level(level, lang: str = "nl") -> str:
     return t("price.nominal", lang) if level == "nominal" else t("price.constant", lang).format(year=level)
 
 
-def basis_in(text: str, lang: str) -> str:
-    """A goal's basis and price level (``basis_words``: "t.o.v. de uitgaven in 2019, lopende prijzen", which
-    a summary keeps in Dutch only) in ``lang``: each part read back against the catalogue's Dutch
-    ``basis.`` and ``price.`` entries and written in the other language; a part not found stays."""
+def in_lang(text: str, prefixes: tuple[str, ...], lang: str, *, source: str = "nl") -> str:
+    """``text``, written by the library from a catalogue entry in ``source`` (a summary keeps a goal's
+    basis in Dutch, the notes of a conditioned run are English for ``--json``), in ``lang``: matched
+    against the ``source`` member of the entries whose keys start with ``prefixes`` and written with
+    the ``lang`` member; numbers in its fields in ``lang``'s format; a text not found stays as it is."""
     import re
 
-    from simulator.i18n import TEXT
+    from simulator.i18n import TEXT, pick
 
-    if lang == "nl":
+    if lang == source:
         return text
-    parts = []
-    for part in text.split(", "):
-        for key, (nl, other) in TEXT.items():
-            if not key.startswith(("basis.", "price.")):
-                continue
-            pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>.+?)", re.escape(nl))
-            m = re.fullmatch(pattern, part)
-            if m:
-                part = other.format(**m.groupdict())
-                break
-        parts.append(part)
-    return ", ".join(parts)
+    for key, pair in TEXT.items():
+        if not key.startswith(prefixes):
+            continue
+        pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>.+?)", re.escape(pick(pair, source)))
+        m = re.fullmatch(pattern, text)
+        if m:
+            return pick(pair, lang).format(**{k: _number_in(v, source, lang) for k, v in m.groupdict().items()})
+    return text
+
+
+def _number_in(field: str, source: str, lang: str) -> str:
+    """A number written in ``source``'s format ("1,023.5") in ``lang``'s ("1.023,5"); other text as is."""
+    import re
+
+    group, point = (".", ",") if source == "nl" else (",", ".")
+    if not re.fullmatch(r"-?\d{1,3}(" + re.escape(group) + r"\d{3})*(" + re.escape(point) + r"\d+)?", field):
+        return field
+    return field.translate(str.maketrans(group + point, point + group)) if lang != source else field
+
+
+def basis_in(text: str, lang: str) -> str:
+    """A goal's basis and price level (``basis_words``: "t.o.v. de uitgaven in 2019, lopende prijzen", which
+    a summary keeps in Dutch only) in ``lang``, part by part."""
+    return ", ".join(in_lang(part, ("basis.", "price."), lang) for part in text.split(", "))
 
 
 def format_detail(s, summary: Summary, lang: str = "nl") -> str:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from simulator.cli.format import amount, chance, jsonable, w
+from simulator.cli.format import amount, chance, in_lang, jsonable, w
 from simulator.cli.options import check_choices as _check_choices
 from simulator.cli.options import check_goal as _check_goal
 from simulator.cli.options import check_measure as _check_measure
@@ -121,9 +121,9 @@ def format_conditioned(s, realised, out, before, *, paths, seed, municipality, l
                 lines.append(f"    {y}: {amount(d['amount'], lang):>13}   {chance(d0['p'], d0['se'], paths, lang):>16} "
                              f"-> {chance(d['p'], d['se'], None, lang):>16}")
     for n in out["notes"]:
-        lines.append(w("note", lang).format(text=n))
+        lines.append(w("note", lang).format(text=in_lang(n, ("note.",), lang, source="en")))
     for x in out["warnings"]:
-        lines.append(w("warning", lang).format(text=x))
+        lines.append(w("warning", lang).format(text=in_lang(x, ("note.",), lang, source="en")))
     return "\n".join(lines)
 
 
@@ -254,9 +254,9 @@ def monitor(scenario, realised_files, paths, seed, municipality, year, plot, for
                            + w("mon_delta", lang).format(reserve=amount(d["delta_reserve"], lang),
                                                          median=amount(d["delta_median"], lang)))
         for n in r["notes"]:
-            click.echo("  " + w("note", lang).format(text=n))
+            click.echo("  " + w("note", lang).format(text=in_lang(n, ("note.",), lang, source="en")))
         for x in r["warnings"]:
-            click.echo("  " + w("warning", lang).format(text=x))
+            click.echo("  " + w("warning", lang).format(text=in_lang(x, ("note.",), lang, source="en")))
     click.echo("\n" + w("mon_legend", lang))
     if plot:
         click.echo(w("saved", lang).format(path=plot))

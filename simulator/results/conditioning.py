@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.i18n import t
 from simulator.results.summary import goals, savings_of
 from simulator.scenario.model import Scenario
 from simulator.scenario.realised import Observation, Realised, RealisedError
@@ -56,20 +57,17 @@ def plan_of(scenario: Scenario, realised: Realised | None) -> Plan:
         if m.go_ahead is not None:
             overrides[m.go_ahead] = 1.0 if d.go_ahead else 0.0
             if m.go_ahead in correlated:
-                notes.append(f"{d.measure}: the decision fixes its go-ahead; inputs correlated with it keep "
-                             "their planned distribution (a decision is set, not observed)")
+                notes.append(t("note.correlated", "en").format(measure=d.measure))
         elif not d.go_ahead:
             dropped.add(m.id)
-            notes.append(f"{d.measure}: decided 'no' and certain in the plan: left out with its costs")
+            notes.append(t("note.dropped", "en").format(measure=d.measure))
         if d.delay is not None and d.go_ahead:
             if m.delay is not None:
                 if d.delay < 0:
-                    notes.append(f"{d.measure}: started {-d.delay:.2f} years before its planned start; "
-                                 "counted as on time (the model has no early start)")
+                    notes.append(t("note.early", "en").format(measure=d.measure, years=f"{-d.delay:.2f}"))
                 overrides[m.delay] = max(d.delay, 0.0)
             elif d.delay > 0.01:
-                notes.append(f"{d.measure}: start {d.start} is recorded but the scenario gives it no "
-                             "uncertain delay, so the date does not move its figures")
+                notes.append(t("note.start", "en").format(measure=d.measure, start=d.start))
     active = None if not dropped else frozenset(m.id for m in scenario.measures if m.id not in dropped)
     return Plan(overrides, active, tuple(notes))
 
@@ -161,8 +159,7 @@ class Conditioned:
         n = int(self.weights.size)
         if self.realised is None or not self.realised.observations or self.ess >= min(MIN_ESS, 0.5 * n):
             return ()
-        return (f"effective sample size {self.ess:,.0f} of {n:,} paths is small: the observations "
-                f"leave few paths; use more --paths (or check the figures and their errors)",)
+        return (t("note.small_ess", "en").format(ess=f"{self.ess:,.0f}", n=f"{n:,}"),)
 
 
 def run_conditioned(scenario: Scenario, realised: Realised | None, *, paths: int, seed: int,
