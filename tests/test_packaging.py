@@ -42,7 +42,7 @@ def test_an_installed_build_runs_outside_the_checkout(wheel, tmp_path):
                     str(wheel)], check=True, capture_output=True, timeout=600)
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = ("import simulator, sys; assert simulator.__file__.startswith(sys.argv[1]), simulator.__file__; "
-            "from simulator.cli import main; main(['validate', sys.argv[2]])")
+            "from simulator.cli import main; main(['validate', sys.argv[2], '--lang', 'en'])")
     proc = subprocess.run([sys.executable, "-c", code, str(target), str(ROOT / "scenarios" / "huizen-2022.toml")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
