@@ -277,3 +277,9 @@ def test_notes_and_warnings_of_a_conditioned_run_in_the_readers_language():
     assert "note: m15-grip-op-uitgaven: start 2021-06-01 is recorded" in en and "of 1,000 paths is small" in en
     # --json keeps the library's English
     assert js["moments"][1]["notes"][0].startswith("m15-grip-op-uitgaven: start 2021-06-01 is recorded")
+
+
+def test_report_register_with_realised_is_refused(tmp_path):
+    _, b = _realised(tmp_path)
+    r = CliRunner().invoke(main, ["report", MINIMAL, "--realised", b, "--register", str(tmp_path / "r.csv")])
+    assert r.exit_code == 2 and "does not combine with --register" in r.stderr and not (tmp_path / "r.csv").exists()

@@ -10,6 +10,7 @@ from simulator.cli.options import (
     check_choices,
     check_goal,
     check_memory,
+    fail,
     goal_option,
     lang_option,
     load_scenario,
@@ -47,6 +48,9 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     """
     if realised_file:
         from simulator.cli.monitor import realised_run
+
+        if register_file:
+            fail("--realised prints the conditioned forecast; it does not combine with --register")
 
         return realised_run(scenario, realised_file, paths=paths, seed=seed, municipality=municipality, year=year,
                             as_json=as_json, goal=goal, lang=lang)
