@@ -27,16 +27,18 @@ Definitions (also in docs/results.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from simulator.core.engine import scopes_of, simulate_block
+from simulator.core.engine import scopes_of, simulate, simulate_block
 from simulator.core.goals import headline_index
 from simulator.core.options import RunOptions
-from simulator.core.sampling import plan_value
+from simulator.core.plan import compile_plan
+from simulator.core.sampling import BLOCK_PATHS, Inputs, blocks, plan_value, sample_inputs
 from simulator.i18n import TEXT, t
 from simulator.results.contributions import (
     COST,
@@ -86,6 +88,8 @@ __all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLA
 #: paths for the many extra runs of sensitivity and contributions (common random numbers
 #: make their differences precise long before their levels are)
 AUX_PATHS = 10_000
+#: paths per engine call of a stacked run (:meth:`Study.stacked`): one block's worth
+STACK_PATHS = BLOCK_PATHS
 
 
 def rank(x: np.ndarray) -> np.ndarray:
@@ -225,6 +229,85 @@ class Study:
             parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
             self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
         return self._runs[key]
+
+    def reruns(self, variants: Sequence[Mapping[str, float]], paths: int | None = None,
+               **options: Any) -> list[np.ndarray]:
+        """:meth:`rerun` with ``overrides=v`` for every ``v`` of ``variants``, in few engine calls.
+
+        Each result is the one :meth:`rerun` gives (and is cached as it): the variants are
+        stacked as slices of one long run over the same drawn paths (:meth:`stacked`).
+        """
+        paths = paths or self.aux_paths
+        keys = [(paths, RunOptions(overrides=dict(v) or None, **options)) for v in variants]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._runs))
+        if todo:
+            found = self.stacked([dict(k[1].overrides) for k in todo], paths, **options)
+            self._runs.update(zip(todo, found, strict=True))
+        return [self._runs[k] for k in keys]
+
+    def stacked(self, variants: Sequence[Mapping[str, float | np.ndarray]], paths: int | None = None,
+                **options: Any) -> np.ndarray:
+        """Net savings of the scope in the study year [EUR], (variant, path): each variant is the
+        run of ``paths`` paths with its inputs replaced, all others keeping their draws.
+
+        A variant maps input keys to a value for every path (a float) or to values per path
+        ((1, paths) or, for a per-year input, (year, paths): the pick-freeze's B sample). The
+        inputs are drawn once per block; the variants become slices of one input set that a
+        single :func:`~simulator.core.engine.simulate` call runs (in calls of at most
+        :data:`STACK_PATHS` paths, so memory stays that of one block). The model is elementwise
+        over paths, so each slice is bit for bit the separate run (tests check it): only the
+        per-call cost and the repeated drawing are saved.
+        """
+        paths = paths or self.aux_paths
+        opts = RunOptions(**options)
+        if opts.deterministic or opts.detail or opts.keep_inputs:
+            raise ValueError("stacked runs are random runs of net savings only")
+        plan = compile_plan(self.scenario)
+        out = np.empty((len(variants), paths))
+        if not variants:
+            return out
+        start = 0
+        for b, n in blocks(paths):
+            base = self._drawn(b, n, opts.sampling)
+            per_call = max(1, STACK_PATHS // n)
+            for v0 in range(0, len(variants), per_call):
+                chunk = variants[v0:v0 + per_call]
+                m = len(chunk)
+                values = {}
+                for key, arr in base.items():
+                    if not any(key in v for v in chunk):
+                        values[key] = np.tile(arr, (1, m))
+                        continue
+                    full = np.empty((arr.shape[0], m * n))
+                    for j, v in enumerate(chunk):
+                        given = v.get(key)
+                        if given is None:
+                            full[:, j * n:(j + 1) * n] = arr
+                        elif np.ndim(given) == 0:
+                            full[:, j * n:(j + 1) * n] = float(given)
+                        else:
+                            full[:, j * n:(j + 1) * n] = np.asarray(given)[..., start:start + n]
+                    values[key] = full
+                blk = simulate(plan, Inputs(values, m * n), opts)
+                out[v0:v0 + m, start:start + n] = blk.scope_net[self.scope, self.year_index].reshape(m, n)
+            start += n
+        return out
+
+    def _drawn(self, block: int, n: int, sampling: str = "mc") -> dict[str, np.ndarray]:
+        """The inputs of the first ``n`` paths of block ``block``, as every run draws them.
+
+        One block's draws are kept (the first ``n`` draws of a stream do not depend on ``n``,
+        so smaller runs take a prefix); other blocks are drawn when asked.
+        """
+        n_years = self.scenario.years[-1] - self.scenario.base_year
+        if block != 0 or sampling != "mc":
+            return sample_inputs(self.scenario, n, seed=self.seed, block=block, n_years=n_years, sampling=sampling)
+        kept = self._runs.get("drawn")
+        if kept is None or kept[0] < n:
+            size = max(n, min(self.paths, BLOCK_PATHS))
+            kept = (size, sample_inputs(self.scenario, size, seed=self.seed, block=0, n_years=n_years))
+            self._runs["drawn"] = kept
+        return {k: v[:, :n] for k, v in kept[1].items()}
 
     def deterministic(self, active: frozenset[str] | None = None, year: int | None = None) -> float:
         """Net savings of the scope at plan values (the study year unless ``year``); each
@@ -382,14 +465,19 @@ def sensitivity(study: Study, *, leading: int | None = None) -> list[Sensitivity
     y = study.net
     drawn = study.inputs()
     base = study.rerun()
-    rows = []
+    ends = {}
     for inp in study.scenario.inputs:
         x = drawn_for_study(study, inp, drawn[inp.key])
-        low, high = _swing_ends(study, inp, x)
+        ends[inp.key] = (x, *_swing_ends(study, inp, x))
+    wanted = [(k, v) for k, (_, low, high) in ends.items() if low != high for v in (low, high)]
+    swings = dict(zip(wanted, study.reruns([{k: v} for k, v in wanted]), strict=True))
+    rows = []
+    for inp in study.scenario.inputs:
+        x, low, high = ends[inp.key]
         if low == high:
             at_low = at_high = base
         else:
-            at_low, at_high = study.rerun(overrides={inp.key: low}), study.rerun(overrides={inp.key: high})
+            at_low, at_high = swings[(inp.key, low)], swings[(inp.key, high)]
         diff = at_high - at_low
         rho = spearman(x, y)
         rows.append(SensitivityRow(

@@ -39,10 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.core.engine import simulate
-from simulator.core.options import RunOptions
-from simulator.core.plan import compile_plan
-from simulator.core.sampling import BLOCK_PATHS, Inputs, blocks, draw_uniforms, sample_inputs
+from simulator.core.sampling import BLOCK_PATHS, blocks, draw_uniforms, sample_inputs
 from simulator.core.stats import Z95
 from simulator.scenario.distributions import U_EPS
 from simulator.scenario.model import RandomInput, Scenario
@@ -162,25 +159,23 @@ def _bootstrap(columns: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarra
 
 def study_indices(study: Any, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     """:func:`pick_freeze` on a study's scenario: net savings of its scope in its year over
-    ``study.aux_paths`` paths. A is the study's own draws (block by block, as every rerun)."""
+    ``study.aux_paths`` paths. A is the study's own draws (block by block, as every rerun).
+
+    B's run and every group's run share A's paths: one stacked run (:meth:`Study.stacked`),
+    the same numbers as a run per group.
+    """
     s = study.scenario
     n_years = len(range(s.base_year + 1, s.years[-1] + 1))
     plan = blocks(study.aux_paths)
     assert all(b * BLOCK_PATHS < B_BLOCK_OFFSET for b, _ in plan)
     b_parts = [sample_inputs(s, n, seed=study.seed, block=B_BLOCK_OFFSET + b, n_years=n_years) for b, n in plan]
-    a_parts = [sample_inputs(s, n, seed=study.seed, block=b, n_years=n_years) for b, n in plan]
-
-    compiled, options = compile_plan(s), RunOptions()
+    b_all = {k: np.concatenate([p[k] for p in b_parts], axis=-1) for k in (i.key for i in s.inputs)}
+    runs = [tuple(b_all), *dict.fromkeys(groups.values())]
+    found = dict(zip(runs, study.stacked([{k: b_all[k] for k in keys} for keys in runs]), strict=True))
 
     def model(overrides: dict[str, np.ndarray]) -> np.ndarray:
-        out = []
-        for (_, n), a_values, b_values in zip(plan, a_parts, b_parts, strict=True):
-            # every input given (A's draws, the group's from B): nothing is drawn again
-            blk = simulate(compiled, Inputs({**a_values, **{k: b_values[k] for k in overrides}}, n), options)
-            out.append(blk.scope_net[study.scope, study.year_index])
-        return np.concatenate(out)
+        return found[tuple(overrides)]
 
-    b_all = {k: np.zeros(0) for k in (i.key for i in s.inputs)}  # keys only: model() takes B per block
     rng = np.random.default_rng(np.random.SeedSequence(study.seed, spawn_key=(B_BLOCK_OFFSET,)))
     return pick_freeze(model, b_all, b_all, groups, rng=rng, f_a=study.rerun())
 
