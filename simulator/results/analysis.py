@@ -78,16 +78,23 @@ from simulator.results.waterfall import WATERFALL_LABELS, WaterfallStep, waterfa
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
 
-__all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
+__all__ = ["AUX_PATHS", "LEADING", "SWING_SHARE", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
            "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "MeasureSensitivity",
            "Risk", "RiskYear",
            "SensitivityRow", "Study", "WaterfallStep", "analyse", "contributions", "describe_input",
            "first_order_index", "measure_of", "plan_by_year", "plan_of", "published_net", "quantile_interval",
            "rank", "ratio_class", "risk", "risk_of", "sensitivity", "spearman", "waterfall"]
 
-#: paths for the many extra runs of sensitivity and contributions (common random numbers
-#: make their differences precise long before their levels are)
-AUX_PATHS = 10_000
+#: paths for the extra runs of the Sobol' indices and the contributions (common random numbers
+#: make their differences precise long before their levels are; docs/results.md gives the
+#: standard errors this buys on the bundled scenarios)
+AUX_PATHS = 2_000
+#: the tornado's swings run on this share of the auxiliary paths: two runs per input, and
+#: paired differences that are precise on few paths
+SWING_SHARE = 0.5
+#: inputs with the largest swings that get Sobol' indices of their own (every input is in its
+#: measure's indices); the tornado shows as many
+LEADING = 10
 #: paths per engine call of a stacked run (:meth:`Study.stacked`): one block's worth
 STACK_PATHS = BLOCK_PATHS
 
@@ -183,6 +190,7 @@ class Study:
     municipality: str | None = None
     year: int | None = None  # None: the last horizon year
     aux_paths: int = AUX_PATHS
+    swing_paths: int | None = None  # None: SWING_SHARE of aux_paths
     _runs: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -192,6 +200,8 @@ class Study:
             raise ValueError(f"year {self.year} is not a horizon year "
                              f"({self.scenario.years[0]}-{self.scenario.years[-1]})")
         self.aux_paths = min(self.aux_paths, self.paths)
+        share = max(1, round(SWING_SHARE * self.aux_paths)) if self.swing_paths is None else self.swing_paths
+        self.swing_paths = min(share, self.aux_paths)
         labels = [scope_label(s) for s in scopes_of(self.scenario)]
         self.scope = headline_index(labels, self.municipality, (m.id for m in self.scenario.municipalities))
         self.year_index = self.scenario.years.index(self.year)
@@ -221,13 +231,22 @@ class Study:
         return {k: np.concatenate([b.inputs[k] for b in self.blocks]) for k in keys}
 
     def rerun(self, paths: int | None = None, **options) -> np.ndarray:
-        """Net savings of the scope in the study year under changed options, same seed."""
+        """Net savings of the scope in the study year under changed options, same seed.
+
+        A random run reuses the study's draws (:meth:`reruns`); the numbers are those of a run
+        of its own on the numpy engine, which every run of a study takes, so that differences
+        between runs are differences of the model alone.
+        """
         paths = paths or self.aux_paths
         opts = RunOptions(**options)
         key = (paths, opts)
         if key not in self._runs:
-            parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
-            self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
+            if opts.deterministic or opts.detail or opts.keep_inputs:
+                parts = run_blocks(self.scenario, paths, seed=self.seed, options=opts)
+                self._runs[key] = np.concatenate([b.scope_net[self.scope, self.year_index] for b in parts])
+            else:
+                rest = {k: getattr(opts, k) for k in ("active", "no_growth", "extra_delay", "sampling")}
+                self.reruns([opts.override_map], paths, **rest)
         return self._runs[key]
 
     def reruns(self, variants: Sequence[Mapping[str, float]], paths: int | None = None,
@@ -456,21 +475,23 @@ def _swing_ends(study: Study, inp: RandomInput, x: np.ndarray) -> tuple[float, f
     return per_year_constant(inp, q_low, t), per_year_constant(inp, q_high, t)
 
 
-def sensitivity(study: Study, *, leading: int | None = None) -> list[SensitivityRow]:
+def sensitivity(study: Study, *, leading: int | None = LEADING) -> list[SensitivityRow]:
     """Every uncertain input's influence on net savings in the study year, largest swing first.
 
-    Definitions and estimators: :mod:`simulator.results.sensitivity`. ``leading``: how many
-    of the largest get Sobol' indices (None: every input; the others get None).
+    Definitions and estimators: :mod:`simulator.results.sensitivity`. Swings are over the
+    study's ``swing_paths``, Sobol' indices over its ``aux_paths``. ``leading``: how many of
+    the largest get Sobol' indices of their own (None: every input; the others get None; every
+    input is in its measure's indices, :func:`simulator.results.sensitivity.indices`).
     """
     y = study.net
     drawn = study.inputs()
-    base = study.rerun()
+    base = study.rerun(study.swing_paths)
     ends = {}
     for inp in study.scenario.inputs:
         x = drawn_for_study(study, inp, drawn[inp.key])
         ends[inp.key] = (x, *_swing_ends(study, inp, x))
     wanted = [(k, v) for k, (_, low, high) in ends.items() if low != high for v in (low, high)]
-    swings = dict(zip(wanted, study.reruns([{k: v} for k, v in wanted]), strict=True))
+    swings = dict(zip(wanted, study.reruns([{k: v} for k, v in wanted], study.swing_paths), strict=True))
     rows = []
     for inp in study.scenario.inputs:
         x, low, high = ends[inp.key]
@@ -486,8 +507,13 @@ def sensitivity(study: Study, *, leading: int | None = None) -> list[Sensitivity
             float(at_low.mean()), float(at_high.mean()), float(at_high.mean()) - float(at_low.mean()),
             float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0))
     rows.sort(key=lambda r: (-abs(r.swing), -abs(r.spearman), r.key))
-    found = indices(study)["inputs"]
-    return [replace(r, **found[r.key]) if leading is None or i < leading else r for i, r in enumerate(rows)]
+    found = indices(study, leading_keys(rows, leading))["inputs"]
+    return [replace(r, **found[r.key]) if found[r.key] is not None else r for r in rows]
+
+
+def leading_keys(rows: Sequence[SensitivityRow], leading: int | None = LEADING) -> list[str] | None:
+    """The keys of the ``leading`` rows (rows sorted largest swing first; None: every input)."""
+    return None if leading is None else [r.key for r in rows[:leading]]
 
 
 # --- everything at once -------------------------------------------------------------------
@@ -551,16 +577,17 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
 
     study = Study(scenario, paths, seed, municipality, year, aux_paths)
     summary = Summary.from_dataset(study.dataset, municipality=municipality)
+    rows = sensitivity(study)
     return Findings(
         study=study,
         summary=summary,
-        readings=side_by_side(scenario, summary if aux_paths >= paths else None, paths=min(paths, aux_paths),
-                              seed=seed, municipality=municipality),
+        # each reading on the main run's paths: the literal one is the main run itself
+        readings=side_by_side(scenario, summary, paths=paths, seed=seed, municipality=municipality),
         risk=risk(study, capacity, goal),
-        sensitivity=sensitivity(study),
+        sensitivity=rows,
         contributions=contributions(study),
         waterfall=waterfall(study),
         plan=plan_by_year(study),
         capacity=capacity,
-        sensitivity_measures=sorted(indices(study)["measures"], key=lambda r: -r.total_order),
+        sensitivity_measures=sorted(indices(study, leading_keys(rows))["measures"], key=lambda r: -r.total_order),
     )

@@ -33,7 +33,7 @@ group's indices need not add up; the group of a measure's inputs is resampled to
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,29 +258,37 @@ class MeasureSensitivity:
                 **{k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("id", "name", "inputs")}}
 
 
-def indices(study: Any) -> dict[str, Any]:
-    """Sobol' indices of every input ("inputs": key -> :func:`shown` indices) and of each
-    measure's inputs together ("measures": :class:`MeasureSensitivity` in the scenario's
-    order), by pick-freeze with common random numbers; computed once per study."""
-    if "indices" in study._runs:
-        return study._runs["indices"]
+def indices(study: Any, inputs: Sequence[str] | None = None) -> dict[str, Any]:
+    """Sobol' indices of each measure's inputs together ("measures": :class:`MeasureSensitivity`
+    in the scenario's order) and of single inputs ("inputs": key -> :func:`shown` indices, or
+    None for an input not asked for), by pick-freeze with common random numbers.
+
+    ``inputs``: the keys that get indices of their own (None: every input). A report asks for
+    its leading inputs only (:data:`simulator.results.analysis.LEADING`): the measures' groups
+    cover every input, and each extra input costs a run. Computed once per study and key set.
+    """
     s = study.scenario
+    asked = None if inputs is None else frozenset(inputs)
+    cache = ("indices", asked)
+    if cache in study._runs:
+        return study._runs[cache]
     varying = [i for i in s.inputs if i.per_year or (lambda lh: lh[0] != lh[1])(swing_values(i))]
-    groups = {i.key: (i.key,) for i in varying}
+    groups = {i.key: (i.key,) for i in varying if asked is None or i.key in asked}
     by_measure: dict[str, tuple[str, ...]] = {}
     for i in varying:
         mid = measure_of(s, i.key)
         if mid is not None:
             by_measure[mid] = (*by_measure.get(mid, ()), i.key)
-    # a measure with one uncertain input: its group is that input (no second run)
+    # a measure's group of one input is that input's run (no second run)
     found = study_indices(study, {**groups, **{f"measure:{m}": keys for m, keys in by_measure.items()
-                                               if len(keys) > 1}})
-    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if len(keys) == 1})
+                                               if keys not in groups.values()}})
+    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if keys in groups.values()})
     out = {
-        "inputs": {i.key: shown(found.get(i.key, ZERO)) for i in s.inputs},
+        "inputs": {i.key: shown(found.get(i.key, ZERO)) if asked is None or i.key in asked else None
+                   for i in s.inputs},
         "measures": [MeasureSensitivity(m.id, m.name, by_measure.get(m.id, ()),
                                         **shown(found.get(f"measure:{m.id}", ZERO))) for m in s.measures],
         "paths": study.aux_paths,
     }
-    study._runs["indices"] = out
+    study._runs[cache] = out
     return out
