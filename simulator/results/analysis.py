@@ -78,8 +78,9 @@ from simulator.results.waterfall import WATERFALL_LABELS, WaterfallStep, waterfa
 from simulator.run.dataset import run_blocks, to_dataset
 from simulator.scenario.model import RandomInput, Scenario, scope_label
 
-__all__ = ["AUX_PATHS", "LEADING", "SWING_SHARE", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "RATIO_CLASSES", "WATERFALL_LABELS",
-           "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline", "MeasureSensitivity",
+__all__ = ["AUX_PATHS", "CERTAINTY", "COST", "DELAY", "GO", "GROWTH", "LEADING", "RATIO_CLASSES", "SWING_SHARE",
+           "WATERFALL_LABELS", "Contribution", "Contributions", "Distribution", "Findings", "GoalRisk", "Headline",
+           "MeasureSensitivity",
            "Risk", "RiskYear",
            "SensitivityRow", "Study", "WaterfallStep", "analyse", "contributions", "describe_input",
            "first_order_index", "measure_of", "plan_by_year", "plan_of", "published_net", "quantile_interval",
@@ -113,9 +114,10 @@ def rank(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Rank correlation; 0 when either side does not vary (no influence can be seen)."""
-    rx, ry = rank(x), rank(y)
+def spearman(x: np.ndarray, y: np.ndarray, *, ranked_y: np.ndarray | None = None) -> float:
+    """Rank correlation; 0 when either side does not vary (no influence can be seen).
+    ``ranked_y``: ``rank(y)``, when the caller correlates many inputs with one output."""
+    rx, ry = rank(x), rank(y) if ranked_y is None else ranked_y
     sx, sy = rx.std(), ry.std()
     if sx == 0 or sy == 0:
         return 0.0
@@ -257,7 +259,7 @@ class Study:
         stacked as slices of one long run over the same drawn paths (:meth:`stacked`).
         """
         paths = paths or self.aux_paths
-        keys = [(paths, RunOptions(overrides=dict(v) or None, **options)) for v in variants]
+        keys = [(paths, RunOptions(overrides=tuple(v.items()), **options)) for v in variants]
         todo = list(dict.fromkeys(k for k in keys if k not in self._runs))
         if todo:
             found = self.stacked([dict(k[1].overrides) for k in todo], paths, **options)
@@ -492,7 +494,7 @@ def sensitivity(study: Study, *, leading: int | None = LEADING) -> list[Sensitiv
         ends[inp.key] = (x, *_swing_ends(study, inp, x))
     wanted = [(k, v) for k, (_, low, high) in ends.items() if low != high for v in (low, high)]
     swings = dict(zip(wanted, study.reruns([{k: v} for k, v in wanted], study.swing_paths), strict=True))
-    rows = []
+    rows, ry = [], rank(y)
     for inp in study.scenario.inputs:
         x, low, high = ends[inp.key]
         if low == high:
@@ -500,7 +502,7 @@ def sensitivity(study: Study, *, leading: int | None = LEADING) -> list[Sensitiv
         else:
             at_low, at_high = swings[(inp.key, low)], swings[(inp.key, high)]
         diff = at_high - at_low
-        rho = spearman(x, y)
+        rho = spearman(x, y, ranked_y=ry)
         rows.append(SensitivityRow(
             inp.key, describe_input(study.scenario, inp, "nl"), describe_input(study.scenario, inp, "en"),
             inp.role, measure_of(study.scenario, inp.key), rho, spearman_interval(rho, y.size), low, high,
