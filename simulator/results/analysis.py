@@ -23,6 +23,11 @@ Definitions (also in docs/results.md):
   between the ends of its range, no-go against go); Spearman: rank correlation of input and
   savings; first- and total-order Sobol' indices: the share of the variance of savings the
   input explains alone, and alone or with others (pick-freeze, :mod:`simulator.results.sensitivity`).
+
+How many paths each takes (docs/results.md, "How many paths the analysis takes"): the main run
+``paths``; the Sobol' indices and contributions ``aux_paths`` (:data:`AUX_PATHS`); the swings
+``swing_paths`` (:data:`SWING_SHARE` of it). Runs that differ only by fixed inputs are stacked
+into few engine calls (:meth:`Study.stacked`), which changes no number.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ Three views of one question, all on net savings of the study's scope in the stud
   P10 = P90 = 1) they are the two ends of its range, so a go-ahead's swing is go against
   no-go. The *mean* is used, not the median: a median sitting on an atom (a go-ahead of 0.5
   puts half the paths on "no-go") jumps between two values from seed to seed, a mean does
-  not. Its standard error comes from the per-path differences.
+  not. Its standard error comes from the per-path differences. Swings run on the study's
+  ``swing_paths`` (by default half its ``aux_paths``): paired differences are precise on few
+  paths (docs/results.md gives the errors measured on the bundled scenarios).
 * **Spearman**: rank correlation of the input's drawn value and net savings, with a 95%
   interval on Fisher's z scale (standard error sqrt(1.06 / (n - 3)), Fieller et al. 1957).
 * **Sobol' indices**: first order S1 (the share of the variance of net savings the input
@@ -19,7 +21,8 @@ Three views of one question, all on net savings of the study's scope in the stud
   spread), ST Jansen's (1999); both are unbiased for any marginal, skewed or discrete, unlike a binned
   ("given data") estimate. A is the study's own draws, B comes from independent block
   streams, and every run reuses them (common random numbers). Errors are bootstrap standard
-  errors and percentile intervals over paths (:data:`BOOTSTRAP` resamples).
+  errors and percentile intervals over paths (:data:`BOOTSTRAP` resamples). A report computes
+  them per measure and for its leading inputs only (:func:`indices`): one run each.
 
 An input drawn per year (growth) enters the study year through all years up to it: its
 "value" for Spearman is the cumulative growth to the study year, and its swing fixes every
