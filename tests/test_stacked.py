@@ -103,6 +103,9 @@ def test_the_leading_inputs_indices_are_those_of_the_full_design():
 
 
 def test_the_defaults_of_the_design():
+    from simulator.cli.report import report
+
+    assert next(p for p in report.params if p.name == "aux_paths").default == AUX_PATHS
     s = load(SCENARIOS / "huizen-2022.toml")
     st = Study(s)
     assert (st.aux_paths, st.swing_paths) == (AUX_PATHS, round(SWING_SHARE * AUX_PATHS))
