@@ -17,6 +17,7 @@ from simulator.core.compiled.program import (
     OP_CONST,
     OP_COPULA,
     OP_DRAW,
+    OP_ESHIFT,
     OP_ICDF,
     OP_VEC,
     Program,
@@ -29,6 +30,8 @@ def _reads(op: list[int]) -> list[int]:
     code = op[0]
     if code in (OP_CONST, OP_VEC, OP_DRAW, OP_COPULA, OP_BYYEAR):
         return []  # copula members and year-table values are listed in the pool; see layout
+    if code == OP_ESHIFT:  # a euro delay also reads the post's baseline
+        return [r for r in (op[2], op[3], op[4]) if r >= 0]
     return [r for r in (op[2], op[3]) if r >= 0]
 
 
