@@ -411,7 +411,7 @@ class _Model:
 
             labels = [scope_label(s) for s in self.scopes]
             wanted = (*(f"net:{x}" for x in labels), *(f"baseline:{x}" for x in labels),
-                      "gross", "costs", "baseline")
+                      "gross", "costs", "baseline", *(("price_index",) if sc.prices.indexation is not None else ()))
         plan = self.plan
         outputs = []
         for slot, what in enumerate(wanted):
@@ -424,6 +424,12 @@ class _Model:
                              if c is not None and plan.measure_cost_in_total[self.active[row]]])
             elif kind == "baseline" and not label:
                 r = _sum(b, baseline)
+            elif kind == "price_index":
+                # prod (1 + indexation) over the model years (:func:`simulator.core.goals.price_index`)
+                if sc.prices.indexation is None:
+                    raise ValueError(what)
+                g = self.full(sc.prices.indexation)
+                r = b.emit(OP_CUMGROW, b.reg(True, b.shape[g][1]), g)
             else:
                 si = self.scope(label)
                 in_scope = plan.scope_posts[si]
