@@ -375,3 +375,57 @@ def test_dataset_blocks_from_the_kernel_equal_numpys(monkeypatch):
     for name in ("baseline", "spending", "net", "gross", "costs", "scope_net", "scope_spending", "scope_baseline"):
         a, b = getattr(got[0], name), getattr(want[0], name)
         assert np.abs(a - b).max() <= RTOL * max(float(np.abs(b).max()), 1.0), name
+
+
+# --- which engine ran: bench and run say it -----------------------------------------------------
+
+
+@pytest.fixture
+def stock_path(tmp_path, minimal_path):
+    """The minimal scenario with a stock of clients on its Wmo post (the kernel has no stock posts)."""
+    text = minimal_path.read_text().replace('base = 4_000_000\n', 'base = 4_000_000\nclients = 100\n'
+                                            'stock = { duration = 2.0 }\n')
+    path = tmp_path / "stock.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_engine_that_runs_is_the_one_reported(stock_path, monkeypatch):
+    from simulator.run.streaming import engine_used
+
+    stock, gooi = load(stock_path), load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml")
+    monkeypatch.setenv("TAAKSIM_ENGINE", "numba")
+    assert engine_used(gooi, 1000) == ("numba", None)
+    engine, why = engine_used(stock, 1000)
+    assert engine == "numpy" and why is not None and "stock posts" in why
+    assert engine_used(gooi, 1000, detail=True)[0] == "numpy"
+    assert engine_used(gooi, 1000, sampling="sobol")[0] == "numpy"
+    monkeypatch.setenv("TAAKSIM_ENGINE", "numpy")
+    assert engine_used(stock, 10**6) == ("numpy", None)
+    monkeypatch.delenv("TAAKSIM_ENGINE")
+    assert engine_used(gooi, 1000)[0] == "numpy" and engine_used(gooi, 10**6) == ("numba", None)
+
+
+def test_bench_and_run_say_when_the_kernel_declines(stock_path, minimal_path, monkeypatch):
+    """`bench` prints the engine that ran and why the kernel did not; `run --engine numba`
+    says so in one line on stderr (issue 18: the bench printed "numba" while numpy ran)."""
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    monkeypatch.setenv("TAAKSIM_ENGINE", "numpy")  # --engine numba overrides it; the fixture restores it after
+    r = CliRunner().invoke(main, ["--engine", "numba", "bench", str(stock_path), "--paths", "2000", "--threads", "1"])
+    assert r.exit_code == 0, r.output
+    head = r.stdout.splitlines()
+    assert "numpy engine" in head[0] and "stock posts" in head[1]
+    r = CliRunner().invoke(main, ["--engine", "numba", "bench", str(minimal_path), "--paths", "2000", "--threads", "1",
+                                  "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["engine"] == "numba" and out["engine_note"] is None
+    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(stock_path), "--paths", "500"])
+    assert r.exit_code == 0, r.output
+    notes = [x for x in r.stderr.splitlines() if "numpy engine" in x]
+    assert len(notes) == 1 and "stock posts" in notes[0]
+    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(minimal_path), "--paths", "500"])
+    assert r.exit_code == 0 and "numpy engine" not in r.stderr

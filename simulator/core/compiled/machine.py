@@ -637,9 +637,10 @@ def compiled_codes():
     leave a stale kernel: the runner compares these with ``program.codes()`` first.
     """
     return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, ADD, MUL, SUB, DIV,
-                     DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP, D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM,
-                     D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE, ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT,
+                     ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
+                     D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
+                     ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
 
 
 @_jit

@@ -47,9 +47,10 @@ MAX_VALUE, MAX_RESULT = 1e15, 1e18
 def codes() -> list[int]:
     """The codes the machine compiles in, in the order of ``machine.compiled_codes``."""
     return [OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-            OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, ADD, MUL, SUB, DIV,
-            DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP, D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM,
-            D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE, ERR_EXPONENT, ERR_VALUE, ERR_RESULT]
+            OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT,
+            ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
+            D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
+            ERR_EXPONENT, ERR_VALUE, ERR_RESULT]
 
 
 class Unsupported(Exception):

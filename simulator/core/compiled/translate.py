@@ -258,7 +258,7 @@ class _Model:
         (:func:`simulator.core.measures.measure_effects`: components, euro delays)."""
         from simulator.core.levers import KindCode
 
-        plan, b, opts, years = self.plan, self.b, self.opts, self.years
+        plan, b, years = self.plan, self.b, self.years
         fractions: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(len(self.sc.posts))}
         costs: list[int | None] = [None] * len(measures)
         go_all, delay_all = self.go_aheads(one)
@@ -539,4 +539,16 @@ def translate(scenario: Scenario, opts: Options) -> Program:
     return _Model(scenario, opts).build()
 
 
-__all__ = ["translate"]
+def declined(scenario: Scenario, *, active: frozenset[str] | None = None,
+             overrides: dict[str, float] | None = None) -> str | None:
+    """What the kernel does not implement in this scenario (then the numpy engine runs it), or None."""
+    opts = Options(active=frozenset(active) if active is not None else None,
+                   overrides=tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items())))
+    try:
+        translate(scenario, opts)
+    except Unsupported as exc:
+        return str(exc)
+    return None
+
+
+__all__ = ["declined", "translate"]
