@@ -63,6 +63,7 @@ from simulator.core.compiled.program import (
     OP_ESHIFT,
     OP_ICDF,
     OP_OUT,
+    OP_OUTSUM,
     OP_ROWGET,
     OP_ROWSET,
     OP_SHIFT,
@@ -483,6 +484,35 @@ def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf):
 
 
 @_sub_jit
+def _outsum(pool, at, ws, meta, n, h0, start, out, slot):
+    """out[slot] over the horizon = 0 + each term in turn (:func:`simulator.core.scopes.add_scaled`):
+    + x for weight 1, - x for -1, + w x otherwise; terms (register, weight) are listed at pool[at]."""
+    k = int(pool[at])
+    for y in range(h0, out.shape[1] + h0):
+        z = out[slot, y - h0, start:start + n]
+        for p in range(n):
+            z[p] = 0.0
+        for j in range(k):
+            r = int(pool[at + 1 + 2 * j])
+            w = pool[at + 2 + 2 * j]
+            x = _row(ws, r, y, meta, n)
+            if meta[r, 3]:
+                if w == 1.0:
+                    for p in range(n):
+                        z[p] += x[p]
+                elif w == -1.0:
+                    for p in range(n):
+                        z[p] -= x[p]
+                else:
+                    for p in range(n):
+                        z[p] += w * x[p]
+            else:
+                v = x[0] if w == 1.0 else (-x[0] if w == -1.0 else w * x[0])
+                for p in range(n):
+                    z[p] += v
+
+
+@_sub_jit
 def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws,
              zbuf, kbuf, wbuf):
     """Instructions first..last-1 over n paths (the chunk starting at path ``start``).
@@ -611,6 +641,8 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
             x = _row(ws, a, c, meta, n)
             for p in range(m):
                 z[p] = x[p]
+        elif op == OP_OUTSUM:
+            _outsum(pool, imm, ws, meta, n, h0, start, out, c)
         elif op == OP_OUT:
             for y in range(h0, out.shape[1] + h0):
                 row = out[c, y - h0, start:start + n]
@@ -637,7 +669,7 @@ def compiled_codes():
     leave a stale kernel: the runner compares these with ``program.codes()`` first.
     """
     return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT,
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, OP_OUTSUM,
                      ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
                      D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
                      ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)

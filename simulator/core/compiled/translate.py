@@ -39,6 +39,7 @@ from simulator.core.compiled.program import (
     OP_ESHIFT,
     OP_ICDF,
     OP_OUT,
+    OP_OUTSUM,
     OP_SHIFT,
     POW,
     POWX,
@@ -416,45 +417,45 @@ class _Model:
         outputs = []
         for slot, what in enumerate(wanted):
             kind, _, label = what.partition(":")
+            # a sum into zeros, term by term as the numpy engine adds them: (register, weight)
+            terms: list[tuple[int, float]] = []
             if kind == "gross":
-                r = _sum(b, post_saved)
+                terms = [(r, 1.0) for r in post_saved]
             elif kind == "costs":
                 # costs paid from outside the programme (paid_by = "outside") are in no total
-                r = _sum(b, [c for row, c in enumerate(costs)
-                             if c is not None and plan.measure_cost_in_total[self.active[row]]])
+                terms = [(c, 1.0) for row, c in enumerate(costs)
+                         if c is not None and plan.measure_cost_in_total[self.active[row]]]
             elif kind == "baseline" and not label:
-                r = _sum(b, baseline)
+                terms = [(r, 1.0) for r in baseline]
             elif kind == "price_index":
                 # prod (1 + indexation) over the model years (:func:`simulator.core.goals.price_index`)
                 if sc.prices.indexation is None:
                     raise ValueError(what)
                 g = self.full(sc.prices.indexation)
-                r = b.emit(OP_CUMGROW, b.reg(True, b.shape[g][1]), g)
+                b.emit(OP_OUT, a=b.emit(OP_CUMGROW, b.reg(True, b.shape[g][1]), g), c=slot, effect=True)
+                outputs.append(what)
+                continue
             else:
                 si = self.scope(label)
                 in_scope = plan.scope_posts[si]
                 if kind == "baseline":
-                    r = None
-                    for pi in range(len(sc.posts)):
-                        if in_scope[pi]:
-                            r = _add_scaled(b, r, baseline[pi], float(plan.scope_post_weight[si, pi]))
+                    terms = [(baseline[pi], float(plan.scope_post_weight[si, pi]))
+                             for pi in range(len(sc.posts)) if in_scope[pi]]
                 elif kind == "net":
-                    r = None
                     for row, mi in enumerate(self.active):
                         # a measure scope (issue 13) counts its own measures' savings only
                         w = float(plan.scope_measure_weight[si, mi])
                         if w != 0.0:
-                            for pi, saved in gross_by[row]:
-                                if in_scope[pi]:
-                                    r = _add_scaled(b, r, saved, w)
+                            terms += [(saved, w) for pi, saved in gross_by[row] if in_scope[pi]]
                         # the payer's part (paid_by; by default the measure's post, at its weight)
                         if costs[row] is not None:
-                            r = _add_scaled(b, r, costs[row], -float(plan.scope_cost_weight[si, mi]))
+                            terms.append((costs[row], -float(plan.scope_cost_weight[si, mi])))
                 else:
                     raise ValueError(what)
-            if r is None:
-                r = b.const(0.0)
-            b.emit(OP_OUT, a=r, c=slot, effect=True)
+            terms = [(r, w) for r, w in terms if w != 0.0]  # add_scaled skips a weight 0 (and -0)
+            # one pass per term over the horizon rows, straight into the output: no register per
+            # partial sum, and no model year before the horizon
+            b.emit(OP_OUTSUM, c=slot, imm=b.put([len(terms), *(x for t in terms for x in t)]), effect=True)
             outputs.append(what)
         return layout(b, self.tables, tuple(self.streams), tuple(outputs), self.Y,
                        self.Y - len(sc.years))
@@ -498,31 +499,9 @@ class _Model:
         return b.emit(OP_ESHIFT, b.reg(True, True), x, delay, baseline)
 
 
-def _add_scaled(b: Builder, acc: int | None, x: int, w: float) -> int | None:
-    """acc + w x as the numpy engine adds it (into zeros; w = 1 and -1 without a product)."""
-    if w == 0.0:
-        return acc
-    if w == 1.0:
-        term, op = x, ADD
-    elif w == -1.0:
-        term, op = x, SUB
-    else:
-        term, op = b.bin(MUL, b.const(w), x), ADD
-    if acc is None:
-        acc = b.const(0.0)
-    return b.bin(op, acc, term)
-
-
 def _plus(b: Builder, acc: int | None, x: int) -> int:
     """acc + x, where acc None stands for the numpy engine's zeros (0 + x is x)."""
     return x if acc is None else b.bin(ADD, acc, x)
-
-
-def _sum(b: Builder, regs: list[int]) -> int:
-    acc = b.const(0.0)
-    for r in regs:
-        acc = b.bin(ADD, acc, r)
-    return acc
 
 
 def _cholesky(c, sc) -> np.ndarray:
