@@ -400,10 +400,10 @@ class _Model:
         weights = [abs(self.share_of(sc, s.municipality, p.law)) for s in self.scopes for p in sc.posts]
         weights += [abs(self.measure_weight(sc, m, s.municipality)) for s in self.scopes for m in measures]
         weights += [abs(float(w)) for w in self.plan.scope_cost_weight.reshape(-1)]
-        terms = [*baseline, *(c for c in costs if c is not None), *post_saved,
-                 *(x for pairs in gross_by for _, x in pairs)]
-        limit = MAX_RESULT / (2.0 * (len(terms) + 1) * max([1.0, *weights]))
-        for t in terms:
+        bounded = [*baseline, *(c for c in costs if c is not None), *post_saved,
+                   *(x for pairs in gross_by for _, x in pairs)]
+        limit = MAX_RESULT / (2.0 * (len(bounded) + 1) * max([1.0, *weights]))
+        for t in dict.fromkeys(bounded):  # a register computed once is bounded once
             b.emit(OP_BOUND, a=t, imm=b.put([limit]), effect=True)
 
         wanted = self.opts.outputs
