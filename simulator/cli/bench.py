@@ -48,7 +48,7 @@ def bench(scenario, paths, seed, threads, repeat, lang, as_json):
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb", "threads", "cpu_seconds", "generator", "floor_cpu_seconds", "engine",
-                "repeat", "by_threads")
+                "engine_note", "repeat", "by_threads")
         extra = [k for k in r if k.startswith(("floor_ratio_", "paths_per_second_"))]
         click.echo(dumps({k: r[k] for k in (*keys, *extra)}))
         return
@@ -61,6 +61,8 @@ def bench(scenario, paths, seed, threads, repeat, lang, as_json):
                                             repeat=repeat))
     click.echo(w("bench_floor", lang).format(s=f"{n(r['floor_seconds'], 3):>9}", variates=f"{n(r['variates']):>12}",
                                              generator=r["generator"], cpu=n(r["floor_cpu_seconds"], 3)))
+    if r["engine_note"]:
+        click.echo(w("bench_engine", lang).format(note=r["engine_note"]))
     for t, x in r["by_threads"].items():
         click.echo(w("bench_run", lang).format(t=t, s=f"{n(x['seconds'], 3):>9}", pps=f"{n(x['paths_per_second']):>12}",
                                                ratio=f"{n(x['floor_ratio'], 2):>5}", cpu=n(x["cpu_seconds"], 2),
