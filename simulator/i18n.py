@@ -706,7 +706,16 @@ TEXT: dict[str, tuple[str, str]] = {
                        "die van de ondergrens)",
                        "  run, {t} thr.  {s} s   {pps} paths/s   floor ratio {ratio}   (cpu {cpu} s, {cpu_ratio} x "
                        "the floor's)"),
+    "term.engine_note": ("taaksim: de numpy-engine rekent dit ({why})", "taaksim: the numpy engine runs this ({why})"),
     "term.bench_engine": ("  engine       numpy: {note}", "  engine       numpy: {note}"),
+    # why the numpy engine runs (run/streaming.py's engine_used, English there; the terminal reads them back)
+    "engine.auto": ("auto: de numpy-engine onder {paths} paden", "auto: the numpy engine below {paths} paths"),
+    "engine.missing": ("numba is niet geïnstalleerd", "numba is not installed"),
+    "engine.sampling": ("de kernel trekt alleen gewone Monte Carlo, niet {sampling}",
+                        "the kernel draws plain Monte Carlo only, not {sampling}"),
+    "engine.detail": ("het detail per maatregel komt alleen uit de numpy-engine",
+                      "the detail per measure comes from the numpy engine only"),
+    "engine.declined": ("de kernel draait niet: {why}", "the kernel does not run {why}"),
     "term.bench_ratio": ("  verhouding = run / ondergrens, beide medianen over dezelfde herhalingen; het doel is 2 "
                          "of minder",
                          "  floor ratio = run / floor, both medians over the same repeats; the goal is 2 or less"),

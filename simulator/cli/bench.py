@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from simulator.cli.format import dumps, w
+from simulator.cli.format import dumps, in_lang, w
 from simulator.cli.options import fail, lang_option, load_scenario, seed_option
 from simulator.cli.progress import Progress, wanted
 
@@ -59,10 +59,10 @@ def bench(scenario, paths, seed, threads, repeat, lang, as_json):
 
     click.echo(w("bench_head", lang).format(scenario=r["scenario"], paths=n(r["paths"]), engine=r["engine"],
                                             repeat=repeat))
+    if r["engine_note"]:
+        click.echo(w("bench_engine", lang).format(note=in_lang(r["engine_note"], ("engine.",), lang, source="en")))
     click.echo(w("bench_floor", lang).format(s=f"{n(r['floor_seconds'], 3):>9}", variates=f"{n(r['variates']):>12}",
                                              generator=r["generator"], cpu=n(r["floor_cpu_seconds"], 3)))
-    if r["engine_note"]:
-        click.echo(w("bench_engine", lang).format(note=r["engine_note"]))
     for t, x in r["by_threads"].items():
         click.echo(w("bench_run", lang).format(t=t, s=f"{n(x['seconds'], 3):>9}", pps=f"{n(x['paths_per_second']):>12}",
                                                ratio=f"{n(x['floor_ratio'], 2):>5}", cpu=n(x["cpu_seconds"], 2),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli.format import dumps, format_detail, format_readings, format_risk, format_run, jsonable, w
+from simulator.cli.format import dumps, format_detail, format_readings, format_risk, format_run, in_lang, jsonable, w
 from simulator.cli.options import (
     capacity_option,
     check_choices,
@@ -98,7 +98,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
     if not as_json:  # --json prints one object, also where stderr joins stdout
-        _engine_note(s, paths if full or precision is None else max_paths, detail=detail, sampling=sampling)
+        _engine_note(s, paths if full or precision is None else max_paths, detail=detail, sampling=sampling,
+                     lang=lang)
     risk, ds, findings, rows = None, None, None, None
     if full:
         if precision is not None or (scheduler or "threads") != "threads" or sampling != "mc":
@@ -138,7 +139,7 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
         click.echo(text)
 
 
-def _engine_note(s, paths: int, *, detail: bool, sampling: str) -> None:
+def _engine_note(s, paths: int, *, detail: bool, sampling: str, lang: str = "nl") -> None:
     """With --engine numba: one line on stderr when the kernel does not run this scenario (numpy does)."""
     from simulator.core.compiled.runner import engine_name
     from simulator.run.streaming import engine_used
@@ -147,7 +148,7 @@ def _engine_note(s, paths: int, *, detail: bool, sampling: str) -> None:
         return
     engine, why = engine_used(s, paths, detail=detail, sampling=sampling)
     if engine != "numba" and why:
-        click.echo(f"taaksim: the numpy engine runs this ({why})", err=True)
+        click.echo(w("engine_note", lang).format(why=in_lang(why, ("engine.",), lang, source="en")), err=True)
 
 
 def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress, goal=None,
