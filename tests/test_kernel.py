@@ -414,7 +414,8 @@ def test_bench_and_run_say_when_the_kernel_declines(stock_path, minimal_path, mo
     from simulator.cli import main
 
     monkeypatch.setenv("TAAKSIM_ENGINE", "numpy")  # --engine numba overrides it; the fixture restores it after
-    r = CliRunner().invoke(main, ["--engine", "numba", "bench", str(stock_path), "--paths", "2000", "--threads", "1"])
+    r = CliRunner().invoke(main, ["--engine", "numba", "bench", str(stock_path), "--paths", "2000", "--threads", "1",
+                                  "--lang", "en"])
     assert r.exit_code == 0, r.output
     head = r.stdout.splitlines()
     assert "numpy engine" in head[0] and "stock posts" in head[1]
@@ -423,9 +424,9 @@ def test_bench_and_run_say_when_the_kernel_declines(stock_path, minimal_path, mo
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["engine"] == "numba" and out["engine_note"] is None
-    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(stock_path), "--paths", "500"])
+    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(stock_path), "--paths", "500", "--lang", "en"])
     assert r.exit_code == 0, r.output
     notes = [x for x in r.stderr.splitlines() if "numpy engine" in x]
     assert len(notes) == 1 and "stock posts" in notes[0]
-    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(minimal_path), "--paths", "500"])
+    r = CliRunner().invoke(main, ["--engine", "numba", "run", str(minimal_path), "--paths", "500", "--lang", "en"])
     assert r.exit_code == 0 and "numpy engine" not in r.stderr
