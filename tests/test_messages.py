@@ -231,7 +231,9 @@ def test_ctrl_c_during_a_real_run_exits_130_and_leaves_no_file(tmp_path):
     # once seen (exit 0, empty stderr) on a machine running three test suites at once and
     # not reproduced since: say everything the process printed if it happens again
     assert proc.returncode == 130, (err, out[-2000:], sorted(p.name for p in tmp_path.iterdir()))
-    assert err.strip() == "interrupted: no output was written", err
+    # a cold numba cache (a fresh machine) also announces its one compilation: allowed, nothing else
+    lines = [ln for ln in err.strip().splitlines() if "compiling the simulation kernel" not in ln]
+    assert lines == ["interrupted: no output was written"], err
     assert "Traceback" not in err and out == ""
     assert list(tmp_path.iterdir()) == []  # neither result.nc nor .result.nc.*.part.nc
 
