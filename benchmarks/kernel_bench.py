@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--paths", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--chunks", type=int, nargs=2, metavar=("MODEL", "SAMPLE"), default=None,
+                    help="paths per model chunk and per sample chunk (simulator.core.compiled.runner)")
     args = ap.parse_args(argv)
     os.environ["TAAKSIM_ENGINE"] = "numba"
     from simulator.core.compiled.runner import program_for
@@ -50,6 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     from simulator.scenario.loader import load
 
     tune_allocator()
+    if args.chunks:
+        from simulator.core.compiled import runner
+
+        runner.CHUNK, runner.SAMPLE_CHUNK = args.chunks
     for name in args.scenarios or DEFAULT:
         path = Path(name) if name.endswith(".toml") else ROOT / "scenarios" / f"{name}.toml"
         s = kernel_ready(load(path))
