@@ -1,4 +1,5 @@
-"""The streamed summary's percentiles by selection: the same bits as np.quantile and np.partition."""
+"""The streamed summary's compiled reductions: percentiles by selection (the same bits as
+np.quantile and np.partition) and sketch counts (the same as numpy's)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,24 @@ def test_select_finds_every_rank(values, data):
     assert select(row, ranks, out) == 0
     want = np.sort(row)[ranks]
     assert np.array_equal(out, want)  # == : a zero of either sign is the order statistic
+
+
+@given(st.lists(st.floats(-1e15, 1e15, allow_nan=False), min_size=1, max_size=300))
+def test_compiled_sketch_counts_are_numpys(values):
+    from simulator.run.reduce import LogSketch
+
+    x = np.array(values)
+    lo, counts = LogSketch.span(x, compiled=True)
+    want_lo, want = LogSketch.span(x)
+    assert lo == want_lo and np.array_equal(counts, want) and counts.dtype == want.dtype
+
+
+def test_compiled_sketch_counts_of_a_block():
+    from simulator.run.reduce import LogSketch
+
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.normal(2e6, 3e6, 60_000), rng.uniform(-2, 2, 5_000), [0.0, -0.0, 1.0, -1.0, 1e14]])
+    for block in (x, x.reshape(5, -1), x[::3]):
+        lo, counts = LogSketch.span(block, compiled=True)
+        want_lo, want = LogSketch.span(block)
+        assert lo == want_lo and np.array_equal(counts, want)
