@@ -194,10 +194,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.tornado_alt": ("Tornadodiagram van de belangrijkste aannames", "Tornado chart of the leading inputs"),
     "report.waterfall_alt": ("Watervaldiagram van plan naar P50", "Waterfall from plan to P50"),
     "report.meta": ("{paths} scenario's, startgetal {seed}, jaar {year}; extra berekeningen (gevoeligheid, "
-             "bijdragen) met {aux} scenario's en dezelfde toevalsgetallen. taaksim {version}, scenariobestand "
-             "{file} (sha256 {sha}).",
-             "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths and "
-             "the same random numbers. taaksim {version}, scenario file {file} (sha256 {sha})."),
+             "bijdragen) met {aux} scenario's, de tornado met {swing}, en dezelfde toevalsgetallen. taaksim "
+             "{version}, scenariobestand {file} (sha256 {sha}).",
+             "{paths} paths, seed {seed}, year {year}; extra runs (sensitivity, contributions) with {aux} paths, the "
+             "tornado with {swing}, and the same random numbers. taaksim {version}, scenario file {file} "
+             "(sha256 {sha})."),
     "report.sources": ("Bijlage: bronnen en aannames", "Appendix: sources and assumptions"),
     "report.check_line": ("{what} {year}: document {doc}, berekend {model}", "{what} {year}: document {doc}, "
                           "computed {model}"),

@@ -165,3 +165,27 @@ reason = "test"
     assert r.exit_code == 0
     line = next(x for x in r.stderr.splitlines() if x.startswith("warning:"))
     assert str(doc) in line and "reachable -0.327 to 0.764" in line and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("p1", [0.3, 0.7, 0.95])
+@pytest.mark.parametrize("rank", [-0.4, 0.2, 0.55])
+def test_the_root_finder_takes_scipys_steps_to_the_bit(p1, rank):
+    # the copula's brentq replaces scipy.optimize's (whose import costs a run 0.1-0.4 s): the
+    # same latent correlations bit for bit, on atoms of go-aheads and of a delay mixture
+    from scipy.optimize import brentq as scipy_brentq
+
+    from simulator.core.copula import _EDGE, brentq
+
+    pairs = [(atoms_of(Bernoulli(p1)), atoms_of(Bernoulli(0.5))),
+             (atoms_of(Bernoulli(p1)), ()),
+             (atoms_of(DelayMixture(p1, Uniform(0.5, 2.0))), atoms_of(Bernoulli(0.8)))]
+    for a1, a2 in pairs:
+        lo, hi = -1.0 + _EDGE, 1.0 - _EDGE
+        lo_r, hi_r = rank_correlation(lo, a1, a2), rank_correlation(hi, a1, a2)
+        target = lo_r + (hi_r - lo_r) * (rank + 1.0) / 2.0  # inside the reachable range
+        f = lambda r, a1=a1, a2=a2, target=target: rank_correlation(r, a1, a2) - target  # noqa: E731
+        assert brentq(f, lo, hi, xtol=1e-10) == float(scipy_brentq(f, lo, hi, xtol=1e-10))
+    g = lambda x: math.cos(x) - x  # noqa: E731
+    assert brentq(g, 0.0, 1.5, xtol=1e-14) == float(scipy_brentq(g, 0.0, 1.5, xtol=1e-14))
+    with pytest.raises(ValueError):
+        brentq(g, 0.0, 0.5, xtol=1e-10)

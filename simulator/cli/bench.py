@@ -47,11 +47,13 @@ def bench(scenario, paths, seed, threads, repeat, as_json):
     if as_json:
         keys = ("scenario", "paths", "variates", "seconds", "paths_per_second", "floor_seconds",
                 "floor_ratio", "peak_memory_mb", "threads", "cpu_seconds", "generator", "floor_cpu_seconds", "engine",
-                "repeat", "by_threads")
+                "engine_note", "repeat", "by_threads")
         extra = [k for k in r if k.startswith(("floor_ratio_", "paths_per_second_"))]
         click.echo(dumps({k: r[k] for k in (*keys, *extra)}))
         return
     click.echo(f"{r['scenario']}: {r['paths']:,} paths, {r['engine']} engine, median of {repeat}")
+    if r["engine_note"]:
+        click.echo(f"  engine       numpy: {r['engine_note']}")
     click.echo(f"  floor        {r['floor_seconds']:9.3f} s   {r['variates']:>12,} variates drawn by "
                f"{r['generator']} alone (one thread; cpu {r['floor_cpu_seconds']:.3f} s)")
     for t, x in r["by_threads"].items():

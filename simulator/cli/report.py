@@ -27,8 +27,8 @@ from simulator.cli.progress import Progress, wanted
               help="Write the full report: .html (one self-contained file), .pdf (A4, printed by headless "
                    "Chromium) or .md (pictures beside it).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
-@click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
-              help="Paths of each extra run (sensitivity, contributions); at most --paths.")
+@click.option("--aux-paths", type=click.IntRange(100, 10_000_000), default=2_000, show_default=True,
+              help="Paths of each extra run (Sobol' indices, contributions; the swings take half); at most --paths.")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
 @click.option("--realised", "realised_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Condition on realised figures: the conditioned forecast and goal seek (docs/monitoring.md).")
@@ -71,7 +71,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
             **f.to_json(), "paragraph": risk_paragraph(f, lang)}))
         return
     click.echo(risk_paragraph(f, lang), nl=False)
-    text = format_readings(f.readings, min(paths, aux_paths))
+    text = format_readings(f.readings, paths)
     if text:
         click.echo(text)
     if out:

@@ -97,6 +97,8 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     full = needs in ("paths", "findings") or capacity is not None or year is not None or goal is not None
     check_memory(s, paths if full or precision is None else max_paths, threads=threads, full=full, detail=detail)
     year = s.years[-1] if year is None else year
+    if not as_json:  # --json prints one object, also where stderr joins stdout
+        _engine_note(s, paths if full or precision is None else max_paths, detail=detail, sampling=sampling)
     risk, ds, findings, rows = None, None, None, None
     if full:
         if precision is not None or (scheduler or "threads") != "threads" or sampling != "mc":
@@ -134,6 +136,18 @@ def run(scenario, paths, seed, municipality, year, capacity, out, force, detail,
     text = format_readings(readings, paths, lang)
     if text:
         click.echo(text)
+
+
+def _engine_note(s, paths: int, *, detail: bool, sampling: str) -> None:
+    """With --engine numba: one line on stderr when the kernel does not run this scenario (numpy does)."""
+    from simulator.core.compiled.runner import engine_name
+    from simulator.run.streaming import engine_used
+
+    if engine_name() != "numba":
+        return
+    engine, why = engine_used(s, paths, detail=detail, sampling=sampling)
+    if engine != "numba" and why:
+        click.echo(f"taaksim: the numpy engine runs this ({why})", err=True)
 
 
 def _full_run(s, paths, *, seed, municipality, year, capacity, detail, threads, analysis, show_progress, goal=None):

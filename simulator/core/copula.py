@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -228,8 +229,6 @@ def latent_correlation(rank: float, atoms1: Atoms, atoms2: Atoms) -> float:
         return 2.0 * math.sin(math.pi * rank / 6.0)
     if rank == 0.0:
         return 0.0
-    from scipy.optimize import brentq
-
     lo, hi = -1.0 + _EDGE, 1.0 - _EDGE
     f_lo = rank_correlation(lo, atoms1, atoms2) - rank
     f_hi = rank_correlation(hi, atoms1, atoms2) - rank
@@ -237,7 +236,54 @@ def latent_correlation(rank: float, atoms1: Atoms, atoms2: Atoms) -> float:
         return lo
     if f_hi <= 0.0:
         return hi
-    return float(brentq(lambda r: rank_correlation(r, atoms1, atoms2) - rank, lo, hi, xtol=1e-10))
+    return brentq(lambda r: rank_correlation(r, atoms1, atoms2) - rank, lo, hi, xtol=1e-10)
+
+
+def brentq(f: Callable[[float], float], xa: float, xb: float, xtol: float,
+           rtol: float = 4 * 2.220446049250313e-16, maxiter: int = 100) -> float:
+    """A root of ``f`` bracketed by ``xa`` and ``xb``: scipy.optimize.brentq's own steps.
+
+    The same arithmetic as scipy's C implementation (scipy/optimize/Zeros/brentq.c), so the
+    same root to the bit (tests/test_copula.py compares them), without importing
+    scipy.optimize, which costs a run or report 0.1-0.4 s for this one call.
+    """
+    xpre, xcur = float(xa), float(xb)
+    xblk = fblk = spre = scur = 0.0
+    fpre, fcur = float(f(xpre)), float(f(xcur))
+    if fpre * fcur > 0:
+        raise ValueError("f(a) and f(b) must have different signs")
+    if fpre == 0:
+        return xpre
+    if fcur == 0:
+        return xcur
+    for _ in range(maxiter):
+        if fpre * fcur < 0:
+            xblk, fblk = xpre, fpre
+            spre = scur = xcur - xpre
+        if abs(fblk) < abs(fcur):
+            xpre, xcur, xblk = xcur, xblk, xcur
+            fpre, fcur, fblk = fcur, fblk, fcur
+        delta = (xtol + rtol * abs(xcur)) / 2
+        sbis = (xblk - xcur) / 2
+        if fcur == 0 or abs(sbis) < delta:
+            return xcur
+        if abs(spre) > delta and abs(fcur) < abs(fpre):
+            if xpre == xblk:  # interpolate
+                stry = -fcur * (xcur - xpre) / (fcur - fpre)
+            else:  # extrapolate
+                dpre = (fpre - fcur) / (xpre - xcur)
+                dblk = (fblk - fcur) / (xblk - xcur)
+                stry = -fcur * (fblk * dblk - fpre * dpre) / (dblk * dpre * (fblk - fpre))
+            if 2 * abs(stry) < min(abs(spre), 3 * abs(sbis) - delta):  # good short step
+                spre, scur = scur, stry
+            else:
+                spre = scur = sbis
+        else:
+            spre = scur = sbis
+        xpre, fpre = xcur, fcur
+        xcur += scur if abs(scur) > delta else (delta if sbis > 0 else -delta)
+        fcur = float(f(xcur))
+    raise RuntimeError(f"brentq did not converge in {maxiter} iterations")
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def kpis(f: Findings, lang: str) -> list[tuple[str, str]]:
 
 def reading_lines(f: Findings, lang: str) -> list[str]:
     """Each goal under every declared reading, one line per reading (none without readings)."""
-    n = min(f.study.paths, f.study.aux_paths)
+    n = f.study.paths
     lines = []
     for r in f.readings:
         goals = "; ".join(f"{g.goal} {cell(g.p_all_years, 'pct', lang, n) if g.p_all_years is not None else '-'}"

@@ -214,7 +214,7 @@ def tornado(f: Findings, lang: str = "nl", top: int = 10):
     plt = _plt()
     rows = [r for r in f.sensitivity if r.swing != 0][:top][::-1]
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * max(len(rows), 3) + 1.4))
-    base = float(np.mean(f.study.rerun()))
+    base = float(np.mean(f.study.rerun(f.study.swing_paths)))
     label = "label" if lang == "nl" else "label_en"
     names = [_wrap(getattr(r, label)) for r in rows]
     for i, r in enumerate(rows):

@@ -131,7 +131,8 @@ class Content:
         st, s = self.findings.study, self.findings.study.scenario
         return t("report.meta", self.lang).format(
             paths=cell(st.paths, "int", self.lang), seed=st.seed, year=st.year,
-            aux=cell(st.aux_paths, "int", self.lang), version=__version__, file=file, sha=s.digest[:12])
+            aux=cell(st.aux_paths, "int", self.lang), swing=cell(st.swing_paths, "int", self.lang),
+            version=__version__, file=file, sha=s.digest[:12])
 
 
 #: a renderer's functions by block type: ``render(block, content) -> list of text parts``

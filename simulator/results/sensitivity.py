@@ -8,7 +8,9 @@ Three views of one question, all on net savings of the study's scope in the stud
   P10 = P90 = 1) they are the two ends of its range, so a go-ahead's swing is go against
   no-go. The *mean* is used, not the median: a median sitting on an atom (a go-ahead of 0.5
   puts half the paths on "no-go") jumps between two values from seed to seed, a mean does
-  not. Its standard error comes from the per-path differences.
+  not. Its standard error comes from the per-path differences. Swings run on the study's
+  ``swing_paths`` (by default half its ``aux_paths``): paired differences are precise on few
+  paths (docs/results.md gives the errors measured on the bundled scenarios).
 * **Spearman**: rank correlation of the input's drawn value and net savings, with a 95%
   interval on Fisher's z scale (standard error sqrt(1.06 / (n - 3)), Fieller et al. 1957).
 * **Sobol' indices**: first order S1 (the share of the variance of net savings the input
@@ -19,7 +21,8 @@ Three views of one question, all on net savings of the study's scope in the stud
   spread), ST Jansen's (1999); both are unbiased for any marginal, skewed or discrete, unlike a binned
   ("given data") estimate. A is the study's own draws, B comes from independent block
   streams, and every run reuses them (common random numbers). Errors are bootstrap standard
-  errors and percentile intervals over paths (:data:`BOOTSTRAP` resamples).
+  errors and percentile intervals over paths (:data:`BOOTSTRAP` resamples). A report computes
+  them per measure and for its leading inputs only (:func:`indices`): one run each.
 
 An input drawn per year (growth) enters the study year through all years up to it: its
 "value" for Spearman is the cumulative growth to the study year, and its swing fixes every
@@ -33,16 +36,13 @@ group's indices need not add up; the group of a measure's inputs is resampled to
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from simulator.core.engine import simulate
-from simulator.core.options import RunOptions
-from simulator.core.plan import compile_plan
-from simulator.core.sampling import BLOCK_PATHS, Inputs, blocks, draw_uniforms, sample_inputs
+from simulator.core.sampling import BLOCK_PATHS, blocks, draw_uniforms, sample_inputs
 from simulator.core.stats import Z95
 from simulator.scenario.distributions import U_EPS
 from simulator.scenario.model import RandomInput, Scenario
@@ -162,25 +162,23 @@ def _bootstrap(columns: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarra
 
 def study_indices(study: Any, groups: dict[str, tuple[str, ...]]) -> dict[str, dict]:
     """:func:`pick_freeze` on a study's scenario: net savings of its scope in its year over
-    ``study.aux_paths`` paths. A is the study's own draws (block by block, as every rerun)."""
+    ``study.aux_paths`` paths. A is the study's own draws (block by block, as every rerun).
+
+    B's run and every group's run share A's paths: one stacked run (:meth:`Study.stacked`),
+    the same numbers as a run per group.
+    """
     s = study.scenario
     n_years = len(range(s.base_year + 1, s.years[-1] + 1))
     plan = blocks(study.aux_paths)
     assert all(b * BLOCK_PATHS < B_BLOCK_OFFSET for b, _ in plan)
     b_parts = [sample_inputs(s, n, seed=study.seed, block=B_BLOCK_OFFSET + b, n_years=n_years) for b, n in plan]
-    a_parts = [sample_inputs(s, n, seed=study.seed, block=b, n_years=n_years) for b, n in plan]
-
-    compiled, options = compile_plan(s), RunOptions()
+    b_all = {k: np.concatenate([p[k] for p in b_parts], axis=-1) for k in (i.key for i in s.inputs)}
+    runs = [tuple(b_all), *dict.fromkeys(groups.values())]
+    found = dict(zip(runs, study.stacked([{k: b_all[k] for k in keys} for keys in runs]), strict=True))
 
     def model(overrides: dict[str, np.ndarray]) -> np.ndarray:
-        out = []
-        for (_, n), a_values, b_values in zip(plan, a_parts, b_parts, strict=True):
-            # every input given (A's draws, the group's from B): nothing is drawn again
-            blk = simulate(compiled, Inputs({**a_values, **{k: b_values[k] for k in overrides}}, n), options)
-            out.append(blk.scope_net[study.scope, study.year_index])
-        return np.concatenate(out)
+        return found[tuple(overrides)]
 
-    b_all = {k: np.zeros(0) for k in (i.key for i in s.inputs)}  # keys only: model() takes B per block
     rng = np.random.default_rng(np.random.SeedSequence(study.seed, spawn_key=(B_BLOCK_OFFSET,)))
     return pick_freeze(model, b_all, b_all, groups, rng=rng, f_a=study.rerun())
 
@@ -263,29 +261,37 @@ class MeasureSensitivity:
                 **{k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("id", "name", "inputs")}}
 
 
-def indices(study: Any) -> dict[str, Any]:
-    """Sobol' indices of every input ("inputs": key -> :func:`shown` indices) and of each
-    measure's inputs together ("measures": :class:`MeasureSensitivity` in the scenario's
-    order), by pick-freeze with common random numbers; computed once per study."""
-    if "indices" in study._runs:
-        return study._runs["indices"]
+def indices(study: Any, inputs: Sequence[str] | None = None) -> dict[str, Any]:
+    """Sobol' indices of each measure's inputs together ("measures": :class:`MeasureSensitivity`
+    in the scenario's order) and of single inputs ("inputs": key -> :func:`shown` indices, or
+    None for an input not asked for), by pick-freeze with common random numbers.
+
+    ``inputs``: the keys that get indices of their own (None: every input). A report asks for
+    its leading inputs only (:data:`simulator.results.analysis.LEADING`): the measures' groups
+    cover every input, and each extra input costs a run. Computed once per study and key set.
+    """
     s = study.scenario
+    asked = None if inputs is None else frozenset(inputs)
+    cache = ("indices", asked)
+    if cache in study._runs:
+        return study._runs[cache]
     varying = [i for i in s.inputs if i.per_year or (lambda lh: lh[0] != lh[1])(swing_values(i))]
-    groups = {i.key: (i.key,) for i in varying}
+    groups = {i.key: (i.key,) for i in varying if asked is None or i.key in asked}
     by_measure: dict[str, tuple[str, ...]] = {}
     for i in varying:
         mid = measure_of(s, i.key)
         if mid is not None:
             by_measure[mid] = (*by_measure.get(mid, ()), i.key)
-    # a measure with one uncertain input: its group is that input (no second run)
+    # a measure's group of one input is that input's run (no second run)
     found = study_indices(study, {**groups, **{f"measure:{m}": keys for m, keys in by_measure.items()
-                                               if len(keys) > 1}})
-    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if len(keys) == 1})
+                                               if keys not in groups.values()}})
+    found.update({f"measure:{m}": found[keys[0]] for m, keys in by_measure.items() if keys in groups.values()})
     out = {
-        "inputs": {i.key: shown(found.get(i.key, ZERO)) for i in s.inputs},
+        "inputs": {i.key: shown(found.get(i.key, ZERO)) if asked is None or i.key in asked else None
+                   for i in s.inputs},
         "measures": [MeasureSensitivity(m.id, m.name, by_measure.get(m.id, ()),
                                         **shown(found.get(f"measure:{m.id}", ZERO))) for m in s.measures],
         "paths": study.aux_paths,
     }
-    study._runs["indices"] = out
+    study._runs[cache] = out
     return out

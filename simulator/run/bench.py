@@ -71,10 +71,11 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
     tables), so no timed run pays for start-up. The keys without a thread suffix are those
     of the run on ``threads`` (default: one per core).
     """
-    from simulator.core.compiled.runner import engine_name, use_kernel
+    from simulator.core.compiled.runner import engine_name
     from simulator.run.blocks import default_threads
-    from simulator.run.streaming import run_stream
+    from simulator.run.streaming import engine_used, run_stream
 
+    engine, why = engine_used(scenario, paths)  # the engine that runs, not the one asked for
     main_threads = threads or default_threads()
     counts = sorted({main_threads} if threads else {1, main_threads})
     variates = count_variates(scenario, paths)
@@ -100,8 +101,9 @@ def measure(scenario: Scenario, paths: int, *, seed: int = 0, threads: int | Non
         "cpu_seconds": statistics.median(cpus[main_threads]),
         "generator": generator,
         "floor_cpu_seconds": floor_cpu,
-        "engine": "numba" if use_kernel(paths) else "numpy",
+        "engine": engine,
         "engine_requested": engine_name(),
+        "engine_note": why,
         "repeat": repeat,
         "by_threads": by_threads,
     }

@@ -275,7 +275,7 @@ class _KernelBlock:
     scope_net: _ScopeRows
     scope_baseline: _ScopeRows
     measure_gross: None = None
-    price_index: None = None  # the kernel runs scenarios without an indexation only
+    price_index: np.ndarray | None = None  # (horizon year, path) [-], with a [prices] indexation
 
 
 def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
@@ -283,14 +283,14 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
     """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
     from simulator.core.compiled.runner import program_for, run_program
 
-    if scenario.prices.indexation is not None:  # the price index is drawn by the numpy engine only
-        return None
     labels = [scope_label(s) for s in scopes_of(scenario)]
     # the headline, every goal's scope and the measures a booked saving overlaps
     nets = sorted({spec.headline, *(g.scope_index for g in spec.goals),
                    *(k.scope_index for g in spec.goals for k in g.booked)})
     bases = sorted({g.scope_index for g in spec.goals})  # the goal rule is given every goal's baseline
-    outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases))
+    indexed = scenario.prices.indexation is not None  # goals in prices of their year need the index
+    outputs = (*(f"net:{labels[i]}" for i in nets), *(f"baseline:{labels[i]}" for i in bases),
+               *(("price_index",) if indexed else ()))
     prog = program_for(scenario, active=options.active, overrides=options.override_map,
                        no_growth=options.no_growth, extra_delay=options.extra_delay, outputs=outputs)
     if prog is None:
@@ -299,7 +299,8 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
     if out is None:
         return None
     return _KernelBlock(_ScopeRows({i: out[k] for k, i in enumerate(nets)}),
-                        _ScopeRows({i: out[len(nets) + k] for k, i in enumerate(bases)}))
+                        _ScopeRows({i: out[len(nets) + k] for k, i in enumerate(bases)}),
+                        price_index=out[-1] if indexed else None)
 
 
 # --- merging ----------------------------------------------------------------------------------

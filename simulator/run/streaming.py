@@ -102,6 +102,32 @@ def _kernel(sampling: str, paths: int) -> bool:
     return sampling == "mc" and use_kernel(paths)
 
 
+def engine_used(scenario: Scenario, paths: int, *, detail: bool = False, sampling: str = "mc",
+                active: frozenset[str] | None = None, overrides: dict[str, float] | None = None
+                ) -> tuple[str, str | None]:
+    """The engine :func:`run_stream` runs these blocks on ("numba" or "numpy"), and why not the
+    compiled kernel when it was asked for or chosen but does not run them (else None).
+
+    A block whose checks fail on the kernel still reruns on numpy (to raise numpy's message);
+    that is decided per block and not foreseen here.
+    """
+    from simulator.core.compiled.runner import AUTO_PATHS, engine_name, use_kernel
+    from simulator.core.compiled.translate import declined
+
+    name = engine_name()
+    if name == "numpy":
+        return "numpy", None
+    if not use_kernel(paths):
+        return "numpy", (f"auto: the numpy engine below {AUTO_PATHS:,} paths" if name == "auto"
+                         else "numba is not installed")
+    if sampling != "mc":
+        return "numpy", f"the kernel draws plain Monte Carlo only, not {sampling}"
+    if detail:
+        return "numpy", "the detail per measure comes from the numpy engine only"
+    why = declined(scenario, active=active, overrides=overrides)
+    return ("numpy", f"the kernel does not run {why}") if why else ("numba", None)
+
+
 def _check(sampling: str, precision: float | None) -> None:
     """Refuse an unknown sampling method and a precision that is not a positive number."""
     from simulator.core.qmc import METHODS

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from simulator.core.compiled.program import (
+    ADD,
     D_BERN,
     D_DISCRETE,
     D_FIXED,
@@ -21,6 +22,7 @@ from simulator.core.compiled.program import (
     D_TRI,
     D_UNIFORM,
     MAX_VALUE,
+    MUL,
     OP_BIN,
     OP_CHECK,
     OP_CLIP,
@@ -58,6 +60,9 @@ class Builder:
         self.pool: list[float] = []
         self.consts: dict[tuple[float, float], int] = {}
         self.effects: set[int] = set()  # instructions with side effects (checks, outputs)
+        self.ones: set[int] = set()  # registers that hold 1.0 everywhere (x * 1.0 is x, bit for bit)
+        # value numbering: an operation on the same registers gives the same bits, so it is computed once
+        self.memo: dict[tuple, int] = {}
 
     def reg(self, yf: bool, pf: bool) -> int:
         self.shape.append((yf, pf))
@@ -80,33 +85,65 @@ class Builder:
         key = (value, math.copysign(1.0, value))  # 0.0 and -0.0 are different constants
         if key not in self.consts:
             self.consts[key] = self.emit(OP_CONST, self.reg(False, False), imm=self.put([value]))
+            if value == 1.0:
+                self.ones.add(self.consts[key])
         return self.consts[key]
 
     def vec(self, values) -> int:
         values = np.asarray(values, dtype=np.float64).reshape(-1)
         assert len(values) == self.Y
-        return self.emit(OP_VEC, self.reg(True, False), imm=self.put(values))
+        key = ("vec", values.tobytes())
+        if key not in self.memo:
+            self.memo[key] = r = self.emit(OP_VEC, self.reg(True, False), imm=self.put(values))
+            if (values == 1.0).all():
+                self.ones.add(r)
+        return self.memo[key]
 
     def bin(self, code: int, a: int, b: int) -> int:
-        (ya, pa), (yb, pb) = self.shape[a], self.shape[b]
-        return self.emit(OP_BIN, self.reg(ya or yb, pa or pb), a, b, code)
+        """The binary operation ``code`` of a and b, broadcast as numpy broadcasts.
+
+        A product with ones (an undelayed phase-in that has started, no growth) is the other
+        operand itself, exactly: x * 1.0 is x for every double. The register may then have a
+        row for all years where numpy's array has one per year; every instruction broadcasts it.
+        """
+        if code == MUL and b in self.ones:
+            return a
+        if code == MUL and a in self.ones:
+            return b
+        # a sum and a product are exactly commutative (min and max are not: the sign of a zero)
+        key = (OP_BIN, code, *(sorted((a, b)) if code in (ADD, MUL) else (a, b)))
+        if key not in self.memo:
+            (ya, pa), (yb, pb) = self.shape[a], self.shape[b]
+            self.memo[key] = self.emit(OP_BIN, self.reg(ya or yb, pa or pb), a, b, code)
+        return self.memo[key]
 
     def un(self, code: int, a: int) -> int:
-        return self.emit(OP_UN, self.reg(*self.shape[a]), a, c=code)
+        key = (OP_UN, code, a)
+        if key not in self.memo:
+            self.memo[key] = self.emit(OP_UN, self.reg(*self.shape[a]), a, c=code)
+        return self.memo[key]
 
     def clip(self, a: int, low: float, high: float) -> int:
         """np.clip(a, low, high): NaN stays NaN."""
-        return self.emit(OP_CLIP, self.reg(*self.shape[a]), a, imm=self.put([low, high]))
+        key = (OP_CLIP, a, low, high)
+        if key not in self.memo:
+            self.memo[key] = self.emit(OP_CLIP, self.reg(*self.shape[a]), a, imm=self.put([low, high]))
+        return self.memo[key]
 
     def full_years(self, a: int) -> int:
         """The same value with a row per year (numpy's ``x * np.ones((Y, 1))``: exact)."""
         ya, pa = self.shape[a]
         if ya:
             return a
-        return self.emit(OP_COPY, self.reg(True, pa), a)
+        key = (OP_COPY, a)
+        if key not in self.memo:
+            self.memo[key] = self.emit(OP_COPY, self.reg(True, pa), a)
+        return self.memo[key]
 
     def check(self, a: int) -> None:
-        self.emit(OP_CHECK, a=a, imm=self.put([MAX_VALUE]), effect=True)
+        key = (OP_CHECK, a)
+        if key not in self.memo:  # the same values checked again can only pass again
+            self.memo[key] = self.emit(OP_CHECK, a=a, imm=self.put([MAX_VALUE]), effect=True)
 
 
 # --- distributions ----------------------------------------------------------------------------

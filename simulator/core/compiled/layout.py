@@ -17,7 +17,9 @@ from simulator.core.compiled.program import (
     OP_CONST,
     OP_COPULA,
     OP_DRAW,
+    OP_ESHIFT,
     OP_ICDF,
+    OP_OUTSUM,
     OP_VEC,
     Program,
 )
@@ -27,8 +29,10 @@ from simulator.core.compiled.program import (
 
 def _reads(op: list[int]) -> list[int]:
     code = op[0]
-    if code in (OP_CONST, OP_VEC, OP_DRAW, OP_COPULA, OP_BYYEAR):
+    if code in (OP_CONST, OP_VEC, OP_DRAW, OP_COPULA, OP_BYYEAR, OP_OUTSUM):
         return []  # copula members and year-table values are listed in the pool; see layout
+    if code == OP_ESHIFT:  # a euro delay also reads the post's baseline
+        return [r for r in (op[2], op[3], op[4]) if r >= 0]
     return [r for r in (op[2], op[3]) if r >= 0]
 
 
@@ -57,17 +61,19 @@ def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_s
 
 
 def _pool_reads(ops: list[list[int]], pool: np.ndarray) -> dict[int, list[int]]:
-    """The registers an instruction reads from its pool entry (a copula's members, a year table's values)."""
+    """The registers an instruction reads from its pool entry (a copula's members, a year table's
+    values, an output sum's terms)."""
     copula_regs: dict[int, list[int]] = {}
     for i, op in enumerate(ops):
         if op[0] == OP_COPULA:
             at = op[5]
             m = int(pool[at])
             copula_regs[i] = [int(x) for x in pool[at + 1: at + 1 + m]]
-        elif op[0] == OP_BYYEAR:
+        elif op[0] in (OP_BYYEAR, OP_OUTSUM):  # (row or register, value or weight) pairs
             at = op[5]
             m = int(pool[at])
-            copula_regs[i] = [int(x) for x in pool[at + 2: at + 1 + 2 * m: 2]]
+            first = 2 if op[0] == OP_BYYEAR else 1
+            copula_regs[i] = [int(x) for x in pool[at + first: at + 1 + 2 * m: 2]]
     return copula_regs
 
 

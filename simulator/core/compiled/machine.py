@@ -60,8 +60,10 @@ from simulator.core.compiled.program import (
     OP_COPY,
     OP_CUMGROW,
     OP_DRAW,
+    OP_ESHIFT,
     OP_ICDF,
     OP_OUT,
+    OP_OUTSUM,
     OP_ROWGET,
     OP_ROWSET,
     OP_SHIFT,
@@ -602,6 +604,84 @@ def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
 
 
 @_sub_jit
+def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf):
+    """Delay a share of a cost as its planned euros (:func:`simulator.core.measures.delayed`).
+
+    Per path: no delay keeps the share a (year, path); otherwise the euros a x B (B the post's
+    baseline, register c) move as :func:`_shift` moves a profile and become a share of the
+    realised year's baseline; where B is not positive the share itself moves. Products and
+    sums in numpy's order: (1 - w) (a B)[t - k] + w (a B)[t - k - 1], then / B[t].
+    """
+    years = meta[d, 1]
+    delay = _row(ws, b, 0, meta, n)
+    pd = 1 if meta[b, 3] else 0
+    for p in range(n):
+        dl = delay[p * pd]
+        if dl >= 0.0 and dl < years:
+            kf = np.floor(dl)
+            kbuf[p] = int(kf)
+            wbuf[p] = dl - kf
+        else:  # no whole-year lag of the profile lands inside the years: all zero
+            kbuf[p] = years + 1
+            wbuf[p] = 0.0
+    xa = meta[a, 0]
+    sx = meta[a, 2] if meta[a, 1] > 1 else 0
+    px = 1 if meta[a, 3] else 0
+    ba = meta[c, 0]
+    sb = meta[c, 2] if meta[c, 1] > 1 else 0
+    pb = 1 if meta[c, 3] else 0
+    for t in range(years):
+        z = _row(ws, d, t, meta, n)
+        for p in range(n):
+            if delay[p * pd] == 0.0:
+                z[p] = ws[xa + t * sx + p * px]
+                continue
+            i = t - kbuf[p]
+            moved = 0.0
+            euro = 0.0
+            if i >= 0:
+                w = wbuf[p]
+                x = ws[xa + i * sx + p * px]
+                moved = moved + (1.0 - w) * x
+                euro = euro + (1.0 - w) * (x * ws[ba + i * sb + p * pb])
+                if i >= 1:
+                    x = ws[xa + (i - 1) * sx + p * px]
+                    moved += w * x
+                    euro += w * (x * ws[ba + (i - 1) * sb + p * pb])
+            base = ws[ba + t * sb + p * pb]
+            z[p] = euro / base if base > 0.0 else moved
+
+
+@_sub_jit
+def _outsum(pool, at, ws, meta, n, h0, start, out, slot):
+    """out[slot] over the horizon = 0 + each term in turn (:func:`simulator.core.scopes.add_scaled`):
+    + x for weight 1, - x for -1, + w x otherwise; terms (register, weight) are listed at pool[at]."""
+    k = int(pool[at])
+    for y in range(h0, out.shape[1] + h0):
+        z = out[slot, y - h0, start:start + n]
+        for p in range(n):
+            z[p] = 0.0
+        for j in range(k):
+            r = int(pool[at + 1 + 2 * j])
+            w = pool[at + 2 + 2 * j]
+            x = _row(ws, r, y, meta, n)
+            if meta[r, 3]:
+                if w == 1.0:
+                    for p in range(n):
+                        z[p] += x[p]
+                elif w == -1.0:
+                    for p in range(n):
+                        z[p] -= x[p]
+                else:
+                    for p in range(n):
+                        z[p] += w * x[p]
+            else:
+                v = x[0] if w == 1.0 else (-x[0] if w == -1.0 else w * x[0])
+                for p in range(n):
+                    z[p] += v
+
+
+@_sub_jit
 def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws,
              zbuf, kbuf, wbuf):
     """Instructions first..last-1 over n paths (the chunk starting at path ``start``).
@@ -670,6 +750,8 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
                 return ERR_RESULT
         elif op == OP_SHIFT:
             _shift(ws, d, a, b, meta, n, kbuf, wbuf)
+        elif op == OP_ESHIFT:
+            _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf)
         elif op == OP_CUMGROW:
             m = n if meta[d, 3] else 1
             g = _row(ws, a, 0, meta, n)
@@ -728,6 +810,8 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
             x = _row(ws, a, c, meta, n)
             for p in range(m):
                 z[p] = x[p]
+        elif op == OP_OUTSUM:
+            _outsum(pool, imm, ws, meta, n, h0, start, out, c)
         elif op == OP_OUT:
             for y in range(h0, out.shape[1] + h0):
                 row = out[c, y - h0, start:start + n]
@@ -796,9 +880,10 @@ def compiled_codes():
     leave a stale kernel: the runner compares these with ``program.codes()`` first.
     """
     return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, ADD, MUL, SUB, DIV,
-                     DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP, D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM,
-                     D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE, ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, OP_OUTSUM,
+                     ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
+                     D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
+                     ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
 
 
 @_jit

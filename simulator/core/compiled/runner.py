@@ -220,8 +220,6 @@ def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) 
 
     if options.deterministic or options.detail or options.keep_inputs or options.sampling != "mc":
         return None
-    if scenario.prices.indexation is not None:  # the price index (core/goals.py) is the numpy engine's
-        return None
     prog = program_for(scenario, active=options.active, overrides=options.override_map,
                        no_growth=options.no_growth, extra_delay=options.extra_delay)
     if prog is None:
@@ -235,7 +233,8 @@ def kernel_block(scenario: Scenario, n: int, *, seed: int, block: int, options) 
     net = gross - costs
     result = Block(baseline=base, spending=base - net, net=net, gross=gross, costs=costs, scope_net=scope_net,
                    scope_spending=scope_base - scope_net, scope_baseline=scope_base, post_baseline=None,
-                   post_spending=None, measure_gross=None, measure_costs=None, inputs=None)
+                   post_spending=None, measure_gross=None, measure_costs=None, inputs=None,
+                   price_index=out[2 * s + 3] if scenario.prices.indexation is not None else None)
     if not all((np.abs(x) <= MAX_RESULT).all() for x in (result.net, result.scope_spending)):
         return None  # the numpy engine raises the message
     return result

@@ -36,8 +36,10 @@ from simulator.core.compiled.program import (
     OP_COPULA,
     OP_CUMGROW,
     OP_DRAW,
+    OP_ESHIFT,
     OP_ICDF,
     OP_OUT,
+    OP_OUTSUM,
     OP_SHIFT,
     POW,
     POWX,
@@ -154,15 +156,18 @@ class _Model:
         self._copula_regs = uniforms
 
     def build(self) -> Program:
+        from simulator.core.plan import compile_plan
+
         sc, b, opts = self.sc, self.b, self.opts
         if any(p.stock is not None for p in sc.posts):
             raise Unsupported("stock posts")
-        _check_measure_logic(sc, opts)
+        self.plan = plan = compile_plan(sc)
         self.sample()
         self.values["year"] = b.vec(self.years.astype(np.float64))
         for name in sc.parameter_order:
             self.values[name] = self.full(sc.parameters[name])
-        measures = [m for m in sc.measures if opts.active is None or m.id in opts.active]
+        self.active = [int(i) for i in plan.active(opts.active)]
+        measures = [plan.measures[i] for i in self.active]
         one = b.const(1.0)
         baseline = self.baselines()
         fractions, costs, go_of = self.profiles(measures, baseline, one)
@@ -190,35 +195,114 @@ class _Model:
             baseline.append(b.bin(MUL, b.bin(MUL, base, vol), price))
         return baseline
 
+    def go_aheads(self, one: int) -> tuple[list[int], list[int | None]]:
+        """Every measure's go-ahead and delay register, decisions and relations included, in
+        the order and with the products of :func:`simulator.core.measures.go_aheads`."""
+        from simulator.core.plan import RELATION_CODES
+        from simulator.scenario.model import Relation
+
+        plan, b, values = self.plan, self.b, self.values
+        require, replace, exclude = (RELATION_CODES[r] for r in (Relation.REQUIRE, Relation.REPLACE,
+                                                                  Relation.EXCLUDE))
+        n_m = len(plan.measures)
+        in_package = set(self.active)
+        zero = b.const(0.0)
+        dec_go = [values[d.go_ahead] if d.go_ahead else one for d in plan.decisions]
+        go = [one] * n_m
+        stands = [one] * n_m  # goes ahead, or its replacement does
+        excluded_by: list[list[int]] = [[] for _ in range(n_m)]
+        for i in range(n_m):
+            for r in range(plan.relation_offsets[i], plan.relation_offsets[i + 1]):
+                if plan.relation_kind[r] == exclude:
+                    excluded_by[int(plan.relation_target[r])].append(i)
+        for i in (int(x) for x in plan.measure_order):
+            m = plan.measures[i]
+            if i not in in_package:
+                go[i] = stands[i] = zero
+                continue
+            g = values[m.go_ahead] if m.go_ahead else one
+            if plan.measure_decision[i] >= 0:
+                g = b.bin(MUL, g, dec_go[int(plan.measure_decision[i])])
+            for r in range(plan.relation_offsets[i], plan.relation_offsets[i + 1]):
+                t, kind = int(plan.relation_target[r]), plan.relation_kind[r]
+                if kind == require:
+                    g = b.bin(MUL, g, dec_go[t] if plan.relation_is_decision[r] else stands[t])
+                elif kind == replace:
+                    g = b.bin(MUL, g, b.bin(SUB, one, go[t]))
+            for j in excluded_by[i]:
+                g = b.bin(MUL, g, b.bin(SUB, one, go[j]))
+            go[i] = stands[i] = g
+            for r in range(plan.relation_offsets[i], plan.relation_offsets[i + 1]):
+                if plan.relation_kind[r] == replace:
+                    t = int(plan.relation_target[r])
+                    stands[t] = b.bin(MAX, stands[t], g)
+        extra = b.const(self.opts.extra_delay) if self.opts.extra_delay else None
+        delays: list[int | None] = []
+        for i, m in enumerate(plan.measures):
+            d = None
+            if plan.measure_decision[i] >= 0:
+                dk = plan.decisions[int(plan.measure_decision[i])].delay
+                d = values[dk] if dk else None
+            d = self.add_delay(d, values[m.delay] if m.delay else None)
+            delays.append(self.add_delay(d, extra))
+        return go, delays
+
+    def add_delay(self, a: int | None, x: int | None) -> int | None:
+        """The sum of two delays; None is no delay (:func:`simulator.core.measures.add_delay`)."""
+        if a is None:
+            return x
+        return a if x is None else self.b.bin(ADD, a, x)
+
     def profiles(self, measures, baseline: list[int], one: int
-                 ) -> tuple[dict[int, list[tuple[int, int]]], list[int | None], list[int]]:
-        """Each measure's effect profiles per post, its costs and its go-ahead register."""
-        sc, b, opts, years = self.sc, self.b, self.opts, self.years
-        post_index = {p.id: i for i, p in enumerate(sc.posts)}
-        fractions: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(sc.posts))}
+                 ) -> tuple[dict[int, list[tuple[int, int, int]]], list[int | None], list[int]]:
+        """Each measure's effect profiles per post, its costs and its go-ahead register
+        (:func:`simulator.core.measures.measure_effects`: components, euro delays)."""
+        from simulator.core.levers import KindCode
+
+        plan, b, years = self.plan, self.b, self.years
+        fractions: dict[int, list[tuple[int, int, int]]] = {i: [] for i in range(len(self.sc.posts))}
         costs: list[int | None] = [None] * len(measures)
+        go_all, delay_all = self.go_aheads(one)
         go_of: list[int] = []
-        for mi, m in enumerate(measures):
-            go = self.values[m.go_ahead] if m.go_ahead else one
+        for row, mi in enumerate(self.active):
+            m = plan.measures[mi]
+            go = go_all[mi]
             go_of.append(go)
-            delay = self.values[m.delay] if m.delay else None
-            if opts.extra_delay:
-                extra = b.const(opts.extra_delay)
-                delay = extra if delay is None else b.bin(ADD, delay, extra)
-            phase = self.phase(m)
+            delay = delay_all[mi]
+            ph = self.phase(m)
             factor = self.values[m.effect_factor] if m.effect_factor else None
-            for e in m.effects:
-                raw = self.full(e.value)
-                profile = b.bin(MUL, raw, phase)
-                if factor is not None:
-                    profile = b.bin(MUL, profile, factor)
-                if delay is not None:
-                    profile = self.shift(profile, delay)
-                profile = b.bin(MUL, profile, go)
-                if e.kind == "amount":
-                    profile = b.bin(DIVPOS, profile, baseline[post_index[e.post]])
+            for ei in range(plan.effect_offsets[mi], plan.effect_offsets[mi + 1]):
+                pi = int(plan.effect_post[ei])
+                ci = int(plan.effect_component[ei])
+                e_go, e_delay, e_ph, e_factor = go, delay, ph, factor
+                if ci >= 0:  # a part: its own timing, go-ahead and factor on top of the measure's
+                    c = plan.components[ci]
+                    e_ph = self.phase(c) if c.phase is not m.phase or c.start != m.start else ph
+                    e_go = b.bin(MUL, go, self.values[c.go_ahead]) if c.go_ahead else go
+                    e_delay = self.add_delay(delay, self.values[c.delay] if c.delay else None)
+                    if c.effect_factor:
+                        cf = self.values[c.effect_factor]
+                        e_factor = cf if factor is None else b.bin(MUL, factor, cf)
+                raw = self.full(plan.effects[ei].value)
+                profile = b.bin(MUL, raw, e_ph)
+                if e_factor is not None:
+                    profile = b.bin(MUL, profile, e_factor)
+                if e_delay is not None:
+                    if plan.effect_euro_delay[ei]:
+                        profile = self.euro_shift(profile, e_delay, baseline[pi])
+                    else:
+                        profile = self.shift(profile, e_delay)
+                profile = b.bin(MUL, profile, e_go)
+                if plan.effect_kind[ei] == KindCode.AMOUNT:
+                    profile = b.bin(DIVPOS, profile, baseline[pi])
                 profile = b.clip(profile, MIN_FRACTION, 1.0)
-                fractions[post_index[e.post]].append((mi, profile))
+                lever = int(plan.effect_lever[ei])
+                items = fractions[pi]
+                if ci >= 0 and items and items[-1][0] == row and items[-1][2] == lever:
+                    # the parts of one measure on one post add up to the measure's share
+                    items[-1] = (row, b.clip(b.bin(ADD, items[-1][1], profile), MIN_FRACTION, 1.0), lever)
+                else:
+                    items.append((row, profile, lever))
             if m.costs is not None:
                 k = b.full_years(self.full(m.costs))
                 if m.start > years[0]:
@@ -227,12 +311,12 @@ class _Model:
                     k = b.bin(MUL, k, self.values[m.cost_factor])
                 if delay is not None and m.delay_shifts_costs:
                     k = self.shift(k, delay)
-                costs[mi] = b.bin(MUL, k, go)
+                costs[row] = b.bin(MUL, k, go)
             if m.committed_costs is not None:
                 k = b.full_years(self.full(m.committed_costs))
                 if m.cost_factor:
                     k = b.bin(MUL, k, self.values[m.cost_factor])
-                costs[mi] = _plus(b, costs[mi], k)
+                costs[row] = _plus(b, costs[row], k)
         return fractions, costs, go_of
 
     def cost_groups(self, measures, costs: list[int | None], go_of: list[int]) -> None:
@@ -254,7 +338,7 @@ class _Model:
                     k = b.bin(MUL, k, self.values[m.cost_factor])
                 costs[mi] = _plus(b, costs[mi], k)
 
-    def combine(self, measures, baseline: list[int], fractions: dict[int, list[tuple[int, int]]], one: int
+    def combine(self, measures, baseline: list[int], fractions: dict[int, list[tuple[int, int, int]]], one: int
                 ) -> tuple[list[list[tuple[int, int]]], list[int]]:
         """Combine the measures on each post: each measure's gross saving per post, and each post's saving."""
         b = self.b
@@ -264,7 +348,7 @@ class _Model:
             items = fractions[pi]
             if not items:
                 continue
-            fs = [fr for _, fr in items]
+            fs = [fr for _, fr, _ in items]
             base = baseline[pi]
             if p.combine == "additive" and len(fs) > 1:
                 total = fs[0]
@@ -292,7 +376,7 @@ class _Model:
             for w in weight[1:]:
                 wsum = b.bin(ADD, wsum, w)
             per_weight = b.bin(DIVPOS, loss, wsum)
-            for (mi, _), x, w in zip(items, standalone, weight, strict=True):
+            for (mi, _, _), x, w in zip(items, standalone, weight, strict=True):
                 gross_by[mi].append((pi, b.bin(ADD, b.bin(MUL, w, per_weight), x)))
         return gross_by, post_saved
 
@@ -311,15 +395,15 @@ class _Model:
 
     def finish(self, measures, baseline, costs, gross_by, post_saved) -> Program:
         sc, b = self.sc, self.b
-        post_index = {p.id: i for i, p in enumerate(sc.posts)}
         # bound every term a scope or total adds up: if all hold, no sum can pass MAX_RESULT
         # (the numpy engine's check on results), so only a failing bound needs the numpy rerun
         weights = [abs(self.share_of(sc, s.municipality, p.law)) for s in self.scopes for p in sc.posts]
         weights += [abs(self.measure_weight(sc, m, s.municipality)) for s in self.scopes for m in measures]
-        terms = [*baseline, *(c for c in costs if c is not None), *post_saved,
-                 *(x for pairs in gross_by for _, x in pairs)]
-        limit = MAX_RESULT / (2.0 * (len(terms) + 1) * max([1.0, *weights]))
-        for t in terms:
+        weights += [abs(float(w)) for w in self.plan.scope_cost_weight.reshape(-1)]
+        bounded = [*baseline, *(c for c in costs if c is not None), *post_saved,
+                   *(x for pairs in gross_by for _, x in pairs)]
+        limit = MAX_RESULT / (2.0 * (len(bounded) + 1) * max([1.0, *weights]))
+        for t in dict.fromkeys(bounded):  # a register computed once is bounded once
             b.emit(OP_BOUND, a=t, imm=b.put([limit]), effect=True)
 
         wanted = self.opts.outputs
@@ -328,52 +412,61 @@ class _Model:
 
             labels = [scope_label(s) for s in self.scopes]
             wanted = (*(f"net:{x}" for x in labels), *(f"baseline:{x}" for x in labels),
-                      "gross", "costs", "baseline")
+                      "gross", "costs", "baseline", *(("price_index",) if sc.prices.indexation is not None else ()))
+        plan = self.plan
         outputs = []
         for slot, what in enumerate(wanted):
             kind, _, label = what.partition(":")
+            # a sum into zeros, term by term as the numpy engine adds them: (register, weight)
+            terms: list[tuple[int, float]] = []
             if kind == "gross":
-                r = _sum(b, post_saved)
+                terms = [(r, 1.0) for r in post_saved]
             elif kind == "costs":
-                r = _sum(b, [c for c in costs if c is not None])
+                # costs paid from outside the programme (paid_by = "outside") are in no total
+                terms = [(c, 1.0) for row, c in enumerate(costs)
+                         if c is not None and plan.measure_cost_in_total[self.active[row]]]
             elif kind == "baseline" and not label:
-                r = _sum(b, baseline)
+                terms = [(r, 1.0) for r in baseline]
+            elif kind == "price_index":
+                # prod (1 + indexation) over the model years (:func:`simulator.core.goals.price_index`)
+                if sc.prices.indexation is None:
+                    raise ValueError(what)
+                g = self.full(sc.prices.indexation)
+                b.emit(OP_OUT, a=b.emit(OP_CUMGROW, b.reg(True, b.shape[g][1]), g), c=slot, effect=True)
+                outputs.append(what)
+                continue
             else:
-                s = self.scope(label)
-                in_scope = {post_index[pid] for pid in s.posts}
+                si = self.scope(label)
+                in_scope = plan.scope_posts[si]
                 if kind == "baseline":
-                    r = None
-                    for pi, p in enumerate(sc.posts):
-                        if pi in in_scope:
-                            r = _add_scaled(b, r, baseline[pi], self.share_of(sc, s.municipality, p.law))
+                    terms = [(baseline[pi], float(plan.scope_post_weight[si, pi]))
+                             for pi in range(len(sc.posts)) if in_scope[pi]]
                 elif kind == "net":
-                    r = None
-                    for mi, m in enumerate(measures):
-                        # a measure scope (issue 13) counts its own measures only
-                        w = (self.measure_weight(sc, m, s.municipality)
-                             if s.measures is None or m.id in s.measures else 0.0)
-                        if w == 0.0:
-                            continue
-                        for pi, saved in gross_by[mi]:
-                            if pi in in_scope:
-                                r = _add_scaled(b, r, saved, w)
-                        if m.post in s.posts and costs[mi] is not None:
-                            r = _add_scaled(b, r, costs[mi], -w)
+                    for row, mi in enumerate(self.active):
+                        # a measure scope (issue 13) counts its own measures' savings only
+                        w = float(plan.scope_measure_weight[si, mi])
+                        if w != 0.0:
+                            terms += [(saved, w) for pi, saved in gross_by[row] if in_scope[pi]]
+                        # the payer's part (paid_by; by default the measure's post, at its weight)
+                        if costs[row] is not None:
+                            terms.append((costs[row], -float(plan.scope_cost_weight[si, mi])))
                 else:
                     raise ValueError(what)
-            if r is None:
-                r = b.const(0.0)
-            b.emit(OP_OUT, a=r, c=slot, effect=True)
+            terms = [(r, w) for r, w in terms if w != 0.0]  # add_scaled skips a weight 0 (and -0)
+            # one pass per term over the horizon rows, straight into the output: no register per
+            # partial sum, and no model year before the horizon
+            b.emit(OP_OUTSUM, c=slot, imm=b.put([len(terms), *(x for t in terms for x in t)]), effect=True)
             outputs.append(what)
         return layout(b, self.tables, tuple(self.streams), tuple(outputs), self.Y,
                        self.Y - len(sc.years))
 
-    def scope(self, label: str):
+    def scope(self, label: str) -> int:
+        """The index of the scope labelled ``label`` (in :func:`simulator.core.plan.scopes_of`'s order)."""
         from simulator.scenario.model import scope_label
 
-        for s in self.scopes:
+        for i, s in enumerate(self.scopes):
             if scope_label(s) == label:
-                return s
+                return i
         raise KeyError(label)
 
     def phase(self, m) -> int:
@@ -399,32 +492,16 @@ class _Model:
         x = b.full_years(x)
         return b.emit(OP_SHIFT, b.reg(True, True), x, delay)
 
-
-def _add_scaled(b: Builder, acc: int | None, x: int, w: float) -> int | None:
-    """acc + w x as the numpy engine adds it (into zeros; w = 1 and -1 without a product)."""
-    if w == 0.0:
-        return acc
-    if w == 1.0:
-        term, op = x, ADD
-    elif w == -1.0:
-        term, op = x, SUB
-    else:
-        term, op = b.bin(MUL, b.const(w), x), ADD
-    if acc is None:
-        acc = b.const(0.0)
-    return b.bin(op, acc, term)
+    def euro_shift(self, x: int, delay: int, baseline: int) -> int:
+        """A share of a cost delayed as euros (:func:`simulator.core.measures.delayed`)."""
+        b = self.b
+        x = b.full_years(x)
+        return b.emit(OP_ESHIFT, b.reg(True, True), x, delay, baseline)
 
 
 def _plus(b: Builder, acc: int | None, x: int) -> int:
     """acc + x, where acc None stands for the numpy engine's zeros (0 + x is x)."""
     return x if acc is None else b.bin(ADD, acc, x)
-
-
-def _sum(b: Builder, regs: list[int]) -> int:
-    acc = b.const(0.0)
-    for r in regs:
-        acc = b.bin(ADD, acc, r)
-    return acc
 
 
 def _cholesky(c, sc) -> np.ndarray:
@@ -435,30 +512,22 @@ def _cholesky(c, sc) -> np.ndarray:
     return np.linalg.cholesky(calibrate(c, {i.key: i for i in sc.inputs}, sc.file).latent)
 
 
-def _check_measure_logic(sc: Scenario, opts: Options) -> None:
-    """Measure logic the kernel does not (yet) run: the numpy engine takes such scenarios.
-
-    Shared decisions, require/replace/exclude, components and ``paid_by`` settle go-aheads and
-    costs in ways the instruction set has no ops for; a delayed fraction on a cost moves its
-    planned euros (:func:`simulator.core.measures.delayed`), which needs a baseline-weighted
-    shift the machine does not have.
-    """
-    from simulator.core.plan import euro_delay
-
-    if sc.decisions:
-        raise Unsupported("shared decisions")
-    for m in sc.measures:
-        if m.relations or m.components or m.paid_by is not None or m.decision is not None:
-            raise Unsupported("require/replace/exclude, components or paid_by")
-        delayed = m.delay is not None or bool(opts.extra_delay)
-        if delayed and any(euro_delay(e) for e in m.effects):
-            raise Unsupported("a delayed fraction of a cost (its euros move)")
-
-
 @lru_cache(maxsize=128)
 def translate(scenario: Scenario, opts: Options) -> Program:
     """The program of a scenario under ``opts`` (cached: a Scenario hashes by its file's digest)."""
     return _Model(scenario, opts).build()
 
 
-__all__ = ["translate"]
+def declined(scenario: Scenario, *, active: frozenset[str] | None = None,
+             overrides: dict[str, float] | None = None) -> str | None:
+    """What the kernel does not implement in this scenario (then the numpy engine runs it), or None."""
+    opts = Options(active=frozenset(active) if active is not None else None,
+                   overrides=tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items())))
+    try:
+        translate(scenario, opts)
+    except Unsupported as exc:
+        return str(exc)
+    return None
+
+
+__all__ = ["declined", "translate"]
