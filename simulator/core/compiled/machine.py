@@ -124,29 +124,6 @@ def sfc64_fill(states, s, out, n):
     states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
 
 
-@_sub_jit
-def sfc64_fill2(states, s, t, out_s, out_t, n):
-    """:func:`sfc64_fill` of two streams at once: one stream's steps form a chain of
-    dependent additions and rotations, so a core left with one chain idles between them."""
-    a, b, c, w = states[s, 0], states[s, 1], states[s, 2], states[s, 3]
-    a2, b2, c2, w2 = states[t, 0], states[t, 1], states[t, 2], states[t, 3]
-    for i in range(n):
-        tmp = a + b + w
-        tmp2 = a2 + b2 + w2
-        w += np.uint64(1)
-        w2 += np.uint64(1)
-        a = b ^ (b >> np.uint64(11))
-        a2 = b2 ^ (b2 >> np.uint64(11))
-        b = c + (c << np.uint64(3))
-        b2 = c2 + (c2 << np.uint64(3))
-        c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-        c2 = ((c2 << np.uint64(24)) | (c2 >> np.uint64(40))) + tmp2
-        out_s[i] = np.float64(tmp >> np.uint64(11)) * _INV53
-        out_t[i] = np.float64(tmp2 >> np.uint64(11)) * _INV53
-    states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
-    states[t, 0], states[t, 1], states[t, 2], states[t, 3] = a2, b2, c2, w2
-
-
 # --- inverse CDFs ----------------------------------------------------------------------------------
 
 #: values per pass of a two-pass table lookup (see :func:`_table_rows`): its cells stay in L1
@@ -833,26 +810,16 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
 def _sample(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, start, out, ws, zbuf, kbuf,
             wbuf, acc, cell, dist, qbuf, late):
     """Instructions first..last-1 of the sampling section over n paths: what :func:`_execute`
-    does, with the draws two streams at a time and the inverse CDFs and copula given their
-    scratch (see :func:`_icdf_rows`); any other instruction is left to :func:`_execute`."""
-    pend = -1  # a drawn row waiting for a second one to be drawn with
-    pend_out = ws[0:0]
+    does, with the inverse CDFs and copula given their scratch once per run instead of
+    allocating it per row (see :func:`_icdf_rows`); any other instruction is left to
+    :func:`_execute`."""
     for i in range(first, last):
         op = code[i, 0]
         d = code[i, 1]
         if op == OP_DRAW:
             for y in range(meta[d, 1]):
-                row = _row(ws, d, y, meta, n)
-                if pend < 0:
-                    pend, pend_out = code[i, 2] + y, row
-                else:
-                    sfc64_fill2(states, pend, code[i, 2] + y, pend_out, row, n)
-                    pend = -1
-            continue
-        if pend >= 0:  # streams are independent: drawing one later than listed changes nothing
-            sfc64_fill(states, pend, pend_out, n)
-            pend = -1
-        if op == OP_ICDF:
+                sfc64_fill(states, code[i, 2] + y, _row(ws, d, y, meta, n), n)
+        elif op == OP_ICDF:
             for y in range(meta[d, 1]):
                 _icdf_rows(pool, code[i, 5], tables, ntab, _row(ws, code[i, 2], y, meta, n), _row(ws, d, y, meta, n),
                            n, cell, dist, qbuf, late)
@@ -863,8 +830,6 @@ def _sample(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, st
                            wbuf)
             if err:
                 return err
-    if pend >= 0:
-        sfc64_fill(states, pend, pend_out, n)
     return 0
 
 
