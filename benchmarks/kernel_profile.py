@@ -5,7 +5,9 @@
 Runs one block of 65,536 paths of the headline-only program (what `taaksim run` needs)
 through the kernel, first the draws alone, then the draws with inverse CDFs and copula, then
 the model in eight slices, and prints the CPU time each part adds (median of 7), beside the
-floor (numpy's SFC64 drawing as many doubles). See docs/performance.md.
+floor (numpy's SFC64 drawing as many doubles); then the summary's percentiles over a million
+paths (wall time). What the kernel declines is stripped first (:func:`benchmarks.kernel_bench.
+kernel_ready`). See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.kernel_bench import kernel_ready
 from simulator.core.compiled import program as prg
 from simulator.core.compiled import runner
 from simulator.core.sampling import count_variates
@@ -35,7 +38,7 @@ def main(argv: list[str]) -> None:
         runner.CHUNK = int(argv[1])
     if len(argv) > 2:
         runner.SAMPLE_CHUNK = int(argv[2])
-    scenario = load(path)
+    scenario = kernel_ready(load(path))  # what the kernel declines is stripped (benchmarks.kernel_bench)
     prog = runner.program_for(scenario, outputs=("net:all",))
     assert prog is not None, "the kernel does not run this scenario"
     n = 65_536
@@ -64,6 +67,34 @@ def main(argv: list[str]) -> None:
     draw_floor(count_variates(scenario, n), repeat=1)
     floor = (time.thread_time() - t0) / n * 1e9
     print(f"  total {before:.0f} ns/path; floor {floor:.0f} ns/path; ratio {before / floor:.2f}")
+    _percentiles(len(scenario.years))
+
+
+def _percentiles(years: int, paths: int = 1_000_000) -> None:
+    """The summary's percentiles and their intervals over a headline of ``years`` x ``paths``:
+    wall time per path, one selection per year on threads, against np.quantile and one
+    np.partition per interval (what Summary.from_merged did before)."""
+    import numpy as np
+
+    from simulator.core.stats import QUANTILES, quantile_interval
+    from simulator.run.order import head_percentiles
+
+    head = np.random.default_rng(1).normal(1e7, 2e6, (years, paths))
+    qs = list(QUANTILES.values())
+    head_percentiles(head, qs, compiled=True)  # load the compiled selection first
+
+    def wall(f) -> float:
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times) / paths * 1e9
+
+    new = wall(lambda: head_percentiles(head, qs, compiled=True))
+    old = wall(lambda: (np.quantile(head, qs, axis=1), [quantile_interval(r, q) for r in head for q in qs]))
+    print(f"  summary's percentiles and intervals, {years} x {paths:,}: {new:.1f} ns/path "
+          f"(np.quantile and np.partition: {old:.1f})")
 
 
 if __name__ == "__main__":

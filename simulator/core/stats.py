@@ -43,7 +43,12 @@ def quantile_interval(values: np.ndarray, q: float, z: float = 1.96) -> tuple[fl
     n = values.size
     if n == 0:
         return float("nan"), float("nan")
-    half = z * np.sqrt(n * q * (1.0 - q))
-    lo, hi = int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))
+    lo, hi = interval_ranks(n, q, z)
     s = np.partition(values, (lo, hi))
     return float(s[lo]), float(s[hi])
+
+
+def interval_ranks(n: int, q: float, z: float = 1.96) -> tuple[int, int]:
+    """The ranks (0-based, ascending order) whose values bound :func:`quantile_interval`, n > 0."""
+    half = z * np.sqrt(n * q * (1.0 - q))
+    return int(max(np.floor(n * q - half), 0)), int(min(np.ceil(n * q + half), n - 1))

@@ -239,11 +239,13 @@ class Summary:
         """The summary of a streamed run (:func:`simulator.run.streaming.run_stream`): the same
         numbers as :meth:`from_dataset` on the same paths, except the goals' percentiles
         (within 0.01% or 1 euro, see :class:`simulator.run.reduce.LogSketch`)."""
+        from simulator.run.order import head_percentiles
         from simulator.run.reduce import LogSketch
 
         spec, n = m.spec, m.n
         years = tuple(spec.years)
-        qs = np.quantile(m.head(), list(QUANTILES.values()), axis=1)  # (q, year)
+        # np.quantile(head, axis=1) and quantile_interval per year and q, in one selection per year
+        qs, bounds = head_percentiles(m.head(), list(QUANTILES.values()))  # (q, year)
         mean, var = m.moments()
         savings = {y: YearRange(mean=float(mean[j]), **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
                                 mean_se=float(math.sqrt(var[j] / n)) if n > 1 else 0.0)
@@ -277,7 +279,7 @@ class Summary:
         programme = (LogSketch.quantiles(m.programme, (CERTAINTY,))[0]
                      if m.programme is not None and spec.goals else None)
         out = cls._of(years, n, savings, dict(head.amounts) if head is not None else {}, p_target, p_budget,
-                      tuple(summaries), _intervals(m.head(), years),
+                      tuple(summaries), {y: dict(zip(QUANTILES, bounds[j], strict=True)) for j, y in enumerate(years)},
                       None if detail is None else {k: (v / n).tolist() for k, v in detail.items()},
                       programme_reserve=programme)
         if rep_holds is None or rep_budgets is None:

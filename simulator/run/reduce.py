@@ -104,9 +104,20 @@ class LogSketch:
         return out
 
     @classmethod
-    def span(cls, x: np.ndarray) -> tuple[int, np.ndarray]:
+    def span(cls, x: np.ndarray, *, compiled: bool = False) -> tuple[int, np.ndarray]:
         """(first bucket, counts from there): a block's values span few buckets, so this is
-        small to keep and to ship, and cheap to count."""
+        small to keep and to ship, and cheap to count. ``compiled``: count with
+        :func:`simulator.core.compiled.counts.log_buckets` (the same counts, fewer passes;
+        for runs on the compiled kernel, which has numba loaded)."""
+        if compiled and x.size:
+            from simulator.core.compiled.counts import log_buckets
+
+            flat = x.reshape(-1)
+            a = np.abs(flat)
+            np.clip(a, 1.0, 1e13, out=a)
+            np.log(a, out=a)
+            lo, counts = log_buckets(a, flat, 1.0 / math.log(cls.GAMMA), cls.K)
+            return int(lo), counts
         k = cls.index(x.reshape(-1))
         if k.size == 0:
             return 0, np.zeros(0, dtype=np.int64)
@@ -165,9 +176,11 @@ class BlockStats:
     replicate_budgets: np.ndarray | None = None
 
 
-def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") -> BlockStats:
+def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc", *, compiled: bool = False
+                ) -> BlockStats:
     """Reduce a simulated block to what the summary needs (and, for Latin hypercube or Sobol'
-    sampling, each randomisation's counts: their spread is the honest error)."""
+    sampling, each randomisation's counts: their spread is the honest error). ``compiled``:
+    count the sketches with numba (:meth:`LogSketch.span`; the same numbers)."""
     head = b.scope_net[spec.headline]  # (year, path)
     n = head.shape[1]
     mean = head.mean(axis=1)
@@ -196,7 +209,7 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
         if slices:
             rep_holds[:, si] = [np.count_nonzero(ok[sl]) for sl in slices]
         per_goal[gi] = ok if gi not in per_goal else per_goal[gi] & ok
-        sketch.append(LogSketch.span(value))
+        sketch.append(LogSketch.span(value, compiled=compiled))
     for gi, ok in per_goal.items():
         all_years[gi] = np.count_nonzero(ok)
     budgets = np.array([np.count_nonzero(ok) if ok is not None else 0 for ok in budget_ok],
@@ -211,7 +224,8 @@ def block_stats(spec: ReportSpec, b: Block, block: int, sampling: str = "mc") ->
         if b.component_gross is not None:  # the parts of measures with components
             detail["component_savings"] = b.component_gross.sum(axis=2)
     combined = rule.combined_shortfall([g.footprint for g in spec.goals], shortfalls)
-    programme = LogSketch.span(combined) if combined is not None else (0, np.zeros(0, dtype=np.int64))
+    programme = (LogSketch.span(combined, compiled=compiled) if combined is not None
+                 else (0, np.zeros(0, dtype=np.int64)))
     out = BlockStats(block, n, np.ascontiguousarray(head), mean, m2, holds, all_years, budgets, sketch, detail,
                      programme)
     if slices:
@@ -239,7 +253,7 @@ def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, 
     if kernel and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
         rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts)
         if rows is not None:
-            return block_stats(spec, rows, block)  # type: ignore[arg-type]
+            return block_stats(spec, rows, block, compiled=True)  # type: ignore[arg-type]
     b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
     return block_stats(spec, b, block, opts.sampling)
 
