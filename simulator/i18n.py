@@ -779,7 +779,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "check.note.derived_differs": ("afgeleid cijfer wijkt {d} af", "derived figure differs by {d}"),
     "check.note.row": ("gedrukt netto {n}{wn} != gedrukt effect {e}{we} - gedrukte kosten {k}{wk} = {d}",
                        "printed net {n}{wn} != printed effect {e}{we} - printed cost {k}{wk} = {d}"),
-    "check.note.followed": ("{ver} {p}{w}{q} spreekt {fver} {fp}{fw}{fq} tegen, dat het scenario volgt",
+    "check.note.followed": ("{ver} {p}{w}{q} spreekt {fver} {fp}{fw}{fq} tegen, en het scenario volgt het laatste",
                             "{ver} {p}{w}{q} contradicts {fver} {fp}{fw}{fq}, which the scenario follows"),
     "check.note.table": ("{ver} {p}{w}{q} spreekt de tabel {tp}{tw} tegen",
                          "{ver} {p}{w}{q} contradicts the table {tp}{tw}"),

@@ -134,3 +134,14 @@ def test_the_templates_read_back_every_kind_of_label_and_note():
 def test_every_class_has_a_mark_of_four_characters_in_both_languages():
     for cls in CLASSES:
         assert len(t(f"check.mark.{cls}", "nl")) == len(t(f"check.mark.{cls}", "en")) == 4
+
+
+def test_a_failure_in_dutch_exits_1_with_the_dutch_mark_and_verdict(tmp_path):
+    # as tests/test_cli.py's English case: 2026 prints effect and net but no cost, so a wrong net is a plain miss
+    text = (ROOT / "tests" / "scenarios" / "minimal.toml").read_text(encoding="utf-8")
+    f = tmp_path / "wrong.toml"
+    f.write_text(text.replace("net = { 2025 = 400000, 2026 = 500000 }", "net = { 2025 = 400000, 2026 = 520000 }"))
+    nl, en = (CliRunner().invoke(main, ["check", str(f), *args]) for args in ([], ["--lang", "en"]))
+    assert nl.exit_code == en.exit_code == 1
+    assert "  FOUT maatregel kids netto" in nl.output and "wijkt -20.000 af" in nl.output
+    assert nl.output.rstrip().endswith(": NIET OK") and en.output.rstrip().endswith(": NOT OK")
