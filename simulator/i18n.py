@@ -738,4 +738,61 @@ TEXT: dict[str, tuple[str, str]] = {
                    "a budget shortfall to be covered from the risk reserve"),
     "reg.source": ("taaksim, {scenario}", "taaksim, {scenario}"),
     "reg.sheet": ("Risicoregister", "Risk register"),
+    # --- taaksim check (results/check.py's format_text; the JSON keeps the English words) ---
+    "check.head": ("controle: {scenario}", "check: {scenario}"),
+    "check.row": ("gepubliceerd {published}  berekend {computed}", "published {published}  computed {computed}"),
+    "check.field.effect": ("effect", "effect"), "check.field.cost": ("kosten", "cost"),
+    "check.field.net": ("netto", "net"),
+    "check.measure": ("maatregel {id}", "measure {id}"),
+    "check.total": ("totaal (som van de maatregelen alleen)", "total (sum of measures alone)"),
+    "check.total_law": ("totaal {law} (som van de eigen maatregelen alleen)",
+                        "total {law} (sum of its measures alone)"),
+    "check.group": ("groep {name} (som van de {n} eigen maatregelen alleen)",
+                    "group {name} (sum of its {n} measures alone)"),
+    "check.table": ("de tabel", "table"),
+    # the marks of the classes, four characters each
+    "check.mark.reproduced": ("ok  ", "ok  "), "check.mark.by construction": ("=in ", "=in "),
+    "check.mark.derived": ("afg ", "der "), "check.mark.document inconsistency": ("doc ", "doc "),
+    "check.mark.failed": ("FOUT", "FAIL"),
+    "check.marks": ("  tekens: ok = nagerekend uit de grondslagen van het document, =in = gelijk per constructie (het "
+                    "gedrukte cijfer is de invoer van het scenario), afg = afgeleid (niet gedrukt), doc = "
+                    "tegenstrijdigheid in het document, FOUT = mislukt",
+                    "  marks: ok = reproduced from the document's drivers, =in = equal by construction (the printed "
+                    "figure is the scenario's input), der = derived (not printed), doc = document inconsistency, "
+                    "FAIL = failed"),
+    "check.year": ("jaar", "year"),
+    "check.alone": ("som van de maatregelen alleen", "sum of measures alone"),
+    "check.package": ("pakket (met samenloop)", "package (with interactions)"),
+    "check.loss": ("verlies door samenloop", "interaction loss"),
+    "check.summary": ("{printed} verschillende gedrukte cijfers: {reproduced} nagerekend, {construction} per "
+                      "constructie, {inconsistent} tegenstrijdigheden in het document, {failed} mislukt; {derived} "
+                      "afgeleid (niet gedrukt): {verdict}",
+                      "{printed} distinct printed figures: {reproduced} reproduced, {construction} by construction, "
+                      "{inconsistent} document inconsistencies, {failed} failed; {derived} derived (not printed): "
+                      "{verdict}"),
+    "check.ok": ("OK", "OK"), "check.not_ok": ("NIET OK", "NOT OK"),
+    "check.explains": ("toelichting: {text}", "explains: {text}"),
+    "check.excuse": ("opgegeven excuus: {text}", "excuse given: {text}"),
+    # the notes of a figure, written in English in the JSON (results/check.py); the terminal reads them back
+    "check.note.inconsistency": ("tegenstrijdigheid in het document: {text}", "document inconsistency: {text}"),
+    "check.note.differs": ("wijkt {d} af", "differs by {d}"),
+    "check.note.derived_differs": ("afgeleid cijfer wijkt {d} af", "derived figure differs by {d}"),
+    "check.note.row": ("gedrukt netto {n}{wn} != gedrukt effect {e}{we} - gedrukte kosten {k}{wk} = {d}",
+                       "printed net {n}{wn} != printed effect {e}{we} - printed cost {k}{wk} = {d}"),
+    "check.note.followed": ("{ver} {p}{w}{q} spreekt {fver} {fp}{fw}{fq} tegen, en het scenario volgt het laatste",
+                            "{ver} {p}{w}{q} contradicts {fver} {fp}{fw}{fq}, which the scenario follows"),
+    "check.note.table": ("{ver} {p}{w}{q} spreekt de tabel {tp}{tw} tegen",
+                         "{ver} {p}{w}{q} contradicts the table {tp}{tw}"),
+    "check.note.repeats": ("{ver}{w} herhaalt het tabelcijfer, dat een andere gedrukte versie tegenspreekt",
+                           "{ver}{w} repeats the table figure, which contradicts another printed version"),
+    "check.note.inherited": ("het gedrukte totaal telt gedrukte regels op die een andere gedrukte versie tegenspreken "
+                             "({rows}); het verschil {d} komt van hen",
+                             "the printed total adds up printed rows that contradict another printed version "
+                             "({rows}); the difference {d} is theirs"),
+    "check.note.rows": ("het gedrukte totaal {p}{w} wijkt af van de som van de eigen gedrukte regels {s}",
+                        "the printed total {p}{w} differs from the sum of its printed rows {s}"),
+    "check.note.net_follows": ("het gedrukte netto volgt het gedrukte effect en de gedrukte kosten van de eigen regel, "
+                               "waarvan er een een andere versie tegenspreekt",
+                               "the printed net follows the printed effect and cost of its row, one of which "
+                               "contradicts another version"),
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.cli.check import format_text
 from simulator.results.check import (
     CONSTRUCTION,
     DERIVED,
@@ -15,7 +16,6 @@ from simulator.results.check import (
     INCONSISTENT,
     REPRODUCED,
     check,
-    format_text,
 )
 from simulator.scenario.loader import loads
 
@@ -63,14 +63,14 @@ def test_a_note_excuses_nothing():
     f = _cls(r, "measure kids effect", 2026)
     assert f.cls == FAILED and f.excuse == "the writer thinks so"
     assert not r.ok
-    assert "excuse given: the writer thinks so" in format_text(r)
+    assert "excuse given: the writer thinks so" in format_text(r, "en")
 
 
 def test_an_explanation_is_shown_and_changes_nothing():
     r = _with('published = { effect = { 2026 = 500000 }, explain = { effect = { 2026 = "why 500,000" } } }')
     f = _cls(r, "measure kids effect", 2026)
     assert f.cls == CONSTRUCTION and f.explain == "why 500,000"
-    assert "explains: why 500,000" in format_text(r)
+    assert "explains: why 500,000" in format_text(r, "en")
 
 
 def test_a_net_that_follows_a_contradicted_cost_is_an_inconsistency_not_a_failure():
@@ -108,6 +108,6 @@ def test_a_printed_group_total_is_checked_against_its_measures_alone(printed, cl
 
 
 def test_text_output_prints_the_class_counts():
-    text = format_text(_with(PUBLISHED))
+    text = format_text(_with(PUBLISHED), "en")
     assert text.splitlines()[-1] == ("5 distinct printed figures: 0 reproduced, 5 by construction, 0 document "
                                      "inconsistencies, 0 failed; 0 derived (not printed): OK")

@@ -126,7 +126,7 @@ def test_check_fails_with_exit_1_when_a_consistent_figure_is_missed(cli, tmp_pat
                                             "net = { 2025 = 400000, 2026 = 520000 }")
     f = tmp_path / "wrong.toml"
     f.write_text(text)
-    r = cli.invoke(main, ["check", str(f)])
+    r = cli.invoke(main, ["check", str(f), "--lang", "en"])
     assert r.exit_code == 1
     assert "FAIL" in r.output
 

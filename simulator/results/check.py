@@ -44,7 +44,6 @@ INCONSISTENT = "document inconsistency"
 FAILED = "failed"
 CLASSES = (REPRODUCED, CONSTRUCTION, DERIVED, INCONSISTENT, FAILED)
 _BY_BASIS = {"drivers": REPRODUCED, "input": CONSTRUCTION, "derived": DERIVED}
-_MARK = {REPRODUCED: "ok  ", CONSTRUCTION: "=in ", DERIVED: "der ", INCONSISTENT: "doc ", FAILED: "FAIL"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,29 +340,3 @@ def check(scenario: Scenario) -> CheckResult:
     package = deterministic(scenario)["net"]
     loss = {y: standalone["net"][y] - package[y] for y in years}
     return CheckResult(scenario.name, tuple(figures), package, standalone["net"], loss)
-
-
-def format_text(result: CheckResult) -> str:
-    lines = [f"check: {result.scenario}", ""]
-    width = max((len(f.what) for f in result.figures), default=10)
-    for f in result.figures:
-        extra = [x for x in (f.note, f"explains: {f.explain}" if f.explain else "",
-                             f"excuse given: {f.excuse}" if f.excuse and not f.ok else "") if x]
-        lines.append(f"  {_MARK[f.cls]} {f.what:<{width}} {f.year}  published {f.published:>14,.0f}  "
-                     f"computed {f.computed:>14,.0f}" + (f"  ({'; '.join(extra)})" if extra else ""))
-    lines.append("")
-    lines.append("  marks: ok = reproduced from the document's drivers, =in = equal by construction (the printed "
-                 "figure is the scenario's input), der = derived (not printed), doc = document inconsistency, "
-                 "FAIL = failed")
-    lines.append("")
-    lines.append("  year   sum of measures alone   package (with interactions)   interaction loss")
-    for y in result.package_total:
-        lines.append(f"  {y}   {result.standalone_total[y]:>21,.0f}   {result.package_total[y]:>27,.0f}"
-                     f"   {result.interaction_loss[y]:>16,.0f}")
-    n: dict[str, Any] = result.counts()
-    printed = sum(v for k, v in n.items() if k != DERIVED)
-    lines.append("")
-    lines.append(f"{printed} distinct printed figures: {n[REPRODUCED]} reproduced, {n[CONSTRUCTION]} by construction, "
-                 f"{n[INCONSISTENT]} document inconsistencies, {n[FAILED]} failed; {n[DERIVED]} derived (not "
-                 "printed): " + ("OK" if result.ok else "NOT OK"))
-    return "\n".join(lines)
