@@ -430,3 +430,21 @@ def test_bench_and_run_say_when_the_kernel_declines(stock_path, minimal_path, mo
     assert len(notes) == 1 and "stock posts" in notes[0]
     r = CliRunner().invoke(main, ["--engine", "numba", "run", str(minimal_path), "--paths", "500", "--lang", "en"])
     assert r.exit_code == 0 and "numpy engine" not in r.stderr
+
+
+def test_checks_moved_into_their_operations_still_send_the_block_to_numpy():
+    """A check the layout moves into the operation that computes its register
+    (``layout._fuse_checks``) keeps its limit: with every moved limit below any absolute
+    value, the kernel declines the block; as they are, it answers."""
+    import dataclasses
+
+    from simulator.core.compiled.program import OP_BIN
+
+    prog = runner.program_for(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"))
+    assert prog is not None
+    fused = prog.code[(prog.code[:, 0] == OP_BIN) & (prog.code[:, 5] >= 0)]
+    assert len(fused) > 0
+    assert runner.run_program(prog, 300, seed=1, block=0) is not None
+    pool = prog.pool.copy()
+    pool[fused[:, 5]] = -1.0
+    assert runner.run_program(dataclasses.replace(prog, pool=pool), 300, seed=1, block=0) is None

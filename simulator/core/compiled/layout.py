@@ -13,7 +13,12 @@ from simulator.core.compiled.program import (
     ARENA_MODEL,
     ARENA_SAMPLE,
     ARENA_SMALL,
+    ERR_RESULT,
+    ERR_VALUE,
+    OP_BIN,
+    OP_BOUND,
     OP_BYYEAR,
+    OP_CHECK,
     OP_CONST,
     OP_COPULA,
     OP_DRAW,
@@ -42,6 +47,7 @@ def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_s
     pool = np.array(b.pool, dtype=np.float64)
     copula_regs = _pool_reads(ops, pool)
     kept = _kept(ops, b.effects, copula_regs)
+    ops, kept, pool = _fuse_checks(ops, kept, pool)
     first, last = _liveness(ops, kept, copula_regs)
     n_regs = len(b.shape)
     reg_off = np.full(n_regs, -1, dtype=np.int64)
@@ -100,6 +106,33 @@ def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> l
         if op[0] == OP_DRAW and op[1] in needed:
             keep[i] = True
     return [i for i in range(len(ops)) if keep[i]]
+
+
+def _fuse_checks(ops: list[list[int]], kept: list[int], pool: np.ndarray
+                 ) -> tuple[list[list[int]], list[int], np.ndarray]:
+    """Move each check of an operation's result into that operation (its ``imm``: the pool
+    offset of (limit, error code)).
+
+    The machine then checks the values right after writing them, while they are in the L1
+    cache, and the register need not live until the check, so the model arena is smaller. The
+    values are the same bits; what the block returns is too: any failing check (whichever,
+    wherever) sends the whole block to the numpy engine.
+    """
+    ops = [list(op) for op in ops]
+    extra: list[float] = []
+    defined = {ops[i][1]: i for i in kept if ops[i][1] >= 0}
+    dropped = set()
+    for i in kept:
+        op = ops[i]
+        if op[0] not in (OP_CHECK, OP_BOUND):
+            continue
+        j = defined.get(op[2])
+        if j is None or ops[j][0] != OP_BIN or ops[j][5] >= 0:
+            continue
+        ops[j][5] = len(pool) + len(extra)
+        extra += [float(pool[op[5]]), float(ERR_VALUE if op[0] == OP_CHECK else ERR_RESULT)]
+        dropped.add(i)
+    return ops, [i for i in kept if i not in dropped], np.concatenate([pool, np.array(extra, dtype=np.float64)])
 
 
 def _liveness(ops: list[list[int]], kept: list[int], copula_regs: dict[int, list[int]]

@@ -694,6 +694,10 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
                 if c == POWX and _exceeds(ws, b, MAX_EXPONENT, meta, n):
                     return ERR_EXPONENT
                 _bin_pow(ws, d, a, b, meta, n)
+            # a check moved here by the layout (``layout._fuse_checks``): the values just written
+            # are read back while they are in the L1 cache, not a pass over the L2 cache later
+            if imm >= 0 and _exceeds(ws, d, pool[imm], meta, n):
+                return int(pool[imm + 1])
         elif op == OP_CONST:
             ws[meta[d, 0]] = pool[imm]
         elif op == OP_VEC:

@@ -64,7 +64,8 @@ class Program:
     Attributes
     ----------
     code : ndarray
-        Instructions, dims (instruction, 6), int64: opcode, dst, a, b, c, imm.
+        Instructions, dims (instruction, 6), int64: opcode, dst, a, b, c, imm. An OP_BIN's
+        imm, when not -1, is the pool offset of (limit, error code) of a check moved into it.
     pool : ndarray
         Constants, distribution descriptors and Cholesky factors, float64.
     reg_off, reg_ny, reg_pf, reg_arena : ndarray
