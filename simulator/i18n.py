@@ -38,6 +38,32 @@ def pair(key: str) -> tuple[str, str]:
 
 
 TEXT: dict[str, tuple[str, str]] = {
+    # the xlsx metadata sheet: its labels (key order is the sheet's row order) and values
+    "xlsx.meta.scenario": ("Scenario", "Scenario"),
+    "xlsx.meta.region": ("Gebied", "Region"),
+    "xlsx.meta.file": ("Scenariobestand", "Scenario file"),
+    "xlsx.meta.hash": ("Scenario-hash (sha256)", "Scenario hash (sha256)"),
+    "xlsx.meta.seed": ("Startgetal (seed)", "Seed"),
+    "xlsx.meta.paths": ("Gesimuleerde paden", "Simulated paths"),
+    "xlsx.meta.aux_paths": ("Paden per extra analyse", "Paths per extra analysis"),
+    "xlsx.meta.year": ("Jaar van de risicocijfers", "Year of the risk figures"),
+    "xlsx.meta.municipality": ("Gemeente", "Municipality"),
+    "xlsx.meta.capacity": ("Beschikbare weerstandscapaciteit [EUR]", "Available reserve [EUR]"),
+    "xlsx.meta.ratio": ("Weerstandsratio", "Weerstandsratio"),
+    "xlsx.meta.version": ("Versie taaksim", "taaksim version"),
+    "xlsx.meta.date": ("Datum", "Date"),
+    "xlsx.meta.reading": ("Leeswijzer", "How to read"),
+    "xlsx.meta.whole_region": ("hele regio", "whole region"),
+    "xlsx.meta.unbounded": ("onbegrensd (er is geen reserve nodig)", "unbounded (no reserve is needed)"),
+    "xlsx.meta.how": (
+        "Netto besparing: uitgaven zonder de maatregelen min uitgaven met de maatregelen, per jaar, "
+        "in euro's van dat jaar. Elke taakstelling en elk budget op de eigen posten en grondslag. "
+        "Kansen zijn geschat uit de gesimuleerde paden; de standaardfout staat ernaast. De benodigde "
+        "weerstandscapaciteit is het tekort dat in 90% van de paden niet wordt overschreden.",
+        "Net savings: spending without the measures minus spending with them, per year, in euros of "
+        "that year. Each target and budget on its own posts and basis. Probabilities are estimated "
+        "from the simulated paths; the standard error stands beside them. The reserve needed is the "
+        "shortfall not exceeded in 90% of the paths."),
     # --- the risk paragraph (report/paragraph.py) ---------------------------------------
     "para.title": ("Risico's bij de taakstelling sociaal domein", "Risks to the savings target, social domain"),
     "para.who_mun": ("het aandeel van {name} in {region}", "the share of {name} in {region}"),

@@ -13,6 +13,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
+from simulator.i18n import t
 from simulator.report.tables import all_tables
 from simulator.results.analysis import Findings
 
@@ -59,30 +60,13 @@ def metadata(f: Findings, lang: str) -> dict[str, object]:
     head = f.risk.headline
     ratio: object = None if head is None else head.ratio
     if isinstance(ratio, float) and ratio == float("inf"):  # Excel has no infinity
-        ratio = "onbegrensd (er is geen reserve nodig)" if lang == "nl" else "unbounded (no reserve is needed)"
+        ratio = t("xlsx.meta.unbounded", lang)
     muni = None if st.municipality is None else f"{s.municipality(st.municipality).name} ({st.municipality})"
-    if lang == "nl":
-        reading = ("Netto besparing: uitgaven zonder de maatregelen min uitgaven met de maatregelen, per jaar, "
-                   "in euro's van dat jaar. Elke taakstelling en elk budget op de eigen posten en grondslag. "
-                   "Kansen zijn geschat uit de gesimuleerde paden; de standaardfout staat ernaast. De benodigde "
-                   "weerstandscapaciteit is het tekort dat in 90% van de paden niet wordt overschreden.")
-        rows = {"Scenario": s.name, "Gebied": s.region, "Scenariobestand": s.file, "Scenario-hash (sha256)": s.digest,
-                "Startgetal (seed)": st.seed, "Gesimuleerde paden": st.paths, "Paden per extra analyse": st.aux_paths,
-                "Jaar van de risicocijfers": st.year, "Gemeente": muni or "hele regio",
-                "Beschikbare weerstandscapaciteit [EUR]": f.capacity,
-                "Weerstandsratio": ratio,
-                "Versie taaksim": __version__, "Datum": _dt.date.today().isoformat(), "Leeswijzer": reading}
-    else:
-        reading = ("Net savings: spending without the measures minus spending with them, per year, in euros of "
-                   "that year. Each target and budget on its own posts and basis. Probabilities are estimated "
-                   "from the simulated paths; the standard error stands beside them. The reserve needed is the "
-                   "shortfall not exceeded in 90% of the paths.")
-        rows = {"Scenario": s.name, "Region": s.region, "Scenario file": s.file, "Scenario hash (sha256)": s.digest,
-                "Seed": st.seed, "Simulated paths": st.paths, "Paths per extra analysis": st.aux_paths,
-                "Year of the risk figures": st.year, "Municipality": muni or "whole region",
-                "Available reserve [EUR]": f.capacity, "Weerstandsratio": ratio,
-                "taaksim version": __version__, "Date": _dt.date.today().isoformat(), "How to read": reading}
-    return rows
+    values = {"scenario": s.name, "region": s.region, "file": s.file, "hash": s.digest, "seed": st.seed,
+              "paths": st.paths, "aux_paths": st.aux_paths, "year": st.year,
+              "municipality": muni or t("xlsx.meta.whole_region", lang), "capacity": f.capacity, "ratio": ratio,
+              "version": __version__, "date": _dt.date.today().isoformat(), "reading": t("xlsx.meta.how", lang)}
+    return {t(f"xlsx.meta.{k}", lang): v for k, v in values.items()}
 
 
 def add_metadata(wb, meta: dict[str, object], lang: str) -> None:

@@ -550,23 +550,33 @@ def _copula_rows(pool, at, ws, meta, n, ntab, ptab, zbuf, acc, cell, dist):
                 ub[p] = _phi_at(ptab, cell[p], ab[p])
 
 
-@_sub_jit
-def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
-    """Delay a (year, path) profile by each path's delay [years] (:func:`simulator.core.engine._shift`)."""
-    years = meta[d, 1]
-    delay = _row(ws, b, 0, meta, n)
+@_inline
+def _strides(meta, r):
+    """Register r's start, year stride and path stride (0 where it does not vary by that axis)."""
+    return meta[r, 0], (meta[r, 2] if meta[r, 1] > 1 else 0), (1 if meta[r, 3] else 0)
+
+
+@_inline
+def _lags(delay, pd, years, n, kbuf, wbuf):
+    """Each path's delay split into whole years (kbuf) and the fraction of the next (wbuf);
+    a delay that lands no lag inside the years gets years + 1 (the profile becomes all zero)."""
     for p in range(n):
-        dl = delay[p if meta[b, 3] else 0]
+        dl = delay[p * pd]
         if dl >= 0.0 and dl < years:
             kf = np.floor(dl)
             kbuf[p] = int(kf)
             wbuf[p] = dl - kf
-        else:  # no whole-year lag of the profile lands inside the years: all zero
+        else:
             kbuf[p] = years + 1
             wbuf[p] = 0.0
-    xa = meta[a, 0]
-    sx = meta[a, 2] if meta[a, 1] > 1 else 0
-    px = 1 if meta[a, 3] else 0
+
+
+@_sub_jit
+def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
+    """Delay a (year, path) profile by each path's delay [years] (:func:`simulator.core.engine._shift`)."""
+    years = meta[d, 1]
+    _lags(_row(ws, b, 0, meta, n), 1 if meta[b, 3] else 0, years, n, kbuf, wbuf)
+    xa, sx, px = _strides(meta, a)
     for t in range(years):
         z = _row(ws, d, t, meta, n)
         for p in range(n):
@@ -592,21 +602,9 @@ def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf):
     years = meta[d, 1]
     delay = _row(ws, b, 0, meta, n)
     pd = 1 if meta[b, 3] else 0
-    for p in range(n):
-        dl = delay[p * pd]
-        if dl >= 0.0 and dl < years:
-            kf = np.floor(dl)
-            kbuf[p] = int(kf)
-            wbuf[p] = dl - kf
-        else:  # no whole-year lag of the profile lands inside the years: all zero
-            kbuf[p] = years + 1
-            wbuf[p] = 0.0
-    xa = meta[a, 0]
-    sx = meta[a, 2] if meta[a, 1] > 1 else 0
-    px = 1 if meta[a, 3] else 0
-    ba = meta[c, 0]
-    sb = meta[c, 2] if meta[c, 1] > 1 else 0
-    pb = 1 if meta[c, 3] else 0
+    _lags(delay, pd, years, n, kbuf, wbuf)
+    xa, sx, px = _strides(meta, a)
+    ba, sb, pb = _strides(meta, c)
     for t in range(years):
         z = _row(ws, d, t, meta, n)
         for p in range(n):
