@@ -742,9 +742,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "engine.detail": ("het detail per maatregel komt alleen uit de numpy-engine",
                       "the detail per measure comes from the numpy engine only"),
     "engine.declined": ("de kernel draait niet: {why}", "the kernel does not run {why}"),
-    "term.bench_ratio": ("  verhouding = run / ondergrens, beide medianen over dezelfde herhalingen; het doel is 2 "
-                         "of minder",
-                         "  floor ratio = run / floor, both medians over the same repeats; the goal is 2 or less"),
+    "term.bench_ratio": ("  verhouding = run / ondergrens, beide medianen over dezelfde herhalingen; het doel is "
+                         "hoogstens 2,5 op één thread en 1,6 op twee",
+                         "  floor ratio = run / floor, both medians over the same repeats; the goal is at most 2.5 "
+                         "on one thread and 1.6 on two"),
     "term.bench_memory": ("  piekgeheugen {mb} MB  (resident, hele proces)",
                           "  peak memory  {mb} MB  (resident, whole process)"),
     # --- taaksim register and report --register (report/register.py) ---
