@@ -199,3 +199,18 @@ def test_netcdf_is_cf_and_compressed_with_the_municipality(tmp_path):
     cf_dataset(ds).to_netcdf(plain, engine="scipy")
     # random doubles compress little losslessly (about 10%); the index and repeated values much more
     assert out.stat().st_size < 0.95 * plain.stat().st_size
+
+
+def test_every_sheet_of_a_workbook_is_named_in_the_readers_language(tmp_path):
+    # "readings" and "sources" reached Dutch workbooks as code words (a silent fallback to the key)
+    from openpyxl import load_workbook
+
+    from simulator.report.xlsx import SHEETS
+
+    for lang, member in (("nl", 0), ("en", 1)):
+        out = tmp_path / f"{lang}.xlsx"
+        r = CliRunner().invoke(main, ["run", GOOI, "--paths", "300", "--out", str(out), "--lang", lang])
+        assert r.exit_code == 0, r.output
+        names = load_workbook(out).sheetnames
+        assert {"readings", "sources"} <= set(SHEETS)
+        assert set(names) <= {pair[member][:31] for pair in SHEETS.values()}, names

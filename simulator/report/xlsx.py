@@ -25,11 +25,14 @@ FORMATS = {"eur": "€ #,##0", "pct": "0.0%", "prob": "0%", "se": "0.00%", "num"
 SHEETS = {"summary": ("Samenvatting", "Summary"), "risk": ("Risico", "Risk"),
           "contributions": ("Bijdragen", "Contributions"), "waterfall": ("Waterval", "Waterfall"),
           "sensitivity": ("Gevoeligheid", "Sensitivity"), "inputs": ("Invoer", "Inputs"),
+          "readings": ("Lezingen", "Readings"), "sources": ("Bronnen en aannames", "Sources and assumptions"),
           "about": ("Over deze cijfers", "About these figures")}
 
 
 def sheet_name(key: str, lang: str) -> str:
-    nl, en = SHEETS.get(key, (key, key))
+    # no fallback to the key: a new table without a name here fails its test instead of
+    # reaching a Dutch workbook as a code word ("readings", "sources" did)
+    nl, en = SHEETS[key]
     return (nl if lang == "nl" else en)[:31]
 
 
