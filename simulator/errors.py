@@ -112,12 +112,16 @@ def did_you_mean(value: str, known) -> str:
     >>> did_you_mean("hilversm", ["hilversum", "huizen"])
     "; did you mean 'hilversum'?"
     """
+    close = closest(value, known, 1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def closest(value: str, known, n: int) -> list[str]:
+    """Up to ``n`` known ids nearest to ``value``, ignoring case, nearest first."""
     import difflib
 
-    known = [str(k) for k in known]
-    lowered = {k.lower(): k for k in known}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
+    lowered = {str(k).lower(): str(k) for k in known}
+    return [lowered[c] for c in difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.6)]
 
 
 def resolve_id(value: str, known) -> str | None:

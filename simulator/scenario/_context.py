@@ -140,16 +140,14 @@ def _shown(v: Any) -> str:
 def _known(v: Any, names: Iterable[str], what: str = "known") -> str:
     """The valid choices for a message: all of them when few, else the closest ones, so a
     message stays one readable line in a scenario with sixty parameters."""
-    import difflib
+    from simulator.errors import closest, did_you_mean
 
     names = list(names)
     listed = ", ".join(names)
     if len(names) <= 12 and len(listed) <= 300:
-        from simulator.errors import did_you_mean
-
         # the nearest as well: 'HH' for 'hh' is easy to miss in a list
         return f"{what}: {listed or 'none'}" + (did_you_mean(v, names) if isinstance(v, str) else "")
-    close = difflib.get_close_matches(v, names, n=3) if isinstance(v, str) else []
+    close = closest(v, names, 3) if isinstance(v, str) else []
     if close:
         return f"did you mean {' or '.join(repr(c) for c in close)}? ({len(names)} {what})"
     return f"{len(names)} {what}, none of them close"
