@@ -442,7 +442,11 @@ def _scalar(meta, r):
 
 
 @_inline
-def _binary(f, ws, d, a, b, meta, n):
+def _binary(f, ws, d, a, b, meta, n, limit):
+    """Register d = f(a, b), broadcasting as numpy does; returns whether a value written is not
+    a number of at most ``limit`` in absolute value (the check of the value a layout moved
+    here: tested while the value is in a register, not in a second pass; inf when none)."""
+    bad = False
     ny = meta[d, 1]
     if ny > 1 and _flat(meta, d, ny, n):
         # every year in one loop: per year, a loop's set-up cost as much as a tenth of its work
@@ -453,19 +457,25 @@ def _binary(f, ws, d, a, b, meta, n):
             if _flat(meta, b, ny, n):
                 xb = ws[meta[b, 0]:meta[b, 0] + m]
                 for p in range(m):
-                    z[p] = f(xa[p], xb[p])
-                return
+                    v = f(xa[p], xb[p])
+                    z[p] = v
+                    bad |= not abs(v) <= limit
+                return bad
             if _scalar(meta, b):
                 vb = ws[meta[b, 0]]
                 for p in range(m):
-                    z[p] = f(xa[p], vb)
-                return
+                    v = f(xa[p], vb)
+                    z[p] = v
+                    bad |= not abs(v) <= limit
+                return bad
         elif _scalar(meta, a) and _flat(meta, b, ny, n):
             va = ws[meta[a, 0]]
             xb = ws[meta[b, 0]:meta[b, 0] + m]
             for p in range(m):
-                z[p] = f(va, xb[p])
-            return
+                v = f(va, xb[p])
+                z[p] = v
+                bad |= not abs(v) <= limit
+            return bad
     for y in range(ny):
         z = _row(ws, d, y, meta, n)
         xa = _row(ws, a, y, meta, n)
@@ -473,57 +483,66 @@ def _binary(f, ws, d, a, b, meta, n):
         if meta[d, 3]:
             if meta[a, 3] and meta[b, 3]:
                 for p in range(n):
-                    z[p] = f(xa[p], xb[p])
+                    v = f(xa[p], xb[p])
+                    z[p] = v
+                    bad |= not abs(v) <= limit
             elif meta[a, 3]:
                 vb = xb[0]
                 for p in range(n):
-                    z[p] = f(xa[p], vb)
+                    v = f(xa[p], vb)
+                    z[p] = v
+                    bad |= not abs(v) <= limit
             else:
                 va = xa[0]
                 for p in range(n):
-                    z[p] = f(va, xb[p])
+                    v = f(va, xb[p])
+                    z[p] = v
+                    bad |= not abs(v) <= limit
         else:
-            z[0] = f(xa[0], xb[0])
+            v = f(xa[0], xb[0])
+            z[0] = v
+            bad |= not abs(v) <= limit
+    return bad
 
 
 @_sub_jit
-def _bin_add(ws, d, a, b, meta, n):
-    _binary(_add, ws, d, a, b, meta, n)
+def _bin_add(ws, d, a, b, meta, n, limit):
+    return _binary(_add, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_mul(ws, d, a, b, meta, n):
-    _binary(_mul, ws, d, a, b, meta, n)
+def _bin_mul(ws, d, a, b, meta, n, limit):
+    return _binary(_mul, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_sub(ws, d, a, b, meta, n):
-    _binary(_sub, ws, d, a, b, meta, n)
+def _bin_sub(ws, d, a, b, meta, n, limit):
+    return _binary(_sub, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_div(ws, d, a, b, meta, n):
-    _binary(_div, ws, d, a, b, meta, n)
+def _bin_div(ws, d, a, b, meta, n, limit):
+    return _binary(_div, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_divpos(ws, d, a, b, meta, n):
-    _binary(_divpos, ws, d, a, b, meta, n)
+def _bin_divpos(ws, d, a, b, meta, n, limit):
+    return _binary(_divpos, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_min(ws, d, a, b, meta, n):
-    _binary(_min, ws, d, a, b, meta, n)
+def _bin_min(ws, d, a, b, meta, n, limit):
+    return _binary(_min, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_max(ws, d, a, b, meta, n):
-    _binary(_max, ws, d, a, b, meta, n)
+def _bin_max(ws, d, a, b, meta, n, limit):
+    return _binary(_max, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
-def _bin_pow(ws, d, a, b, meta, n):
-    _binary(_pow, ws, d, a, b, meta, n)
+def _bin_pow(ws, d, a, b, meta, n, limit):
+    return _binary(_pow, ws, d, a, b, meta, n, limit)
 
 
 @_sub_jit
@@ -802,27 +821,28 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
         c = code[i, 4]
         imm = code[i, 5]
         if op == OP_BIN:
+            # a check moved here by the layout (``layout._fuse_checks``) is tested as the values
+            # are written (imm: the pool offset of its limit and error code)
+            limit = pool[imm] if imm >= 0 else np.inf
             if c == ADD:
-                _bin_add(ws, d, a, b, meta, n)
+                bad = _bin_add(ws, d, a, b, meta, n, limit)
             elif c == MUL:
-                _bin_mul(ws, d, a, b, meta, n)
+                bad = _bin_mul(ws, d, a, b, meta, n, limit)
             elif c == SUB:
-                _bin_sub(ws, d, a, b, meta, n)
+                bad = _bin_sub(ws, d, a, b, meta, n, limit)
             elif c == DIV:
-                _bin_div(ws, d, a, b, meta, n)
+                bad = _bin_div(ws, d, a, b, meta, n, limit)
             elif c == DIVPOS:
-                _bin_divpos(ws, d, a, b, meta, n)
+                bad = _bin_divpos(ws, d, a, b, meta, n, limit)
             elif c == MIN:
-                _bin_min(ws, d, a, b, meta, n)
+                bad = _bin_min(ws, d, a, b, meta, n, limit)
             elif c == MAX:
-                _bin_max(ws, d, a, b, meta, n)
+                bad = _bin_max(ws, d, a, b, meta, n, limit)
             else:
                 if c == POWX and _exceeds(ws, b, MAX_EXPONENT, meta, n):
                     return ERR_EXPONENT
-                _bin_pow(ws, d, a, b, meta, n)
-            # a check moved here by the layout (``layout._fuse_checks``): the values just written
-            # are read back while they are in the L1 cache, not a pass over the L2 cache later
-            if imm >= 0 and _exceeds(ws, d, pool[imm], meta, n):
+                bad = _bin_pow(ws, d, a, b, meta, n, limit)
+            if imm >= 0 and bad:
                 return int(pool[imm + 1])
         elif op == OP_CONST:
             ws[meta[d, 0]] = pool[imm]
