@@ -710,6 +710,33 @@ def _fill_row(z, x, pf, n):
             z[p] = v
 
 
+@_inline
+def _euro_shift_paths(ws, d, a, c, meta, n, kbuf, wbuf, top, delay, moved, euro):
+    """:func:`_euro_shift` when share, baseline and delay all vary by path: both sums in one
+    pass per lag, the product a x B formed where it is added (the same product numpy's
+    ``profile * baseline`` holds, so the same bits)."""
+    for t in range(meta[d, 1]):
+        for p in range(n):
+            moved[p] = 0.0
+            euro[p] = 0.0
+        for j in range(min(t, top) + 1):
+            x = _row(ws, a, t - j, meta, n)
+            bx = _row(ws, c, t - j, meta, n)
+            for p in range(n):
+                k = kbuf[p]
+                wp = wbuf[p]
+                cj = (1.0 - wp if k == j else 0.0) + (wp if k == j - 1 else 0.0)
+                moved[p] += cj * x[p]
+                euro[p] += cj * (x[p] * bx[p])
+        keep = _row(ws, a, t, meta, n)
+        base = _row(ws, c, t, meta, n)
+        z = _row(ws, d, t, meta, n)
+        for p in range(n):
+            bv = base[p]
+            share = euro[p] / bv if bv > 0.0 else moved[p]
+            z[p] = keep[p] if delay[p] == 0.0 else share
+
+
 @_sub_jit
 def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf, scratch):
     """Delay a share of a cost as its planned euros (:func:`simulator.core.measures.delayed`).
@@ -728,6 +755,9 @@ def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf, scratch):
     top = _top_lag(kbuf, n, years)
     apf, cpf = meta[a, 3], meta[c, 3]
     w = kbuf.shape[0]
+    if apf and cpf and pd:
+        _euro_shift_paths(ws, d, a, c, meta, n, kbuf, wbuf, top, delay, scratch[0:n], scratch[w:w + n])
+        return
     for t in range(years):
         z = scratch[(3 + t) * w:(3 + t) * w + n]
         xa = _row(ws, a, t, meta, n)
@@ -755,16 +785,10 @@ def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf, scratch):
         _fill_row(keep, _row(ws, a, t, meta, n), apf, n)
         base = _row(ws, c, t, meta, n)
         z = _row(ws, d, t, meta, n)
-        if cpf and pd:  # the usual case, in a loop LLVM vectorises
-            for p in range(n):
-                bv = base[p]
-                share = euro[p] / bv if bv > 0.0 else moved[p]
-                z[p] = keep[p] if delay[p] == 0.0 else share
-        else:
-            for p in range(n):
-                bv = base[p * cpf]
-                share = euro[p] / bv if bv > 0.0 else moved[p]
-                z[p] = keep[p] if delay[p * pd] == 0.0 else share
+        for p in range(n):
+            bv = base[p * cpf]
+            share = euro[p] / bv if bv > 0.0 else moved[p]
+            z[p] = keep[p] if delay[p * pd] == 0.0 else share
 
 
 @_sub_jit
