@@ -23,7 +23,6 @@ from simulator.cli.options import (
 from simulator.cli.progress import Progress, wanted
 from simulator.cli.register import check_register_path, write_with_register
 
-
 _FROZEN_AT_EXIT: list[bool] = []
 
 
@@ -100,7 +99,7 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
             return draw_ahead(found, lang, "png" if Path(out).suffix.lower() == ".md" else "svg")
     with Progress(None, enabled=wanted(as_json), lang=lang):
         f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
-                    aux_paths=aux_paths, goal=goal, processes=int(__import__("os").environ.get("TAAKSIM_PROCESSES", "2")),
+                    aux_paths=aux_paths, goal=goal, processes=2,
                     meanwhile=meanwhile)
     if register_file:  # the register and the report are written together or not at all
         write_with_register(f, out, register_file, lang=lang, force=force, seed=seed, year=year)
