@@ -211,3 +211,17 @@ print(array_type("dask") == (da.Array,), lazy.chunks is not None, ds.net_savings
       float(lazy.sum().compute()) == 0.0)
 """
     assert _python(code, tmp_path).split() == ["True"] * 4
+
+
+def test_the_exit_freeze_is_registered_once(monkeypatch):
+    import atexit
+    import gc
+
+    from simulator.cli import report
+
+    registered = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(report, "_FROZEN_AT_EXIT", [])
+    report.freeze_at_exit()
+    report.freeze_at_exit()
+    assert registered == [gc.freeze]
