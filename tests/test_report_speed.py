@@ -225,3 +225,32 @@ def test_the_exit_freeze_is_registered_once(monkeypatch):
     report.freeze_at_exit()
     report.freeze_at_exit()
     assert registered == [gc.freeze]
+
+
+@pytest.mark.skipif(not FORK, reason="no fork on this system")
+def test_the_child_warnings_are_shown_here_and_an_error_leaves_no_child(huizen, monkeypatch):
+    def warns():
+        warnings.warn("from the child", UserWarning, stacklevel=1)
+        return 7
+
+    with pytest.warns(UserWarning, match="from the child"):
+        assert _Forked(warns).result() == 7
+
+    def fail(found):
+        raise KeyError("meanwhile failed")
+
+    forked = []
+    fork = os.fork
+
+    def recording_fork():
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    with pytest.raises(KeyError, match="meanwhile failed"):
+        analyse(huizen, paths=600, seed=1, aux_paths=300, processes=2, meanwhile=fail)
+    (pid,) = forked
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no child left behind
+        os.waitpid(pid, os.WNOHANG)

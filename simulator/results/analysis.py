@@ -604,9 +604,10 @@ class _Forked:
             code = 1
             try:
                 os.close(read)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # the parent's own runs give every warning once
-                    data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
+                with warnings.catch_warnings(record=True) as caught:  # shown by the parent, as its own
+                    value = fn()
+                said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+                data = pickle.dumps((value, said), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
                 code = 0
@@ -629,8 +630,19 @@ class _Forked:
                 raise
             _, status = os.waitpid(pid, 0)
             if status == 0 and data:
-                return pickle.loads(data)
+                value, said = pickle.loads(data)
+                for message, category, filename, lineno in said:
+                    warnings.warn_explicit(message, category, filename, lineno)
+                return value
         return self._fn()
+
+    def cancel(self) -> None:
+        """Stop the child (its result is no longer wanted) and reap it."""
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            os.close(self._read)
+            os.kill(pid, 15)
+            os.waitpid(pid, 0)
 
 
 def _forkable() -> bool:
@@ -669,23 +681,27 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
     if processes > 1:
         study.blocks  # noqa: B018 - the main run, before the fork: the child reads its paths
         other = _Forked(lambda: _heavy(study))
-    summary = Summary.from_dataset(study.dataset, municipality=municipality)
-    if other is None:
-        rows = sensitivity(study)
-    found = Findings(
-        study=study,
-        summary=summary,
-        # each reading on the main run's paths: the literal one is the main run itself
-        readings=side_by_side(scenario, summary, paths=paths, seed=seed, municipality=municipality),
-        risk=risk(study, capacity, goal),
-        sensitivity=[],
-        contributions=cast(Contributions, None),
-        waterfall=waterfall(study),
-        plan=plan_by_year(study),
-        capacity=capacity,
-    )
-    if meanwhile is not None:
-        meanwhile(found)
+    try:
+        summary = Summary.from_dataset(study.dataset, municipality=municipality)
+        rows = sensitivity(study) if other is None else []
+        found = Findings(
+            study=study,
+            summary=summary,
+            # each reading on the main run's paths: the literal one is the main run itself
+            readings=side_by_side(scenario, summary, paths=paths, seed=seed, municipality=municipality),
+            risk=risk(study, capacity, goal),
+            sensitivity=[],
+            contributions=cast(Contributions, None),
+            waterfall=waterfall(study),
+            plan=plan_by_year(study),
+            capacity=capacity,
+        )
+        if meanwhile is not None:
+            meanwhile(found)
+    except BaseException:
+        if other is not None:  # no child left behind
+            other.cancel()
+        raise
     if other is None:
         measures = sorted(indices(study, leading_keys(rows))["measures"], key=lambda r: -r.total_order)
         return replace(found, sensitivity=rows, contributions=contributions(study), sensitivity_measures=measures)
