@@ -37,9 +37,11 @@ def compare(scenario, variants, paths, seed, municipality, year, plot, force, la
     taaksim compare S.toml --variant zonder-m7=without:m7 --variant later=later:1 \\
         --variant pessimistisch=@growth=p90 --variant m3-zeker=m3.go_ahead=1
     """
+    from simulator.cli.report import freeze_at_exit
     from simulator.results.variants import compare as compare_variants
     from simulator.results.variants import parse_variant
 
+    freeze_at_exit()
     s = load_scenario(scenario, reading)
     municipality = check_choices(s, municipality, year)
     if not variants:

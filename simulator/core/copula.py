@@ -24,11 +24,17 @@ value, with a warning giving the reachable range.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import os
+import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -325,6 +331,26 @@ def _calibrate(correlation: Correlation, dists: tuple[Distribution, ...], file: 
     members = correlation.members
     asked = np.array(correlation.matrix, dtype=float)
     atoms = [atoms_of(d) for d in dists]
+    key = _key(members, asked, atoms)
+    found = _stored(key, len(members))
+    if found is None:
+        found = _solve(members, asked, atoms)
+        _store(key, *found)
+    latent, achieved, adjusted, notes = found
+    if adjusted:
+        shown = "; ".join("[" + ", ".join(f"{x:.3f}" for x in row) + "]" for row in achieved)
+        where = f"{file}: " if file else ""
+        warnings.warn(f"{where}correlation between {', '.join(members)}: {' / '.join(notes)}. "
+                      f"Rank correlations that hold: [{shown}]", CorrelationWarning, stacklevel=3)
+    return Calibration(members, asked, latent, achieved, adjusted, notes)
+
+
+Solved = tuple[np.ndarray, np.ndarray, bool, tuple[str, ...]]
+
+
+def _solve(members: tuple[str, ...], asked: np.ndarray, atoms: list[Atoms]) -> Solved:
+    """The latent matrix, the rank correlations it gives, whether they differ from the asked
+    ones and why: a function of the members' names, the asked matrix and the atoms alone."""
     n = len(members)
     target = asked.copy()
     notes: list[str] = []
@@ -355,9 +381,65 @@ def _calibrate(correlation: Correlation, dists: tuple[Distribution, ...], file: 
     if adjusted and not notes:
         notes.append("the asked rank matrix needs a latent matrix that is not positive definite; "
                      "the nearest one is used")
-    if adjusted:
-        shown = "; ".join("[" + ", ".join(f"{x:.3f}" for x in row) + "]" for row in achieved)
-        where = f"{file}: " if file else ""
-        warnings.warn(f"{where}correlation between {', '.join(members)}: {' / '.join(notes)}. "
-                      f"Rank correlations that hold: [{shown}]", CorrelationWarning, stacklevel=3)
-    return Calibration(members, asked, latent, achieved, adjusted, tuple(notes))
+    return latent, achieved, adjusted, tuple(notes)
+
+
+# --- the calibrations kept on disk --------------------------------------------------------
+#
+# A group with atoms (a go-ahead, a delay that may be 0) is solved by root-finding in scipy's
+# normal functions: importing scipy.special and the search cost a run 0.1-0.2 s, every run of
+# the same scenario. The result is a pure function of the names, the asked matrix and the atoms
+# (and of this file's code), so it is kept in a small file named by a hash of all of them, with
+# every float written exactly (float.hex): a run that finds it gets the very same bits.
+
+
+def cache_dir() -> Path | None:
+    """Where calibrations are kept: ``$TAAKSIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/taaksim``, else
+    ``~/.cache/taaksim``; None when ``TAAKSIM_CACHE_DIR`` is set empty (no cache)."""
+    given = os.environ.get("TAAKSIM_CACHE_DIR")
+    if given is not None:
+        return Path(given) if given else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "taaksim"
+
+
+@lru_cache(maxsize=1)
+def _code() -> bytes:
+    """This file's source: a changed solver never reads an old solution."""
+    return Path(__file__).read_bytes()
+
+
+def _key(members: tuple[str, ...], asked: np.ndarray, atoms: list[Atoms]) -> str:
+    text = repr((members, [x.hex() for x in asked.ravel().tolist()],
+                 [[(a.hex(), b.hex()) for a, b in at] for at in atoms]))
+    return hashlib.sha256(_code() + text.encode()).hexdigest()
+
+
+def _stored(key: str, n: int) -> Solved | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = json.loads((folder / f"copula-{key}.json").read_text(encoding="utf-8"))
+        latent = np.array([float.fromhex(x) for x in data["latent"]]).reshape(n, n)
+        achieved = np.array([float.fromhex(x) for x in data["achieved"]]).reshape(n, n)
+        return latent, achieved, bool(data["adjusted"]), tuple(str(x) for x in data["notes"])
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or unreadable: solve again
+        return None
+
+
+def _store(key: str, latent: np.ndarray, achieved: np.ndarray, adjusted: bool, notes: tuple[str, ...]) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    data = {"latent": [x.hex() for x in latent.ravel().tolist()],
+            "achieved": [x.hex() for x in achieved.ravel().tolist()], "adjusted": adjusted, "notes": list(notes)}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".copula-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, folder / f"copula-{key}.json")  # whole or not at all, also with two runs at once
+    except OSError:  # a read-only home: the next run solves again
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)

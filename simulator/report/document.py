@@ -91,12 +91,38 @@ def document_lines(f: Findings, lang: str) -> list[str]:
 
 def images(f: Findings, lang: str, image_format: str = "svg") -> dict[str, Any]:
     """The pictures by name (see :data:`simulator.report.plots.ALL`): inline SVG text (vector, for
-    HTML and PDF), or PNG bytes (Markdown, beside the text)."""
+    HTML and PDF), or PNG bytes (Markdown, beside the text). Those :func:`draw_ahead` drew for
+    these findings' study are taken as drawn."""
     from simulator.report import plots
 
-    if image_format == "png":
-        return {name: plots.png(fn(f, lang)) for name, fn in plots.ALL.items()}
-    return {name: plots.svg(fn(f, lang), t(f"report.{ALT[name]}", lang)) for name, fn in plots.ALL.items()}
+    out = {}
+    for name in plots.ALL:
+        kept = _AHEAD.pop((id(f.study), lang, image_format, name), None)
+        out[name] = kept[1] if kept is not None and kept[0] is f.study else _image(f, name, lang, image_format)
+    return out
+
+
+def _image(f: Findings, name: str, lang: str, image_format: str) -> Any:
+    from simulator.report import plots
+
+    fig = plots.ALL[name](f, lang)
+    return plots.png(fig) if image_format == "png" else plots.svg(fig, t(f"report.{ALT[name]}", lang))
+
+
+#: the pictures that show neither the sensitivity nor the contributions: drawn from the findings
+#: so far (:func:`draw_ahead`), while another process computes those
+AHEAD = ("fan", "histogram", "s_curve", "waterfall")
+#: pictures drawn ahead, by (id of the study, language, format, name): (the study, the picture)
+_AHEAD: dict[tuple[int, str, str, str], tuple[Any, Any]] = {}
+
+
+def draw_ahead(f: Findings, lang: str, image_format: str = "svg") -> None:
+    """Draw the pictures of :data:`AHEAD` for :func:`images` to take: ``f`` may lack the
+    sensitivity and the contributions (:func:`simulator.results.analysis.analyse`'s
+    ``meanwhile``). The same pictures as drawn later: each is a function of the fields it shows."""
+    _AHEAD.clear()  # one report's pictures at a time (not those of a report that failed before writing)
+    for name in AHEAD:
+        _AHEAD[(id(f.study), lang, image_format, name)] = (f.study, _image(f, name, lang, image_format))
 
 
 #: each picture's accessible title (catalogue key report.<...>)

@@ -300,10 +300,26 @@ def variants_chart(rows: list[VariantResult], year: int, lang: str = "nl"):
     return fig
 
 
+def _layout_done(fig) -> None:
+    """Tell savefig that the figure's layout is final (``tight_layout`` placed it).
+
+    ``tight_layout`` leaves a placeholder layout engine behind, and savefig then draws the whole
+    figure once more before saving it, only to let that engine (which does nothing) run: a third
+    of the time of every picture. Without the engine it draws once; the layout, done, is kept.
+    """
+    from matplotlib import rcParams
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine) and not (
+            rcParams["figure.autolayout"] or rcParams["figure.constrained_layout.use"]):
+        fig.set_layout_engine(None)  # with neither rc layout on: no engine at all
+
+
 def png(fig, dpi: int = 150) -> bytes:
     """The figure as PNG bytes (``compare --plot``); the figure is closed."""
     import matplotlib.pyplot as plt
 
+    _layout_done(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
@@ -319,6 +335,7 @@ def svg(fig, title: str = "") -> str:
 
     import matplotlib.pyplot as plt
 
+    _layout_done(fig)
     buf = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "taaksim"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})

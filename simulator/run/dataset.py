@@ -8,6 +8,7 @@ saved result can always be traced to what produced it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -89,8 +90,49 @@ def _cat(parts: list[Block], name: str, axis: int = -1) -> np.ndarray:
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=axis)
 
 
-def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
+class _DaskArrays:
+    """xarray's record of dask as a duck-array library, resolved only when asked.
+
+    xarray asks, for every array it wraps, whether it is a ``dask.array.Array``, and its record
+    of dask imports ``dask.array`` to answer (0.4 s when dask is installed, on every command
+    that builds a Dataset). No object can be a dask array while ``dask.array`` is not imported,
+    so the answer is the empty tuple until then and dask's own type after: the same answer,
+    without the import. The other fields of the record come from xarray's own, made when asked.
+    """
+
+    def __init__(self, record: type) -> None:
+        self._record = record
+        self._real = None
+
+    @property
+    def type(self) -> tuple[type, ...]:
+        mod = sys.modules.get("dask.array")
+        array = getattr(mod, "Array", None)
+        return () if array is None else (array,)
+
+    def __getattr__(self, name: str):
+        if self._real is None:
+            self._real = self._record("dask")
+        return getattr(self._real, name)
+
+
+def import_xarray():
+    """``xarray``, with its check for dask arrays made lazy (:class:`_DaskArrays`)."""
     import xarray as xr
+
+    try:
+        from xarray.namedarray import pycompat
+
+        cache = pycompat._cached_duck_array_modules
+        if "dask" not in cache:
+            cache["dask"] = _DaskArrays(pycompat.DuckArrayModule)  # type: ignore[assignment]
+    except (ImportError, AttributeError):  # another xarray: its own check, and the import it costs
+        pass
+    return xr
+
+
+def to_dataset(scenario: Scenario, parts: list[Block], *, seed: int):
+    xr = import_xarray()
 
     n = sum(p.net.shape[-1] for p in parts)
     years = list(scenario.years)
