@@ -405,8 +405,18 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code() -> bytes:
-    """This file's source: a changed solver never reads an old solution."""
-    return Path(__file__).read_bytes()
+    """This file's source and the versions of the libraries whose functions it calls: a changed
+    solver, or a scipy or numpy whose normal functions may differ in a last bit, never reads an
+    old solution."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    stamp = []
+    for lib in ("numpy", "scipy"):
+        try:
+            stamp.append(f"{lib} {version(lib)}")
+        except PackageNotFoundError:  # pragma: no cover - both are dependencies
+            stamp.append(f"{lib} ?")
+    return Path(__file__).read_bytes() + "\n".join(stamp).encode()
 
 
 def _key(members: tuple[str, ...], asked: np.ndarray, atoms: list[Atoms]) -> str:
