@@ -599,7 +599,14 @@ class _Forked:
         if not hasattr(os, "fork") or threading.active_count() > 1 and not _forkable():
             return
         read, write = os.pipe()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns on fork in a process with other OS threads (numpy's BLAS pool
+            # here, idle; the only Python threads allowed are daemon ones, checked above): the
+            # child touches no lock they may hold (it computes, pickles to a pipe and leaves with
+            # os._exit, printing nothing), and the suite turns simulator's DeprecationWarnings
+            # into errors, which would fail the fork after it happened
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
             code = 1
             try:
