@@ -110,17 +110,23 @@ def _at(ws, r, y, p, meta):
 # --- random numbers ------------------------------------------------------------------------------
 
 
+@_inline
+def _sfc64_step(a, b, c, w):
+    """One step of SFC64: the new state and the double in [0, 1) that numpy makes of it."""
+    tmp = a + b + w
+    w += np.uint64(1)
+    a = b ^ (b >> np.uint64(11))
+    b = c + (c << np.uint64(3))
+    c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
+    return a, b, c, w, np.float64(tmp >> np.uint64(11)) * _INV53
+
+
 @_sub_jit
 def sfc64_fill(states, s, out, n):
     """n doubles of stream s into out[:n], as numpy's Generator(SFC64).random does."""
     a, b, c, w = states[s, 0], states[s, 1], states[s, 2], states[s, 3]
     for i in range(n):
-        tmp = a + b + w
-        w += np.uint64(1)
-        a = b ^ (b >> np.uint64(11))
-        b = c + (c << np.uint64(3))
-        c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-        out[i] = np.float64(tmp >> np.uint64(11)) * _INV53
+        a, b, c, w, out[i] = _sfc64_step(a, b, c, w)
     states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
 
 
@@ -132,18 +138,8 @@ def sfc64_fill2(states, s, out, t, out2, n):
     a, b, c, w = states[s, 0], states[s, 1], states[s, 2], states[s, 3]
     a2, b2, c2, w2 = states[t, 0], states[t, 1], states[t, 2], states[t, 3]
     for i in range(n):
-        tmp = a + b + w
-        tmp2 = a2 + b2 + w2
-        w += np.uint64(1)
-        w2 += np.uint64(1)
-        a = b ^ (b >> np.uint64(11))
-        a2 = b2 ^ (b2 >> np.uint64(11))
-        b = c + (c << np.uint64(3))
-        b2 = c2 + (c2 << np.uint64(3))
-        c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-        c2 = ((c2 << np.uint64(24)) | (c2 >> np.uint64(40))) + tmp2
-        out[i] = np.float64(tmp >> np.uint64(11)) * _INV53
-        out2[i] = np.float64(tmp2 >> np.uint64(11)) * _INV53
+        a, b, c, w, out[i] = _sfc64_step(a, b, c, w)
+        a2, b2, c2, w2, out2[i] = _sfc64_step(a2, b2, c2, w2)
     states[s, 0], states[s, 1], states[s, 2], states[s, 3] = a, b, c, w
     states[t, 0], states[t, 1], states[t, 2], states[t, 3] = a2, b2, c2, w2
 
@@ -442,66 +438,52 @@ def _scalar(meta, r):
 
 
 @_inline
-def _binary(f, ws, d, a, b, meta, n, limit):
-    """Register d = f(a, b), broadcasting as numpy does; returns whether a value written is not
-    a number of at most ``limit`` in absolute value (the check of the value a layout moved
-    here: tested while the value is in a register, not in a second pass; inf when none)."""
+def _apply(f, z, xa, xb, m, a_vec, b_vec, limit):
+    """z[:m] = f(xa, xb), an operand that is not a vector (``a_vec``, ``b_vec``) being its one
+    value; returns whether a value written is not a number of at most ``limit`` in absolute
+    value (tested while the value is in a register, not in a second pass)."""
     bad = False
+    if a_vec and b_vec:
+        for p in range(m):
+            v = f(xa[p], xb[p])
+            z[p] = v
+            bad |= not abs(v) <= limit
+    elif a_vec:
+        vb = xb[0]
+        for p in range(m):
+            v = f(xa[p], vb)
+            z[p] = v
+            bad |= not abs(v) <= limit
+    else:
+        va = xa[0]
+        for p in range(m):
+            v = f(va, xb[p])
+            z[p] = v
+            bad |= not abs(v) <= limit
+    return bad
+
+
+@_inline
+def _binary(f, ws, d, a, b, meta, n, limit):
+    """Register d = f(a, b), broadcasting as numpy does; returns whether a value written fails
+    the check a layout moved into this operation (``limit``; inf when there is none)."""
     ny = meta[d, 1]
     if ny > 1 and _flat(meta, d, ny, n):
         # every year in one loop: per year, a loop's set-up cost as much as a tenth of its work
-        m = ny * n
-        z = ws[meta[d, 0]:meta[d, 0] + m]
-        if _flat(meta, a, ny, n):
-            xa = ws[meta[a, 0]:meta[a, 0] + m]
-            if _flat(meta, b, ny, n):
-                xb = ws[meta[b, 0]:meta[b, 0] + m]
-                for p in range(m):
-                    v = f(xa[p], xb[p])
-                    z[p] = v
-                    bad |= not abs(v) <= limit
-                return bad
-            if _scalar(meta, b):
-                vb = ws[meta[b, 0]]
-                for p in range(m):
-                    v = f(xa[p], vb)
-                    z[p] = v
-                    bad |= not abs(v) <= limit
-                return bad
-        elif _scalar(meta, a) and _flat(meta, b, ny, n):
-            va = ws[meta[a, 0]]
-            xb = ws[meta[b, 0]:meta[b, 0] + m]
-            for p in range(m):
-                v = f(va, xb[p])
-                z[p] = v
-                bad |= not abs(v) <= limit
-            return bad
+        fa, fb = _flat(meta, a, ny, n), _flat(meta, b, ny, n)
+        if (fa and (fb or _scalar(meta, b))) or (fb and _scalar(meta, a)):
+            m = ny * n
+            return _apply(f, ws[meta[d, 0]:meta[d, 0] + m], ws[meta[a, 0]:meta[a, 0] + (m if fa else 1)],
+                          ws[meta[b, 0]:meta[b, 0] + (m if fb else 1)], m, fa, fb, limit)
+    bad = False
     for y in range(ny):
         z = _row(ws, d, y, meta, n)
         xa = _row(ws, a, y, meta, n)
         xb = _row(ws, b, y, meta, n)
         if meta[d, 3]:
-            if meta[a, 3] and meta[b, 3]:
-                for p in range(n):
-                    v = f(xa[p], xb[p])
-                    z[p] = v
-                    bad |= not abs(v) <= limit
-            elif meta[a, 3]:
-                vb = xb[0]
-                for p in range(n):
-                    v = f(xa[p], vb)
-                    z[p] = v
-                    bad |= not abs(v) <= limit
-            else:
-                va = xa[0]
-                for p in range(n):
-                    v = f(va, xb[p])
-                    z[p] = v
-                    bad |= not abs(v) <= limit
+            bad |= _apply(f, z, xa, xb, n, meta[a, 3] == 1, meta[b, 3] == 1, limit)
         else:
-            v = f(xa[0], xb[0])
-            z[0] = v
-            bad |= not abs(v) <= limit
+            bad |= _apply(f, z, xa, xb, 1, True, True, limit)
     return bad
 
 
@@ -699,42 +681,16 @@ def _shift(ws, d, a, b, meta, n, kbuf, wbuf):
 
 
 @_inline
-def _fill_row(z, x, pf, n):
-    """z[:n] = x broadcast along the paths (x has n values, or one when it does not vary)."""
-    if pf:
-        for p in range(n):
-            z[p] = x[p]
-    else:
-        v = x[0]
-        for p in range(n):
-            z[p] = v
-
-
-@_inline
-def _euro_shift_paths(ws, d, a, c, meta, n, kbuf, wbuf, top, delay, moved, euro):
-    """:func:`_euro_shift` when share, baseline and delay all vary by path: both sums in one
-    pass per lag, the product a x B formed where it is added (the same product numpy's
-    ``profile * baseline`` holds, so the same bits)."""
-    for t in range(meta[d, 1]):
-        for p in range(n):
-            moved[p] = 0.0
-            euro[p] = 0.0
-        for j in range(min(t, top) + 1):
-            x = _row(ws, a, t - j, meta, n)
-            bx = _row(ws, c, t - j, meta, n)
-            for p in range(n):
-                k = kbuf[p]
-                wp = wbuf[p]
-                cj = (1.0 - wp if k == j else 0.0) + (wp if k == j - 1 else 0.0)
-                moved[p] += cj * x[p]
-                euro[p] += cj * (x[p] * bx[p])
-        keep = _row(ws, a, t, meta, n)
-        base = _row(ws, c, t, meta, n)
-        z = _row(ws, d, t, meta, n)
-        for p in range(n):
-            bv = base[p]
-            share = euro[p] / bv if bv > 0.0 else moved[p]
-            z[p] = keep[p] if delay[p] == 0.0 else share
+def _as_row(ws, r, y, meta, n, buf):
+    """Row y of register r as n values: its own row, or its one value copied into ``buf`` (so
+    one loop serves every shape; the value is the same double either way)."""
+    x = _row(ws, r, y, meta, n)
+    if meta[r, 3]:
+        return x
+    v = x[0]
+    for p in range(n):
+        buf[p] = v
+    return buf[:n]
 
 
 @_sub_jit
@@ -743,52 +699,38 @@ def _euro_shift(ws, d, a, b, c, meta, n, kbuf, wbuf, scratch):
 
     Per path: no delay keeps the share a (year, path); otherwise the euros a x B (B the post's
     baseline, register c) move as :func:`_shift` moves a profile and become a share of the
-    realised year's baseline; where B is not positive the share itself moves. Products and
-    sums in numpy's order. ``scratch``: years + 3 rows of ``len(kbuf)`` values: the two sums,
-    the kept share and the products a x B of every year (a register of their own, as numpy's
-    ``profile * baseline``).
+    realised year's baseline; where B is not positive the share itself moves. Both sums in
+    one pass per lag, the product a x B formed where it is added (the same product numpy's
+    ``profile * baseline`` holds, so the same bits). ``scratch``: five rows of ``len(kbuf)``
+    values (the two sums, and the delay, share and baseline where they do not vary by path).
     """
-    years = meta[d, 1]
-    delay = _row(ws, b, 0, meta, n)
-    pd = 1 if meta[b, 3] else 0
-    _lags(delay, pd, years, n, kbuf, wbuf)
-    top = _top_lag(kbuf, n, years)
-    apf, cpf = meta[a, 3], meta[c, 3]
     w = kbuf.shape[0]
-    if apf and cpf and pd:
-        _euro_shift_paths(ws, d, a, c, meta, n, kbuf, wbuf, top, delay, scratch[0:n], scratch[w:w + n])
-        return
+    moved, euro = scratch[0:n], scratch[w:w + n]
+    sa, sc = scratch[3 * w:4 * w], scratch[4 * w:5 * w]
+    years = meta[d, 1]
+    delay = _as_row(ws, b, 0, meta, n, scratch[2 * w:3 * w])
+    _lags(delay, 1, years, n, kbuf, wbuf)
+    top = _top_lag(kbuf, n, years)
     for t in range(years):
-        z = scratch[(3 + t) * w:(3 + t) * w + n]
-        xa = _row(ws, a, t, meta, n)
-        xb = _row(ws, c, t, meta, n)
-        if apf and cpf:
+        for p in range(n):
+            moved[p] = 0.0
+            euro[p] = 0.0
+        for j in range(min(t, top) + 1):
+            x = _as_row(ws, a, t - j, meta, n, sa)
+            bx = _as_row(ws, c, t - j, meta, n, sc)
             for p in range(n):
-                z[p] = xa[p] * xb[p]
-        elif apf:
-            vb = xb[0]
-            for p in range(n):
-                z[p] = xa[p] * vb
-        elif cpf:
-            va = xa[0]
-            for p in range(n):
-                z[p] = va * xb[p]
-        else:
-            v = xa[0] * xb[0]
-            for p in range(n):
-                z[p] = v
-    moved, euro, keep = scratch[0:n], scratch[w:w + n], scratch[2 * w:2 * w + n]
-    ra, sa, pa = _strides(meta, a)
-    for t in range(years):
-        _lag_sum(ws, ra, sa, pa, t, top, n, kbuf, wbuf, moved)
-        _lag_sum(scratch, 3 * w, w, 1, t, top, n, kbuf, wbuf, euro)
-        _fill_row(keep, _row(ws, a, t, meta, n), apf, n)
-        base = _row(ws, c, t, meta, n)
+                k = kbuf[p]
+                wp = wbuf[p]
+                cj = (1.0 - wp if k == j else 0.0) + (wp if k == j - 1 else 0.0)
+                moved[p] += cj * x[p]
+                euro[p] += cj * (x[p] * bx[p])
+        keep = _as_row(ws, a, t, meta, n, sa)
+        base = _as_row(ws, c, t, meta, n, sc)
         z = _row(ws, d, t, meta, n)
         for p in range(n):
-            bv = base[p * cpf]
+            bv = base[p]
             share = euro[p] / bv if bv > 0.0 else moved[p]
-            z[p] = keep[p] if delay[p * pd] == 0.0 else share
+            z[p] = keep[p] if delay[p] == 0.0 else share
 
 
 @_sub_jit
@@ -1054,7 +996,7 @@ def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n
     zbuf = np.empty((64, S))
     kbuf = np.empty(C, dtype=np.int64)
     wbuf = np.empty(C)
-    scratch = np.empty((3 + meta[:, 1].max()) * C)
+    scratch = np.empty(5 * C)
     acc = np.empty(S)
     cell = np.empty(_LB, dtype=np.int64)
     dist = np.empty(_LB)
