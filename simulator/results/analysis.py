@@ -632,8 +632,7 @@ class _Forked:
                 with os.fdopen(self._read, "rb") as inp:
                     data = inp.read()
             except BaseException:
-                os.kill(pid, 15)
-                os.waitpid(pid, 0)
+                _stop(pid)
                 raise
             _, status = os.waitpid(pid, 0)
             if status == 0 and data:
@@ -648,8 +647,13 @@ class _Forked:
         if self._pid:
             pid, self._pid = self._pid, 0
             os.close(self._read)
-            os.kill(pid, 15)
-            os.waitpid(pid, 0)
+            _stop(pid)
+
+
+def _stop(pid: int) -> None:
+    """End a child whose result is no longer wanted, and reap it."""
+    os.kill(pid, 15)
+    os.waitpid(pid, 0)
 
 
 def _forkable() -> bool:
@@ -690,7 +694,6 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
         other = _Forked(lambda: _heavy(study))
     try:
         summary = Summary.from_dataset(study.dataset, municipality=municipality)
-        rows = sensitivity(study) if other is None else []
         found = Findings(
             study=study,
             summary=summary,
@@ -710,9 +713,9 @@ def analyse(scenario: Scenario, *, paths: int = 10_000, seed: int = 0, municipal
             other.cancel()
         raise
     if other is None:
-        measures = sorted(indices(study, leading_keys(rows))["measures"], key=lambda r: -r.total_order)
-        return replace(found, sensitivity=rows, contributions=contributions(study), sensitivity_measures=measures)
-    rows, contributed, measures, runs = other.result()
-    for key, value in runs.items():
-        study._runs.setdefault(key, value)
+        rows, contributed, measures, _ = _heavy(study)
+    else:
+        rows, contributed, measures, runs = other.result()
+        for key, value in runs.items():  # the child's runs, for the tornado's base
+            study._runs.setdefault(key, value)
     return replace(found, sensitivity=rows, contributions=contributed, sensitivity_measures=measures)
