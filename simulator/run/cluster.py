@@ -31,12 +31,13 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
-          overrides, sampling: str = "mc", kernel: bool = False) -> BlockStats:
+          overrides, sampling: str = "mc", kernel: bool = False, coded: bool = False) -> BlockStats:
     from simulator.run.blocks import tune_allocator
 
     tune_allocator()  # in the worker's process: see simulator.run.blocks
     return simulate_stats(scenario, spec, block, n, seed=seed,
-                          options=RunOptions(active=active, overrides=overrides, sampling=sampling), kernel=kernel)
+                          options=RunOptions(active=active, overrides=overrides, sampling=sampling), kernel=kernel,
+                          coded=coded)
 
 
 #: seconds to wait for an existing scheduler before giving up with a one-line error
@@ -104,6 +105,7 @@ def dask_stats(
     workers: int | None = None,
     sampling: str = "mc",
     kernel: bool = False,
+    coded: bool = False,
 ) -> Iterator[BlockStats]:
     """Yield every block's stats as dask workers finish them (in any order).
 
@@ -130,7 +132,8 @@ def dask_stats(
         it = iter(plan)
 
         def submit(b, n):
-            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, kernel, pure=False)
+            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, kernel, coded,
+                                 pure=False)
 
         for _ in range(slots):
             nxt = next(it, None)

@@ -41,13 +41,14 @@ def run_blocks(
     says so and the options allow (no detail, no kept inputs): the same numbers.
     """
     opts = options or RunOptions()
-    from simulator.core.compiled.runner import kernel_block, use_kernel
+    from simulator.core.compiled.runner import kernel_block, use_coded, use_kernel
 
     kernel = use_kernel(paths)
+    coded = kernel and use_coded(paths)
 
     def one(b: int, n: int) -> Block:
         if kernel:
-            part = kernel_block(scenario, n, seed=seed, block=b, options=opts)
+            part = kernel_block(scenario, n, seed=seed, block=b, options=opts, coded=coded)
             if part is not None:
                 return part  # type: ignore[return-value]
         return simulate_block(scenario, n, seed=seed, block=b, options=opts)

@@ -246,12 +246,14 @@ def _replicate_slices(n: int, sampling: str) -> list[slice]:
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   options: RunOptions | None = None, kernel: bool = False) -> BlockStats:
+                   options: RunOptions | None = None, kernel: bool = False, coded: bool = False) -> BlockStats:
     """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: with the
-    compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy."""
+    compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy;
+    ``coded``: the kernel's model as machine code compiled for the scenario (see
+    :func:`simulator.core.compiled.runner.use_coded`)."""
     opts = (options or RunOptions()).with_(detail=spec.detail)
     if kernel and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
-        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts)
+        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts, coded=coded)
         if rows is not None:
             return block_stats(spec, rows, block, compiled=True)  # type: ignore[arg-type]
     b = simulate_block(scenario, n, seed=seed, block=block, options=opts)
@@ -279,7 +281,7 @@ class _KernelBlock:
 
 
 def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                 options: RunOptions) -> _KernelBlock | None:
+                 options: RunOptions, coded: bool = False) -> _KernelBlock | None:
     """The headline and goal scopes of one block from the compiled kernel, or None (numpy runs)."""
     from simulator.core.compiled.runner import program_for, run_program
 
@@ -295,7 +297,7 @@ def _kernel_rows(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, se
                        no_growth=options.no_growth, extra_delay=options.extra_delay, outputs=outputs)
     if prog is None:
         return None
-    out = run_program(prog, n, seed=seed, block=block)
+    out = run_program(prog, n, seed=seed, block=block, coded=coded)
     if out is None:
         return None
     return _KernelBlock(_ScopeRows({i: out[k] for k, i in enumerate(nets)}),

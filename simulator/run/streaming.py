@@ -69,18 +69,20 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths)
 
-    kernel = _kernel(sampling, max_paths if precision is not None else paths)
+    most = max_paths if precision is not None else paths
+    kernel = _kernel(sampling, most)
+    coded = kernel and _coded(most)
     options = RunOptions(active=active, overrides=tuple((overrides or {}).items()), sampling=sampling)
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel, coded=coded)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
                             active=active, overrides=overrides, stop=_stopper(precision),
-                            sampling=sampling, kernel=kernel)
+                            sampling=sampling, kernel=kernel, coded=coded)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
@@ -100,6 +102,13 @@ def _kernel(sampling: str, paths: int) -> bool:
     from simulator.core.compiled.runner import use_kernel
 
     return sampling == "mc" and use_kernel(paths)
+
+
+def _coded(paths: int) -> bool:
+    """Whether the kernel's model runs as machine code compiled for the scenario."""
+    from simulator.core.compiled.runner import use_coded
+
+    return use_coded(paths)
 
 
 def engine_used(scenario: Scenario, paths: int, *, detail: bool = False, sampling: str = "mc",

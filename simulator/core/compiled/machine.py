@@ -25,7 +25,9 @@ stale-cache check in :mod:`simulator.core.compiled.runner` rely on this file too
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir as llir
+from numba import njit, types
+from numba.extending import intrinsic
 
 from simulator.core.compiled.program import (
     ABS,
@@ -1019,4 +1021,55 @@ def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n
                            s0 + c0, out, ws, zbuf, kbuf, wbuf, scratch)
             if err:
                 return err
+    return 0
+
+
+# --- the machine with the model compiled per program (simulator.core.compiled.codegen) -----------------
+
+
+@intrinsic
+def _call_model(typingctx, fn, ws, out, pool, start, ostride, p0, p1):
+    """Call the compiled model at address ``fn`` (its arrays given by their data addresses)."""
+    sig = types.int64(types.int64, types.int64, types.int64, types.int64, types.int64, types.int64,
+                      types.int64, types.int64)
+
+    def codegen(context, builder, signature, args):
+        i64 = llir.IntType(64)
+        dp = llir.DoubleType().as_pointer()
+        fnty = llir.FunctionType(i64, [dp, dp, dp, i64, i64, i64, i64])
+        f = builder.inttoptr(args[0], fnty.as_pointer())
+        return builder.call(f, [builder.inttoptr(x, dp) for x in args[1:4]] + list(args[4:]))
+
+    return sig, codegen
+
+
+@_jit
+def run_coded(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
+              out, ws, fn_vec, fn_one, width):
+    """:func:`run` with the model section run by its compiled function (``fn_vec`` over whole
+    groups of ``width`` paths, ``fn_one`` over the rest) once per sample chunk instead of by
+    :func:`_execute` per model chunk; the sampling section runs as in :func:`run`."""
+    meta = base.copy()
+    zbuf = np.empty((64, S))
+    kbuf = np.empty(C, dtype=np.int64)
+    wbuf = np.empty(C)
+    scratch = np.empty(5 * C)
+    acc = np.empty(S)
+    cell = np.empty(_LB, dtype=np.int64)
+    dist = np.empty(_LB)
+    qbuf = np.empty(_LB)
+    late = np.empty(_LB, dtype=np.bool_)
+    at_ws, at_out, at_pool = ws.ctypes.data, out.ctypes.data, pool.ctypes.data
+    for s0 in range(0, n_total, S):
+        ns = min(S, n_total - s0)
+        err = _sample(code, 0, sample_end, pool, meta, tables, ntab, ptab, states, ns, h0, s0, out, ws, zbuf, kbuf,
+                      wbuf, scratch, acc, cell, dist, qbuf, late)
+        if err:
+            return err
+        whole = ns - ns % width
+        # (numba passes the typing context itself: mypy sees one argument missing)
+        if _call_model(fn_vec, at_ws, at_out, at_pool, s0, n_total, 0, whole):  # type: ignore[call-arg]
+            return ERR_VALUE
+        if whole < ns and _call_model(fn_one, at_ws, at_out, at_pool, s0, n_total, whole, ns):
+            return ERR_VALUE
     return 0
