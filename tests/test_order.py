@@ -87,3 +87,68 @@ def test_compiled_sketch_counts_of_a_block():
         lo, counts = LogSketch.span(block, compiled=True)
         want_lo, want = LogSketch.span(block)
         assert lo == want_lo and np.array_equal(counts, want)
+
+
+def test_one_thread_selects_the_bits_of_two():
+    rng = np.random.default_rng(11)
+    head = np.stack([ROWS[kind](rng, 20_001) for kind in ("normal", "heavy tails", "ties", "a mass at zero")])
+    one_q, one_b = head_percentiles(head, QS, compiled=True, threads=1)
+    two_q, two_b = head_percentiles(head, QS, compiled=True, threads=2)
+    assert _same_bits(one_q, two_q) and _same_bits(one_b, two_b)
+
+
+def test_one_thread_starts_no_pool(monkeypatch):
+    from simulator.run import order
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a thread pool for threads=1")
+
+    monkeypatch.setattr(order, "ThreadPoolExecutor", no_pool)
+    head = np.random.default_rng(3).normal(0, 1, (3, 1001))
+    qs, _ = head_percentiles(head, QS, compiled=True, threads=1)
+    assert _same_bits(qs, np.quantile(head, QS, axis=1))
+
+
+def _threads_seen(monkeypatch) -> list[int | None]:
+    """The ``threads`` every call of head_percentiles gets from here on."""
+    from simulator.run import order
+
+    seen = []
+    select = order.head_percentiles
+
+    def recorded(head, qs, **kwargs):
+        seen.append(kwargs.get("threads"))
+        return select(head, qs, **kwargs)
+
+    monkeypatch.setattr(order, "head_percentiles", recorded)
+    return seen
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_runs_threads_reach_the_selection(monkeypatch, threads):
+    from simulator.results.summary import Summary
+    from simulator.run.streaming import run_stream
+    from simulator.scenario.loader import load
+
+    from .conftest import SCENARIOS
+
+    s = load(SCENARIOS / "huizen-2022.toml")
+    seen = _threads_seen(monkeypatch)
+    Summary.from_merged(run_stream(s, 3000, seed=1, threads=threads))
+    Summary.from_merged(run_stream(s, 3000, seed=1, threads=threads, precision=0.05, max_paths=3000))
+    assert seen == [threads, threads]
+
+
+def test_run_with_one_thread_selects_on_one(monkeypatch):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    from .conftest import SCENARIOS
+
+    seen = _threads_seen(monkeypatch)
+    for scenario in ("huizen-2022", "gooi-en-vechtstreek-2021"):
+        r = CliRunner().invoke(main, ["run", str(SCENARIOS / f"{scenario}.toml"), "--paths", "2000", "--threads", "1",
+                                      "--json"])
+        assert r.exit_code == 0, r.output
+    assert seen and set(seen) == {1}

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from simulator.core import copula
-from simulator.report import plots
-from simulator.report.document import _AHEAD, draw_ahead, images
+from simulator.report import document, plots
+from simulator.report.document import AHEAD, draw_ahead, images
 from simulator.results.analysis import _Forked, analyse
 from simulator.scenario.loader import load
 
@@ -93,12 +93,57 @@ def findings(huizen):
 def test_pictures_drawn_ahead_are_those_drawn_at_the_end(findings, image_format):
     plain = images(findings, "nl", image_format)
     early = replace(findings, sensitivity=[], contributions=None, sensitivity_measures=[])
-    draw_ahead(early, "nl", image_format)
-    assert len(_AHEAD) == 4
-    assert images(findings, "nl", image_format) == plain and not _AHEAD
-    draw_ahead(early, "nl", image_format)  # another language asks for its own
-    assert images(findings, "en", image_format) != plain
-    _AHEAD.clear()
+    ahead = draw_ahead(early, "nl", image_format)
+    assert sorted(ahead.pictures) == sorted(AHEAD)
+    assert images(findings, "nl", image_format, ahead) == plain
+    assert images(findings, "nl", image_format, ahead) == plain  # held by the caller: not used up
+    assert images(findings, "en", image_format, ahead) != plain  # another language asks for its own
+    with pytest.raises(TypeError):
+        ahead.pictures["fan"] = "another picture"
+
+
+def _counting(monkeypatch) -> list[tuple[int, str, str]]:
+    """Every picture drawn from here on: (id of its study, its name, its language)."""
+    drawn = []
+    draw = document._image
+
+    def counted(f, name, lang, image_format):
+        drawn.append((id(f.study), name, lang))
+        return draw(f, name, lang, image_format)
+
+    monkeypatch.setattr(document, "_image", counted)
+    return drawn
+
+
+def test_pictures_drawn_ahead_are_taken_not_drawn_again(findings, monkeypatch):
+    drawn = _counting(monkeypatch)
+    early = replace(findings, sensitivity=[], contributions=None, sensitivity_measures=[])
+    ahead = draw_ahead(early, "nl")
+    got = images(findings, "nl", "svg", ahead)
+    assert sorted(name for _, name, _ in drawn) == sorted(plots.ALL)  # each once: the tornado at the end
+    assert all(got[name] is ahead.pictures[name] for name in AHEAD)
+    drawn.clear()  # findings of another study (equal, not the same) take none of them
+    other = replace(findings, study=analyse(findings.study.scenario, paths=1000, seed=2, aux_paths=500).study)
+    assert images(other, "nl", "svg", ahead) == got
+    assert sorted(name for _, name, _ in drawn) == sorted(plots.ALL)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_report_draws_each_picture_once_and_keeps_none_for_the_next(tmp_path, monkeypatch, suffix):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    drawn = _counting(monkeypatch)
+    args = ["report", str(SCENARIOS / "huizen-2022.toml"), "--paths", "600", "--aux-paths", "300"]
+    r = CliRunner().invoke(main, [*args, "--out", str(tmp_path / f"a{suffix}")])
+    assert r.exit_code == 0, r.output
+    first = list(drawn)
+    assert sorted(name for _, name, _ in first) == sorted(plots.ALL) and len({s for s, _, _ in first}) == 1
+    drawn.clear()  # the next report in this process draws its own, each once again
+    r = CliRunner().invoke(main, [*args, "--seed", "7", "--out", str(tmp_path / f"b{suffix}")])
+    assert r.exit_code == 0, r.output
+    assert sorted(name for _, name, _ in drawn) == sorted(plots.ALL) and len({s for s, _, _ in drawn}) == 1
 
 
 @pytest.mark.parametrize("name", sorted(plots.ALL))

@@ -112,11 +112,12 @@ def check_register_path(path, *, force: bool = False, beside=None):
 
 
 def write_with_register(f, out, register_file, *, lang: str, force: bool, seed: int, year: int | None,
-                        dialect: str | None = None) -> None:
+                        dialect: str | None = None, ahead=None) -> None:
     """``report --register``: the register lines of the report's own run beside the report, all or nothing.
 
     The register is written to a temporary file first, then the report (itself all or nothing), and
     only then is the register renamed into place: whatever stops the report leaves neither file changed.
+    ``ahead``: the report's pictures drawn ahead (:func:`simulator.report.writers.write_report`).
     """
     import contextlib
     import os
@@ -148,7 +149,7 @@ def write_with_register(f, out, register_file, *, lang: str, force: bool, seed: 
     try:
         _usual_permissions(tmp)
         reg.write(tmp, lang=lang, dialect=dialect)
-        write_report(f, out, lang=lang, force=force)
+        write_report(f, out, lang=lang, force=force, ahead=ahead)
         with _signals_deferred():
             os.replace(tmp, path)
             WRITTEN.append(path)

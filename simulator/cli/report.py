@@ -89,24 +89,25 @@ def report(scenario, paths, seed, municipality, year, capacity, lang, out, force
     if register_file:
         check_register_path(register_file, force=force, beside=out)
     check_memory(s, paths)
+    drawn = None  # the pictures that wait for nothing, drawn while the other process runs the sensitivity
     meanwhile = None
-    if out:  # the pictures that wait for nothing, drawn while the other process runs the sensitivity
-        from pathlib import Path
-
+    if out:
         from simulator.report.document import draw_ahead
+        from simulator.report.writers import picture_format
 
         def meanwhile(found):
-            return draw_ahead(found, lang, "png" if Path(out).suffix.lower() == ".md" else "svg")
+            nonlocal drawn
+            drawn = draw_ahead(found, lang, picture_format(out))
     with Progress(None, enabled=wanted(as_json), lang=lang):
         f = analyse(s, paths=paths, seed=seed, municipality=municipality, year=year, capacity=capacity,
                     aux_paths=aux_paths, goal=goal, processes=2,
                     meanwhile=meanwhile)
     if register_file:  # the register and the report are written together or not at all
-        write_with_register(f, out, register_file, lang=lang, force=force, seed=seed, year=year)
+        write_with_register(f, out, register_file, lang=lang, force=force, seed=seed, year=year, ahead=drawn)
     elif out:
         from simulator.report.writers import write_report
 
-        write_report(f, out, lang=lang, force=force)
+        write_report(f, out, lang=lang, force=force, ahead=drawn)
     if as_json:
         click.echo(dumps({
             "scenario": s.name, "paths": paths, "seed": seed, "year": f.study.year, "municipality": municipality,

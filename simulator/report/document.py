@@ -5,11 +5,14 @@ method notes and the pictures. :mod:`simulator.report.sections` lays them out on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from simulator.i18n import t
 from simulator.report.text import cell
-from simulator.results.analysis import Findings
+from simulator.results.analysis import Findings, Study
 
 #: the method notes, in order (catalogue keys method.1 ...)
 METHOD = tuple(f"method.{i}" for i in range(1, 7))
@@ -89,17 +92,15 @@ def document_lines(f: Findings, lang: str) -> list[str]:
     return [f"{key}: {text}" for key, text in documents(f.study.scenario)]
 
 
-def images(f: Findings, lang: str, image_format: str = "svg") -> dict[str, Any]:
+def images(f: Findings, lang: str, image_format: str = "svg", ahead: Drawn | None = None) -> dict[str, Any]:
     """The pictures by name (see :data:`simulator.report.plots.ALL`): inline SVG text (vector, for
-    HTML and PDF), or PNG bytes (Markdown, beside the text). Those :func:`draw_ahead` drew for
-    these findings' study are taken as drawn."""
+    HTML and PDF), or PNG bytes (Markdown, beside the text). ``ahead``: the pictures
+    :func:`draw_ahead` drew, taken as drawn when they show these findings' study in this language
+    and format (the rest are drawn here)."""
     from simulator.report import plots
 
-    out = {}
-    for name in plots.ALL:
-        kept = _AHEAD.pop((id(f.study), lang, image_format, name), None)
-        out[name] = kept[1] if kept is not None and kept[0] is f.study else _image(f, name, lang, image_format)
-    return out
+    kept = ahead.pictures if ahead is not None and ahead.fits(f, lang, image_format) else {}
+    return {name: kept[name] if name in kept else _image(f, name, lang, image_format) for name in plots.ALL}
 
 
 def _image(f: Findings, name: str, lang: str, image_format: str) -> Any:
@@ -112,17 +113,39 @@ def _image(f: Findings, name: str, lang: str, image_format: str) -> Any:
 #: the pictures that show neither the sensitivity nor the contributions: drawn from the findings
 #: so far (:func:`draw_ahead`), while another process computes those
 AHEAD = ("fan", "histogram", "s_curve", "waterfall")
-#: pictures drawn ahead, by (id of the study, language, format, name): (the study, the picture)
-_AHEAD: dict[tuple[int, str, str, str], tuple[Any, Any]] = {}
 
 
-def draw_ahead(f: Findings, lang: str, image_format: str = "svg") -> None:
+@dataclass(frozen=True, slots=True, eq=False)
+class Drawn:
+    """Pictures :func:`draw_ahead` drew, for the caller to hand to :func:`images` (through the
+    report's writer): held by the caller, so a report never sees another's pictures.
+
+    Attributes
+    ----------
+    study : Study
+        The study they show (matched by identity: the findings of one analysis share it).
+    lang, image_format : str
+        The language and the format ("svg" or "png") they were drawn in.
+    pictures : Mapping
+        Name -> SVG text or PNG bytes, read-only.
+    """
+
+    study: Study
+    lang: str
+    image_format: str
+    pictures: Mapping[str, Any]
+
+    def fits(self, f: Findings, lang: str, image_format: str) -> bool:
+        """Whether these are pictures of ``f``'s study in ``lang`` and ``image_format``."""
+        return self.study is f.study and self.lang == lang and self.image_format == image_format
+
+
+def draw_ahead(f: Findings, lang: str, image_format: str = "svg") -> Drawn:
     """Draw the pictures of :data:`AHEAD` for :func:`images` to take: ``f`` may lack the
     sensitivity and the contributions (:func:`simulator.results.analysis.analyse`'s
     ``meanwhile``). The same pictures as drawn later: each is a function of the fields it shows."""
-    _AHEAD.clear()  # one report's pictures at a time (not those of a report that failed before writing)
-    for name in AHEAD:
-        _AHEAD[(id(f.study), lang, image_format, name)] = (f.study, _image(f, name, lang, image_format))
+    return Drawn(f.study, lang, image_format,
+                 MappingProxyType({name: _image(f, name, lang, image_format) for name in AHEAD}))
 
 
 #: each picture's accessible title (catalogue key report.<...>)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from simulator._version import __version__
 from simulator.i18n import t
-from simulator.report.document import kpis
+from simulator.report.document import Drawn, kpis
 from simulator.report.paragraph import risk_paragraph
 from simulator.report.sections import (
     SECTIONS,
@@ -82,16 +82,16 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def to_html(f: Findings, lang: str = "nl") -> str:
+def to_html(f: Findings, lang: str = "nl", ahead: Drawn | None = None) -> str:
     """The whole report as one HTML page, from the Jinja2 template ``templates/report.html.j2``:
     the sections of :data:`~simulator.report.sections.SECTIONS`, the screen style, and an A4 print
     style whose page margins carry the title, the page number, the date, the scenario's hash and
-    taaksim's version."""
+    taaksim's version. ``ahead``: pictures :func:`~simulator.report.document.draw_ahead` drew."""
     import datetime
 
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    c = Content.of(f, lang)
+    c = Content.of(f, lang, ahead=ahead)
     s, st = f.study.scenario, f.study
     who = s.region + (f", {s.municipality(st.municipality).name}" if st.municipality else "")
     title = t("report.title", lang)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from simulator.i18n import t
-from simulator.report.document import kpis
+from simulator.report.document import Drawn, kpis
 from simulator.report.paragraph import risk_paragraph
 from simulator.report.sections import (
     SECTIONS,
@@ -69,9 +69,10 @@ def _bullets(block: Bullets, c: Content) -> list[str]:
     return [*(f"- {escape(x)}" for x in block.lines(c.findings, c.lang)), ""]
 
 
-def to_markdown(f: Findings, lang: str, image_dir: str) -> tuple[str, dict[str, bytes]]:
-    """The Markdown text and the images it links to (``image_dir/<name>.png``)."""
-    c = Content.of(f, lang, "png")
+def to_markdown(f: Findings, lang: str, image_dir: str, ahead: Drawn | None = None) -> tuple[str, dict[str, bytes]]:
+    """The Markdown text and the images it links to (``image_dir/<name>.png``); ``ahead``: pictures
+    :func:`~simulator.report.document.draw_ahead` drew."""
+    c = Content.of(f, lang, "png", ahead)
     s = f.study.scenario
 
     def figure(block: Figure, c: Content) -> list[str]:

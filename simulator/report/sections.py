@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator._version import __version__
 from simulator.i18n import t
-from simulator.report.document import check_lines, document_lines, images, method_lines, reading_lines
+from simulator.report.document import Drawn, check_lines, document_lines, images, method_lines, reading_lines
 from simulator.report.tables import Table, all_tables, ratio_scale_table
 from simulator.report.text import cell
 from simulator.results.analysis import Findings
@@ -118,9 +118,10 @@ class Content:
     images: dict[str, Any]  # name -> SVG text (HTML, PDF) or PNG bytes (Markdown)
 
     @classmethod
-    def of(cls, f: Findings, lang: str, image_format: str = "svg") -> Content:
+    def of(cls, f: Findings, lang: str, image_format: str = "svg", ahead: Drawn | None = None) -> Content:
+        """``ahead``: pictures :func:`~simulator.report.document.draw_ahead` drew, not drawn again."""
         tables = {**all_tables(f, lang), "ratio_scale": ratio_scale_table()}
-        return cls(f, lang, tables, images(f, lang, image_format))
+        return cls(f, lang, tables, images(f, lang, image_format, ahead))
 
     @property
     def paths(self) -> int:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from simulator.errors import OutputError
 
 if TYPE_CHECKING:
+    from simulator.report.document import Drawn
     from simulator.results.analysis import Findings
 
 SUFFIXES = (".nc", ".csv", ".xlsx")
@@ -275,31 +276,33 @@ def _xlsx(findings: Findings, path: Path, lang: str) -> None:
     write_xlsx(findings, path, lang=lang)
 
 
-def _html(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, **options: Any) -> list[Path]:
+def _html(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, ahead: Drawn | None = None,
+          **options: Any) -> list[Path]:
     from simulator.report.html import to_html
 
-    text = to_html(findings, lang)
+    text = to_html(findings, lang, ahead)
     return [atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), force=force)]
 
 
-def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False,
+def _markdown(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, ahead: Drawn | None = None,
               **options: Any) -> list[Path]:
     """The text plus ``<name>_files/*.png``, together or not at all (:func:`write_with_folder`):
     a report never shows another run's pictures."""
     from simulator.report.markdown import to_markdown
 
     folder = path.stem + "_files"
-    text, imgs = to_markdown(findings, lang, folder)
+    text, imgs = to_markdown(findings, lang, folder, ahead)
     return write_with_folder(path, text.encode("utf-8"), folder, {f"{k}.png": v for k, v in imgs.items()},
                              force=force)
 
 
-def _pdf(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, **options: Any) -> list[Path]:
+def _pdf(findings: Findings, path: Path, *, lang: str = "nl", force: bool = False, ahead: Drawn | None = None,
+         **options: Any) -> list[Path]:
     """The HTML report printed to an A4 PDF by headless Chromium (simulator.report.pdf)."""
     from simulator.report.html import to_html
     from simulator.report.pdf import html_to_pdf
 
-    text = to_html(findings, lang)
+    text = to_html(findings, lang, ahead)
     return [atomic_write(path, lambda p: html_to_pdf(text, p), force=force)]
 
 
@@ -357,7 +360,15 @@ def write_result(ds: Any, path: str | Path, summary_rows: Any, *, force: bool = 
     return writer.write(data, path, lang=lang, force=force, **options)[0]
 
 
-def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False) -> list[Path]:
-    """Write ``.html`` (self-contained) or ``.md`` (plus ``<name>_files/*.png``); returns the files."""
+def write_report(f: Findings, path: str | Path, *, lang: str = "nl", force: bool = False,
+                 ahead: Drawn | None = None) -> list[Path]:
+    """Write ``.html`` (self-contained) or ``.md`` (plus ``<name>_files/*.png``); returns the files.
+    ``ahead``: the pictures :func:`simulator.report.document.draw_ahead` drew for ``f`` (in the
+    format ``path`` takes: :func:`picture_format`), used as drawn."""
     path = check_report_path(path, force=force)
-    return writer_for(path).write(f, path, lang=lang, force=force)
+    return writer_for(path).write(f, path, lang=lang, force=force, ahead=ahead)
+
+
+def picture_format(path: str | Path) -> str:
+    """The format a report file's pictures take: "png" beside Markdown, else "svg" (inline)."""
+    return "png" if Path(path).suffix.lower() == ".md" else "svg"

@@ -238,14 +238,15 @@ class Summary:
     def from_merged(cls, m: Merged) -> Summary:
         """The summary of a streamed run (:func:`simulator.run.streaming.run_stream`): the same
         numbers as :meth:`from_dataset` on the same paths, except the goals' percentiles
-        (within 0.01% or 1 euro, see :class:`simulator.run.reduce.LogSketch`)."""
+        (within 0.01% or 1 euro, see :class:`simulator.run.reduce.LogSketch`). The percentiles are
+        selected on the run's threads (``m.threads``): the same bits on any number."""
         from simulator.run.order import head_percentiles
         from simulator.run.reduce import LogSketch
 
         spec, n = m.spec, m.n
         years = tuple(spec.years)
         # np.quantile(head, axis=1) and quantile_interval per year and q, in one selection per year
-        qs, bounds = head_percentiles(m.head(), list(QUANTILES.values()))  # (q, year)
+        qs, bounds = head_percentiles(m.head(), list(QUANTILES.values()), threads=m.threads)  # (q, year)
         mean, var = m.moments()
         savings = {y: YearRange(mean=float(mean[j]), **{k: float(qs[i, j]) for i, k in enumerate(QUANTILES)},
                                 mean_se=float(math.sqrt(var[j] / n)) if n > 1 else 0.0)

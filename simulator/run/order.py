@@ -64,7 +64,9 @@ def head_percentiles(head: np.ndarray, qs: Sequence[float], *, compiled: bool | 
     """Per row of ``head`` (year, path): ``np.quantile(head, qs, axis=1)`` and, per row and q,
     :func:`simulator.core.stats.quantile_interval` (row, q), the same bits, with one selection
     per row. ``compiled``: select with the numba kernel (default: for runs of at least
-    200,000 paths when the kernel is in use). Returns ((q, row) quantiles, intervals).
+    200,000 paths when the kernel is in use). ``threads``: the compiled selection's rows on at
+    most this many threads (default: one per core; 1: all in this thread), the same bits on any
+    number. Returns ((q, row) quantiles, intervals).
     """
     rows, n = head.shape
     if n == 0:

@@ -314,6 +314,7 @@ class Merged:
 
     spec: ReportSpec
     capacity: int | None = None  # paths, when known in advance: the headline is preallocated
+    threads: int | None = None  # the run's threads, for the work on the merge too (None: one per core)
     n: int = 0
     blocks: int = 0
     holds: np.ndarray | None = None

@@ -64,10 +64,10 @@ def run_stream(
     threads = default_threads() if threads is None else max(1, threads)
     if precision is not None:
         plan = blocks(max(max_paths, 1))
-        merged = Merged(spec)
+        merged = Merged(spec, threads=threads)
     else:
         plan = blocks(paths)
-        merged = Merged(spec, capacity=paths)
+        merged = Merged(spec, capacity=paths, threads=threads)
 
     most = max_paths if precision is not None else paths
     kernel = _kernel(sampling, most)
