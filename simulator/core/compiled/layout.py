@@ -13,6 +13,14 @@ from simulator.core.compiled.program import (
     ARENA_MODEL,
     ARENA_SAMPLE,
     ARENA_SMALL,
+    D_BERN,
+    D_DISCRETE,
+    D_FIXED,
+    D_LOGNORMAL,
+    D_NORMAL,
+    D_TABLE,
+    D_TRI,
+    D_UNIFORM,
     ERR_RESULT,
     ERR_VALUE,
     OP_BIN,
@@ -21,10 +29,13 @@ from simulator.core.compiled.program import (
     OP_CHECK,
     OP_CONST,
     OP_COPULA,
+    OP_COPY,
     OP_DRAW,
     OP_ESHIFT,
     OP_ICDF,
     OP_OUTSUM,
+    OP_ROWGET,
+    OP_ROWSET,
     OP_VEC,
     Program,
 )
@@ -46,12 +57,15 @@ def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_s
     ops = b.ops
     pool = np.array(b.pool, dtype=np.float64)
     copula_regs = _pool_reads(ops, pool)
+    n_regs = len(b.shape)
+    reg_ny = np.array([n_years if s[0] else 1 for s in b.shape], dtype=np.int64)
     kept = _kept(ops, b.effects, copula_regs)
+    implied = _implied_checks(ops, kept, pool, tables.array(), reg_ny)
+    if implied:
+        kept = _kept(ops, b.effects - implied, copula_regs)
     ops, kept, pool = _fuse_checks(ops, kept, pool)
     first, last = _liveness(ops, kept, copula_regs)
-    n_regs = len(b.shape)
     reg_off = np.full(n_regs, -1, dtype=np.int64)
-    reg_ny = np.array([n_years if s[0] else 1 for s in b.shape], dtype=np.int64)
     reg_pf = np.array([1 if s[1] else 0 for s in b.shape], dtype=np.int64)
     reg_arena = np.where(reg_pf == 1, ARENA_MODEL, ARENA_SMALL).astype(np.int64)
     sample_rows, sample_end = _place_sample(ops, kept, reg_off, reg_ny, reg_arena)
@@ -106,6 +120,106 @@ def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> l
         if op[0] == OP_DRAW and op[1] in needed:
             keep[i] = True
     return [i for i in range(len(ops)) if keep[i]]
+
+
+#: instructions whose every value is a value of another register (or zero): their checks can be implied
+_STRUCTURAL = (OP_BYYEAR, OP_COPY, OP_ROWSET, OP_ROWGET)
+
+
+def _implied_checks(ops: list[list[int]], kept: list[int], pool: np.ndarray, tables: np.ndarray,
+                    reg_ny: np.ndarray) -> set[int]:
+    """The checks that cannot fail while every other check passes: dropped, they cost nothing.
+
+    A check (is every value a number of at most L in absolute value?) is implied
+    - when its register's values are bounded by at most L whatever the draw: a constant, or an
+      inverse CDF whose range is bounded by its parameters (:func:`_icdf_bound`);
+    - when its register only copies values of registers that are so bounded or that keep a
+      check of their own with a limit of at most L (a year table, a copy, a row).
+    Any failing check sends the whole block to the numpy engine, whichever it is and wherever
+    it runs, so the block goes there exactly when it did with every check (and numpy raises
+    the message). The values are untouched.
+    """
+    from simulator.core.compiled.program import normal_cells
+
+    ntab = normal_cells()
+    producer = {ops[i][1]: i for i in kept if ops[i][1] >= 0 and ops[i][0] not in (OP_CHECK, OP_BOUND)}
+    bound: dict[int, float] = {}
+    for i in kept:
+        op = ops[i]
+        if op[0] == OP_ICDF:
+            bound[op[1]] = _icdf_bound(pool, op[5], tables, ntab)
+        elif op[0] == OP_CONST:
+            bound[op[1]] = abs(float(pool[op[5]]))
+        elif op[0] == OP_VEC:
+            bound[op[1]] = float(np.abs(pool[op[5]:op[5] + reg_ny[op[1]]]).max())
+    checks = [i for i in kept if ops[i][0] in (OP_CHECK, OP_BOUND)]
+    limit = {i: float(pool[ops[i][5]]) for i in checks}
+    dropped = {i for i in checks if bound.get(ops[i][2], np.inf) <= limit[i]}
+    # a copy's check may lean on its sources' checks, never on another copy's (no two checks
+    # can then imply each other and both go)
+    own: dict[int, float] = {}
+    for i in checks:
+        r = ops[i][2]
+        if i not in dropped and r in producer and ops[producer[r]][0] not in _STRUCTURAL:
+            own[r] = min(own.get(r, np.inf), limit[i])
+    for i in checks:
+        j = producer.get(ops[i][2])
+        if i in dropped or j is None or ops[j][0] not in _STRUCTURAL:
+            continue
+        op = ops[j]
+        if op[0] == OP_BYYEAR:
+            sources = [int(x) for x in pool[op[5] + 2: op[5] + 1 + 2 * int(pool[op[5]]): 2]]
+        else:
+            sources = [r for r in (op[2], op[3] if op[0] == OP_ROWSET else -1) if r >= 0]
+        if all(bound.get(r, np.inf) <= limit[i] or own.get(r, np.inf) <= limit[i] for r in sources):
+            dropped.add(i)
+    return dropped
+
+
+def _icdf_bound(pool: np.ndarray, at: int, tables: np.ndarray, ntab: np.ndarray) -> float:
+    """An upper bound of |x| over every value the inverse CDF at pool[at] returns (see
+    ``machine.icdf``), or inf where none is proven (a mixture). Widened by a relative 1e-9
+    for the rounding of the few operations on the way."""
+    kind, p = int(pool[at]), pool[at + 1:at + 7].tolist() + [0.0] * 6
+    cells = _table_bound
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        if kind == D_FIXED:
+            b = abs(p[0])
+        elif kind == D_UNIFORM:
+            b = abs(p[0]) + abs(p[1])
+        elif kind == D_TRI:
+            b = max(abs(p[0]) + np.sqrt(abs(p[3] * p[4])), abs(p[1]) + np.sqrt(abs(p[3] * p[5])))
+        elif kind == D_TABLE:
+            b = cells(tables[int(p[0])]) * abs(p[1]) + abs(p[2])
+        elif kind == D_NORMAL:
+            b = abs(p[0]) + abs(p[1]) * cells(ntab)
+        elif kind == D_LOGNORMAL:
+            b = float(np.exp(abs(p[0]) + abs(p[1]) * cells(ntab)))
+        elif kind == D_BERN:
+            b = 1.0
+        elif kind == D_DISCRETE:
+            b = float(np.abs(pool[at + 2:at + 2 + int(pool[at + 1])]).max())
+        else:
+            return np.inf
+    b = float(b) * (1.0 + 1e-9)
+    return b if np.isfinite(b) else np.inf
+
+
+def _table_bound(tab: np.ndarray) -> float:
+    """max |base + slope * v| over each cell of a tail-refined table and the v that select it
+    (:func:`machine._cell`): cell k of the lower half holds the v whose bits, shifted, give k;
+    the upper half mirrors it; the first cell also takes every smaller v, down to 0; cells
+    whose v would exceed 1/2 are never selected."""
+    from simulator.scenario.quantiles import _OFFSET, _SHIFT, CELLS
+
+    c = np.arange(len(tab), dtype=np.int64)
+    k = np.where(c < CELLS // 2, c, (CELLS - 1) - c)
+    v_lo = ((k + _OFFSET) << _SHIFT).view(np.float64)
+    v_hi = np.minimum(((k + 1 + _OFFSET) << _SHIFT).view(np.float64), 0.5)
+    v_lo = np.where(k == 0, 0.0, v_lo)
+    ends = np.abs(tab[:, :1] + tab[:, 1:] * np.stack([v_lo, v_hi], axis=1))
+    return float(ends[v_lo <= 0.5].max())  # cells above v = 1/2 are never selected
 
 
 def _fuse_checks(ops: list[list[int]], kept: list[int], pool: np.ndarray
