@@ -448,3 +448,17 @@ def test_checks_moved_into_their_operations_still_send_the_block_to_numpy():
     pool = prog.pool.copy()
     pool[fused[:, 5]] = -1.0
     assert runner.run_program(dataclasses.replace(prog, pool=pool), 300, seed=1, block=0) is None
+
+
+def test_inverse_cdfs_run_table_by_table():
+    """The layout runs the inputs of one table one after another (its cells stay cached); the
+    numbers are those of the numpy engine all the same (the tests above)."""
+    from simulator.core.compiled.program import D_TABLE, OP_ICDF
+
+    prog = runner.program_for(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"))
+    assert prog is not None
+    tables = [int(prog.pool[op[5] + 1]) for op in prog.code
+              if op[0] == OP_ICDF and int(prog.pool[op[5]]) == D_TABLE]
+    assert len(tables) > len(set(tables)) > 1
+    runs = [t for k, t in enumerate(tables) if k == 0 or tables[k - 1] != t]
+    assert len(runs) == len(set(runs))  # each table in one run

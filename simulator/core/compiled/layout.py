@@ -64,6 +64,7 @@ def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_s
     if implied:
         kept = _kept(ops, b.effects - implied, copula_regs)
     ops, kept, pool = _fuse_checks(ops, kept, pool)
+    kept = _by_table(ops, kept, pool)
     first, last = _liveness(ops, kept, copula_regs)
     reg_off = np.full(n_regs, -1, dtype=np.int64)
     reg_pf = np.array([1 if s[1] else 0 for s in b.shape], dtype=np.int64)
@@ -124,6 +125,24 @@ def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> l
 
 #: instructions whose every value is a value of another register (or zero): their checks can be implied
 _STRUCTURAL = (OP_BYYEAR, OP_COPY, OP_ROWSET, OP_ROWGET)
+
+
+def _by_table(ops: list[list[int]], kept: list[int], pool: np.ndarray) -> list[int]:
+    """The inverse CDFs (all after the draws and copulas, each reading its own uniforms) in the
+    order of their table, so a table's cells stay in the cache from one input to the next
+    (Gooi: 67 inputs over 27 tables of 512 kB). Each writes only its own register: the values
+    are the same in any order."""
+    icdf = [k for k, i in enumerate(kept) if ops[i][0] == OP_ICDF]
+    if not icdf or icdf != list(range(icdf[0], icdf[0] + len(icdf))):
+        return kept  # pragma: no cover - the translator emits the inverse CDFs in one run
+
+    def table(i: int) -> tuple[int, int]:
+        at = ops[i][5]
+        kind = int(pool[at])
+        return (kind, int(pool[at + 1]) if kind == D_TABLE else 0)
+
+    run = sorted(kept[icdf[0]:icdf[-1] + 1], key=table)
+    return kept[:icdf[0]] + run + kept[icdf[-1] + 1:]
 
 
 def _implied_checks(ops: list[list[int]], kept: list[int], pool: np.ndarray, tables: np.ndarray,
