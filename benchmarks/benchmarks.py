@@ -161,27 +161,32 @@ track_floor_ratio.unit = "ratio"
 
 class KernelRun:
     """The whole run with each engine named (FullRun lets the run choose: numpy below
-    200,000 paths, the compiled kernel from there)."""
+    200,000 paths, the compiled kernel from there, its model compiled per scenario from
+    1,000,000). "interpreter": the kernel with its model interpreted (``TAAKSIM_CODEGEN=0``)."""
 
-    params = (PATHS, [SMALLEST, LARGEST], ["numba", "numpy"])
+    params = (PATHS, [SMALLEST, LARGEST], ["numba", "interpreter", "numpy"])
     param_names = ["paths", "scenario", "engine"]
     timeout = 600
+    _VARS = ("TAAKSIM_ENGINE", "TAAKSIM_CODEGEN")
 
     def setup(self, paths, name, engine):
         import os
 
         self.s = _scenario(name)
-        self._before = os.environ.get("TAAKSIM_ENGINE")
-        os.environ["TAAKSIM_ENGINE"] = engine
-        Summary.from_merged(run_stream(self.s, 1000, seed=1, threads=1))  # load the kernel outside the timing
+        self._before = {k: os.environ.get(k) for k in self._VARS}
+        os.environ["TAAKSIM_ENGINE"] = "numpy" if engine == "numpy" else "numba"
+        os.environ["TAAKSIM_CODEGEN"] = "0" if engine == "interpreter" else "1"
+        # load the kernel, and compile the scenario's model where this run uses it, outside the timing
+        Summary.from_merged(run_stream(self.s, paths if engine == "numba" else 1000, seed=1, threads=1))
 
     def teardown(self, paths, name, engine):
         import os
 
-        if self._before is None:
-            os.environ.pop("TAAKSIM_ENGINE", None)
-        else:
-            os.environ["TAAKSIM_ENGINE"] = self._before
+        for k, v in self._before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
     def time_run_one_thread(self, paths, name, engine):
         Summary.from_merged(run_stream(self.s, paths, seed=1, threads=1))

@@ -67,7 +67,28 @@ def main(argv: list[str]) -> None:
     draw_floor(count_variates(scenario, n), repeat=1)
     floor = (time.thread_time() - t0) / n * 1e9
     print(f"  total {before:.0f} ns/path; floor {floor:.0f} ns/path; ratio {before / floor:.2f}")
+    _coded(prog, cpu_ns(dataclasses.replace(prog, code=code[:prog.sample_end])), floor, n)
     _percentiles(len(scenario.years))
+
+
+def _coded(prog, sampling: float, floor: float, n: int) -> None:
+    """The same program with its model compiled for the scenario (what runs of 1,000,000 paths
+    and more use: simulator.core.compiled.codegen): the model's CPU per path beside the
+    interpreter's, after the same sampling."""
+    from simulator.core.compiled import codegen
+
+    if not codegen.supported(prog):
+        print("  compiled model: not written for this program")
+        return
+    runner.run_program(prog, 1000, seed=1, block=0, coded=True)  # compile (or load) outside the timing
+    times = []
+    for _ in range(7):
+        t0 = time.thread_time()
+        runner.run_program(prog, n, seed=1, block=0, coded=True)
+        times.append(time.thread_time() - t0)
+    total = statistics.median(times) / n * 1e9
+    print(f"  compiled model: total {total:.0f} ns/path, of which the model {total - sampling:.0f}; "
+          f"ratio {total / floor:.2f}")
 
 
 def _percentiles(years: int, paths: int = 1_000_000) -> None:

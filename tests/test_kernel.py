@@ -149,6 +149,18 @@ def test_stream_seeding_is_numpys(seed):
     assert np.array_equal(runner.seeded_sfc64(seed, keys), want)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**64), st.integers(0, 6), st.data())
+def test_compiled_seeding_is_numpys_for_any_seed_and_key(seed, width, data):
+    """The compiled SeedSequence + SFC64 seeding (core/compiled/seeding.py) against numpy's own,
+    for seeds of one to three words and spawn keys of any length (words of any size)."""
+    word = st.integers(0, 2**32 - 1)
+    keys = [tuple(data.draw(st.lists(word, min_size=width, max_size=width))) for _ in range(3)]
+    want = np.array([np.random.SFC64(np.random.SeedSequence(seed, spawn_key=k)).state["state"]["state"]
+                     for k in keys], dtype=np.uint64)
+    assert np.array_equal(runner.seeded_sfc64(seed, keys), want)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_doc())
 def test_generated_scenarios_agree(doc):

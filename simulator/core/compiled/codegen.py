@@ -31,6 +31,7 @@ import hashlib
 import os
 import sys
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -87,10 +88,10 @@ class NotCoded(Exception):
 
 def supported(prog: Program) -> bool:
     """Whether :func:`function_ir` writes this program's model section."""
-    model = prog.code[prog.sample_end:, 0]
     defined = prog.code[:, 1][prog.code[:, 0] != OP_CHECK]
     defined = defined[defined >= 0]
-    return bool(np.isin(model, list(_SUPPORTED)).all()) and len(np.unique(defined)) == len(defined)
+    return (set(np.unique(prog.code[prog.sample_end:, 0]).tolist()) <= _SUPPORTED
+            and len(np.unique(defined)) == len(defined))
 
 
 class _Writer:
@@ -454,16 +455,22 @@ def _machine():
     return _target[0]
 
 
-def key(prog: Program, S: int, C: int, width: int = WIDTH) -> str:
-    """What the machine code depends on: the program, the chunk sizes, this module's source, the
-    LLVM version and the CPU (the code uses the host's instruction set)."""
+@lru_cache(maxsize=1)
+def _host() -> bytes:
+    """This module's source, the LLVM binding's version and the CPU, once per process (a key
+    is asked for per block)."""
     import llvmlite
     import llvmlite.binding as llvm
 
-    h = hashlib.sha256()
-    h.update(Path(__file__).read_bytes())
-    h.update(f"{llvmlite.__version__}|{llvm.get_host_cpu_name()}|{llvm.get_host_cpu_features().flatten()}|"
-             f"{S}|{C}|{width}|{prog.sample_end}|{prog.n_years}|{prog.horizon_start}|{prog.slots}|"
+    return hashlib.sha256(Path(__file__).read_bytes() + f"|{llvmlite.__version__}|{llvm.get_host_cpu_name()}|"
+                          f"{llvm.get_host_cpu_features().flatten()}".encode()).digest()
+
+
+def key(prog: Program, S: int, C: int, width: int = WIDTH) -> str:
+    """What the machine code depends on: the program, the chunk sizes, this module's source, the
+    LLVM version and the CPU (the code uses the host's instruction set)."""
+    h = hashlib.sha256(_host())
+    h.update(f"{S}|{C}|{width}|{prog.sample_end}|{prog.n_years}|{prog.horizon_start}|{prog.slots}|"
              f"{prog.small}".encode())
     for arr in (prog.code, prog.pool, prog.reg_off, prog.reg_ny, prog.reg_pf, prog.reg_arena):
         h.update(np.ascontiguousarray(arr).tobytes())

@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -79,12 +80,16 @@ def stream_states(prog: Program, seed: int, block: int) -> np.ndarray:
     25 us each, 2 ms of a block of Gooi); here numpy's seeding algorithm runs on every stream
     at once (0.4 ms). Tests compare the states with numpy's own.
     """
-    keys = [(block, *key_words(key), year) for key, year in prog.streams]
+    keys = [(block, *words, year) for words, year in _stream_words(prog.streams)]
     return seeded_sfc64(seed, keys)
 
 
-_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
-_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
+@lru_cache(maxsize=64)
+def _stream_words(streams: tuple[tuple[str, int], ...]) -> list[tuple[tuple[int, ...], int]]:
+    """Each stream's key as words, once per program (a block asks for them again)."""
+    return [(tuple(key_words(key)), year) for key, year in streams]
+
+
 _POOL = 4
 
 
@@ -99,64 +104,29 @@ def _words(n: int) -> list[int]:
 
 
 def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray:
-    """The states of ``SFC64(SeedSequence(seed, spawn_key=k))`` for every k, vectorised.
+    """The states of ``SFC64(SeedSequence(seed, spawn_key=k))`` for every k.
 
     numpy's SeedSequence (pool of 4 words, hashmix and mix over the entropy, then
     ``generate_state(3, uint64)``) and SFC64's seeding (those three words, counter 1, twelve
-    rounds discarded), written over arrays of streams. Returns (stream, 4) uint64.
+    rounds discarded), compiled per stream (:mod:`simulator.core.compiled.seeding`). Returns
+    (stream, 4) uint64.
     """
     if seed < 0:
         raise ValueError("seed must be a non-negative integer")
     if not spawn_keys:
         return np.zeros((0, 4), dtype=np.uint64)
-    u32 = np.uint32
     run = _words(seed)
     run += [0] * (_POOL - len(run)) if spawn_keys and spawn_keys[0] else []
     rows = [run + [w for k in key for w in _words(k)] for key in spawn_keys]
     if len({len(r) for r in rows}) > 1:  # pragma: no cover - keys of one width (32-bit words)
         return np.array([np.random.SFC64(np.random.SeedSequence(seed, spawn_key=k)).state["state"]["state"]
                          for k in spawn_keys], dtype=np.uint64).reshape(-1, 4)
-    ent = np.array(rows, dtype=u32).reshape(len(spawn_keys), -1)
-    n, width = ent.shape
-    with np.errstate(over="ignore"):
-        h = np.full(n, _INIT_A, dtype=u32)
+    from simulator.core.compiled.seeding import sfc64_states
 
-        def hashmix(v):
-            nonlocal h
-            v = v ^ h
-            h = h * u32(_MULT_A)
-            v = v * h
-            return v ^ (v >> u32(16))
-
-        def mix(x, y):
-            r = u32(_MIX_MULT_L) * x - u32(_MIX_MULT_R) * y
-            return r ^ (r >> u32(16))
-
-        pool = [hashmix(ent[:, i] if i < width else np.zeros(n, dtype=u32)) for i in range(_POOL)]
-        for src in range(_POOL):
-            for dst in range(_POOL):
-                if src != dst:
-                    pool[dst] = mix(pool[dst], hashmix(pool[src]))
-        for src in range(_POOL, width):
-            for dst in range(_POOL):
-                pool[dst] = mix(pool[dst], hashmix(ent[:, src]))
-        hb = u32(_INIT_B)
-        words = np.empty((n, 6), dtype=u32)
-        for i in range(6):
-            v = pool[i % _POOL] ^ hb
-            hb = u32(hb * u32(_MULT_B))
-            v = v * hb
-            words[:, i] = v ^ (v >> u32(16))
-        s = words.astype("<u4").view("<u8").astype(np.uint64)
-        a, b, c = s[:, 0].copy(), s[:, 1].copy(), s[:, 2].copy()
-        w = np.ones(n, dtype=np.uint64)
-        for _ in range(12):
-            tmp = a + b + w
-            w = w + np.uint64(1)
-            a = b ^ (b >> np.uint64(11))
-            b = c + (c << np.uint64(3))
-            c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-    return np.stack([a, b, c, w], axis=1)
+    ent = np.array(rows, dtype=np.uint64).reshape(len(spawn_keys), -1)
+    out = np.empty((len(spawn_keys), 4), dtype=np.uint64)
+    sfc64_states(ent, out)
+    return out
 
 
 def _announce_compile() -> None:
