@@ -213,3 +213,18 @@ def test_a_fresh_process_runs_a_million_paths_with_the_compiled_model(tmp_path):
     second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert second.returncode == 0 and "compiling this scenario's model" not in second.stderr
     assert json.loads(first.stdout) == json.loads(second.stdout)
+
+
+def test_a_model_llvm_refuses_runs_on_the_interpreter(monkeypatch, capsys):
+    """Compiling is an optimisation: if it fails the run goes on, on the interpreter, and says so."""
+    prog = runner.program_for(load(ROOT / "scenarios" / "renkum-2025.toml"))
+    assert prog is not None
+
+    def refuse(*a, **k):
+        raise RuntimeError("LLVM error: test")
+
+    monkeypatch.setattr(codegen, "load", refuse)
+    monkeypatch.setattr(codegen, "_warned", [])
+    interpreted, coded = _both(prog, 500)
+    assert coded is not None and np.array_equal(interpreted, coded)
+    assert "runs on the interpreter (LLVM error: test)" in capsys.readouterr().err

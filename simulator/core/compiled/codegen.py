@@ -440,6 +440,7 @@ _lock = threading.Lock()
 _loaded: dict[str, tuple[object, int, int]] = {}  # key -> (execution engine, vector fn, remainder fn)
 _target: list = []
 _said: list = []
+_warned: list = []
 
 
 def _machine():
@@ -523,6 +524,20 @@ def _object(prog: Program, S: int, C: int, width: int, k: str) -> bytes:
         except OSError:  # pragma: no cover - a read-only cache still runs, it only compiles again
             pass
     return obj
+
+
+def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int] | None:
+    """:func:`load`, or None where the model is not written for this program or LLVM refuses
+    it (the interpreter then runs it: the same numbers, only slower; a warning says why)."""
+    if not supported(prog):
+        return None
+    try:
+        return load(prog, S, C, width)
+    except (NotCoded, RuntimeError, ValueError, OSError) as exc:  # llvmlite raises RuntimeError
+        if not _warned:
+            _warned.append(True)
+            print(f"taaksim: the scenario's model runs on the interpreter ({exc})", file=sys.stderr)
+        return None
 
 
 def load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int]:

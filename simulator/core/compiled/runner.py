@@ -180,8 +180,9 @@ def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = F
     out = np.empty((len(prog.outputs), prog.n_years - prog.horizon_start, n))
     states = stream_states(prog, seed, block)
     meta = np.stack([base, prog.reg_ny, rs, prog.reg_pf], axis=1).astype(np.int64)
-    if coded and codegen.supported(prog):
-        fn_vec, fn_one = codegen.load(prog, S, C)
+    fns = codegen.try_load(prog, S, C) if coded else None
+    if fns is not None:
+        fn_vec, fn_one = fns
         err = machine.run_coded(prog.code, prog.sample_end, prog.pool, meta, sample_regs, prog.tables,
                                 normal_cells(), phi_cells(), states, n, S, C, prog.horizon_start, out, ws,
                                 fn_vec, fn_one, codegen.WIDTH)
