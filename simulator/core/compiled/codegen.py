@@ -124,7 +124,9 @@ class _Writer:
         self.splats: dict[tuple[int, int], object] = {}
         self.loads: dict[tuple[int, int], object] = {}
         self.pre_bad = ir.Constant(self.i1, 0)
-        self.body_bad: list = []
+        self.maxima: dict[str, list] = {}  # limit (hex) -> four running maxima of |value| bits
+        self.limits: dict[str, object] = {}  # limit (hex) -> its preamble value
+        self.turn: dict[str, int] = {}
         self.sample_at = prog.small + prog.slots * C
         self.defined_in_model = set(int(d) for d in prog.code[prog.sample_end:, 1] if d >= 0)
 
@@ -138,8 +140,9 @@ class _Writer:
         if self.width == 1:
             return x
         ir = self.ir
-        one = self.pre.insert_element(ir.Constant(self.vt, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
-        return self.pre.shuffle_vector(one, ir.Constant(self.vt, ir.Undefined),
+        vt = ir.VectorType(x.type, self.width)
+        one = self.pre.insert_element(ir.Constant(vt, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+        return self.pre.shuffle_vector(one, ir.Constant(vt, ir.Undefined),
                                        ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width))
 
     def pool_value(self, at: int):
@@ -195,7 +198,8 @@ class _Writer:
         """An LLVM intrinsic over doubles (or, for reductions, over one vector), by its overloaded name."""
         t = args[0].type
         vec = isinstance(t, self.ir.VectorType)
-        elem = "i1" if (t.element if vec else t) == self.i1 else "f64"
+        e = t.element if vec else t
+        elem = "i1" if e == self.i1 else "i64" if e == self.i64 else "f64"
         full = f"{name}.{f'v{t.count}' if vec else ''}{elem}"
         fn = self.module.globals.get(full)
         if fn is None:
@@ -232,20 +236,34 @@ class _Writer:
             raise NotCoded(f"unary operation {c}")
         return self.call(b, name, x)
 
-    def flag(self, b, x, limit, vec: bool):
-        """Whether x is not a number of at most ``limit`` in absolute value (NaN included)."""
-        bad = b.fcmp_unordered(">", self.call(b, "llvm.fabs", x), limit if not vec or self.width == 1
-                               else self.splat(limit))
-        if vec:
-            self.body_bad.append(bad)
-        else:
-            self.pre_bad = b.or_(self.pre_bad, bad)
+    def flag(self, b, x, limit, vec: bool, key: float):
+        """Note whether x is not a number of at most ``limit`` (= ``key``) in absolute value.
 
-    def check(self, r: int, limit):
+        In the loop: a double's bits with the sign cleared, read as an integer, order as its
+        absolute value does, and NaN's lie above infinity's. So the largest such integer of the
+        values checked against one limit, compared with the limit's bits once per iteration,
+        answers for all of them: one AND and one integer max per value (four running maxima
+        per limit, so no long chain) instead of a compare and a mask OR kept live to the end.
+        """
+        if not vec:
+            self.pre_bad = b.or_(self.pre_bad, b.fcmp_unordered(">", self.call(b, "llvm.fabs", x), limit))
+            return
+        ir = self.ir
+        it = ir.VectorType(self.i64, self.width) if self.width > 1 else self.i64
+        mask = ir.Constant(self.i64, 0x7FFFFFFFFFFFFFFF)
+        a = b.and_(b.bitcast(x, it), ir.Constant(it, [mask] * self.width) if self.width > 1 else mask)
+        name = float(key).hex()  # by its bits (a NaN limit would be a key of its own each time)
+        slots = self.maxima.setdefault(name, [None] * 4)
+        self.limits.setdefault(name, limit)
+        k = self.turn.get(name, 0)
+        self.turn[name] = k + 1
+        slots[k % 4] = a if slots[k % 4] is None else self.call(b, "llvm.smax", slots[k % 4], a)
+
+    def check(self, r: int, limit, key: float):
         vec = self.varies(r)
         b = self.body if vec else self.pre
         for y in range(self.rows(r)):
-            self.flag(b, self.get(r, y, vec), limit, vec)
+            self.flag(b, self.get(r, y, vec), limit, vec, key)
 
     def lags(self, b, delay, years: int, vec: bool):
         """(whole years, fraction) of each path's delay; out of [0, years): years + 1 and 0 (no lag lands)."""
@@ -268,7 +286,7 @@ class _Writer:
     def instruction(self, op: int, d: int, a: int, bb: int, c: int, imm: int) -> None:
         prog = self.prog
         if op in (OP_CHECK, OP_BOUND):
-            self.check(a, self.pool_value(imm))
+            self.check(a, self.pool_value(imm), float(prog.pool[imm]))
             return
         if op == OP_OUTSUM:
             self.outsum(c, imm)
@@ -283,12 +301,12 @@ class _Writer:
         rows: list
         if op == OP_BIN:
             if c == POWX:
-                self.check(bb, self.const(MAX_EXPONENT, False))
+                self.check(bb, self.const(MAX_EXPONENT, False), MAX_EXPONENT)
             rows = [self.binary(b, c, self.get(a, y, vec), self.get(bb, y, vec), vec) for y in range(ny)]
             if imm >= 0:
                 limit = self.pool_value(imm)
                 for v in rows:
-                    self.flag(b, v, limit, vec)
+                    self.flag(b, v, limit, vec, float(prog.pool[imm]))
         elif op == OP_CONST:
             rows = [self.pool_value(imm)]
         elif op == OP_VEC:
@@ -397,13 +415,18 @@ class _Writer:
             self.instruction(*(int(v) for v in prog.code[i]))
         body = self.body
         bad = self.ir.Constant(self.i1, 0)
-        if self.body_bad:
-            acc = self.body_bad
-            while len(acc) > 1:  # a tree, so the ORs do not form one long chain
-                acc = [body.or_(acc[i], acc[i + 1]) if i + 1 < len(acc) else acc[i] for i in range(0, len(acc), 2)]
-            bad = acc[0]
+        for key, slots in self.maxima.items():
+            live = [x for x in slots if x is not None]
+            top = live[0]
+            for x in live[1:]:
+                top = self.call(body, "llvm.smax", top, x)
+            bits = self.pre.bitcast(self.limits[key], self.i64)
             if self.width > 1:
-                bad = self.call(body, "llvm.vector.reduce.or", bad)
+                bits = self.splat(bits)
+            over = body.icmp_signed(">", top, bits)
+            if self.width > 1:
+                over = self.call(body, "llvm.vector.reduce.or", over)
+            bad = body.or_(bad, over)
         carried = self.carried
         now = body.or_(carried, bad)
         nxt = body.add(self.p, ir.Constant(self.i64, self.width))
