@@ -147,7 +147,7 @@ def test_compiled_code_is_kept_checked_and_reused(tmp_path, monkeypatch, capsys)
     prog = runner.program_for(load(ROOT / "scenarios" / "huizen-2022.toml"))
     assert prog is not None
     k = codegen.key(prog, runner.SAMPLE_CHUNK, runner.CHUNK)
-    monkeypatch.setattr(codegen, "_said", [])
+    monkeypatch.setattr(codegen, "_said", set())
     first = codegen._object(prog, runner.SAMPLE_CHUNK, runner.CHUNK, codegen.WIDTH, k)
     assert "compiling this scenario's model" in capsys.readouterr().err
     assert codegen._object(prog, runner.SAMPLE_CHUNK, runner.CHUNK, codegen.WIDTH, k) == first
@@ -156,7 +156,7 @@ def test_compiled_code_is_kept_checked_and_reused(tmp_path, monkeypatch, capsys)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    monkeypatch.setattr(codegen, "_said", [])
+    monkeypatch.setattr(codegen, "_said", set())
     assert codegen._object(prog, runner.SAMPLE_CHUNK, runner.CHUNK, codegen.WIDTH, k) == first
     assert "compiling" in capsys.readouterr().err
     other = runner.program_for(load(ROOT / "scenarios" / "huizen-2022.toml"), no_growth=True)
@@ -224,7 +224,7 @@ def test_a_model_llvm_refuses_runs_on_the_interpreter(monkeypatch, capsys):
         raise RuntimeError("LLVM error: test")
 
     monkeypatch.setattr(codegen, "load", refuse)
-    monkeypatch.setattr(codegen, "_warned", [])
+    monkeypatch.setattr(codegen, "_said", set())
     interpreted, coded = _both(prog, 500)
     assert coded is not None and np.array_equal(interpreted, coded)
     assert "runs on the interpreter (LLVM error: test)" in capsys.readouterr().err

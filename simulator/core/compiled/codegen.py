@@ -87,7 +87,7 @@ class NotCoded(Exception):
 
 
 def supported(prog: Program) -> bool:
-    """Whether :func:`function_ir` writes this program's model section."""
+    """Whether :func:`module_ir` writes this program's model section."""
     defined = prog.code[:, 1][prog.code[:, 0] != OP_CHECK]
     defined = defined[defined >= 0]
     return (set(np.unique(prog.code[prog.sample_end:, 0]).tolist()) <= _SUPPORTED
@@ -104,7 +104,6 @@ class _Writer:
         i64 = self.i64 = ir.IntType(64)
         self.i1 = ir.IntType(1)
         self.vt = ir.VectorType(dbl, width) if width > 1 else dbl
-        self.bt = ir.VectorType(self.i1, width) if width > 1 else self.i1
         dp = dbl.as_pointer()
         fnty = ir.FunctionType(i64, [dp, dp, dp, i64, i64, i64, i64])
         self.fn = ir.Function(module, fnty, name=name)
@@ -461,22 +460,25 @@ def module_ir(prog: Program, S: int, C: int, width: int = WIDTH) -> str:
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[object, int, int]] = {}  # key -> (execution engine, vector fn, remainder fn)
-_target: list = []
-_said: list = []
-_warned: list = []
+_said: set[str] = set()  # the notices printed in this process (each once)
 
 
+def _say_once(what: str, text: str) -> None:
+    if what not in _said:
+        _said.add(what)
+        print(text, file=sys.stderr, flush=True)
+
+
+@lru_cache(maxsize=1)
 def _machine():
+    """LLVM's target machine for this CPU (its instruction set: the code runs here only)."""
     import llvmlite.binding as llvm
 
-    if not _target:
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
-        target = llvm.Target.from_triple(llvm.get_process_triple())
-        _target.append(target.create_target_machine(cpu=llvm.get_host_cpu_name(),
-                                                    features=llvm.get_host_cpu_features().flatten(),
-                                                    opt=3, reloc="default", codemodel="jitdefault"))
-    return _target[0]
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    target = llvm.Target.from_triple(llvm.get_process_triple())
+    return target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+                                        opt=3, reloc="default", codemodel="jitdefault")
 
 
 @lru_cache(maxsize=1)
@@ -521,10 +523,9 @@ def _object(prog: Program, S: int, C: int, width: int, k: str) -> bytes:
         # machine code is run as it is read: a file cut short or damaged is compiled again
         if data[:32] == hashlib.sha256(data[32:]).digest() and len(data) > 32:
             return data[32:]
-    if not _said:  # one line per process, however many option sets a command compiles
-        _said.append(True)
-        print("taaksim: compiling this scenario's model to machine code, once per scenario and option set "
-              "(a few seconds)...", file=sys.stderr, flush=True)
+    # one line per process, however many option sets a command compiles
+    _say_once("compile", "taaksim: compiling this scenario's model to machine code, once per scenario and option set "
+                         "(a few seconds)...")
     tm = _machine()
     mod = llvm.parse_assembly(module_ir(prog, S, C, width))
     mod.verify()
@@ -557,9 +558,7 @@ def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, in
     try:
         return load(prog, S, C, width)
     except (NotCoded, RuntimeError, ValueError, OSError) as exc:  # llvmlite raises RuntimeError
-        if not _warned:
-            _warned.append(True)
-            print(f"taaksim: the scenario's model runs on the interpreter ({exc})", file=sys.stderr)
+        _say_once("refused", f"taaksim: the scenario's model runs on the interpreter ({exc})")
         return None
 
 
