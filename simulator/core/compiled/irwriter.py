@@ -107,6 +107,10 @@ class _Writer:
         self.turn: dict[str, int] = {}
         self.sample_at = prog.small + prog.slots * C
         self.defined_in_model = set(int(d) for d in prog.code[prog.sample_end:, 1] if d >= 0)
+        # the instruction that computes each register of the model (checks and outputs compute none)
+        self.producer = {int(op[1]): i for i, op in enumerate(prog.code) if i >= prog.sample_end
+                         and op[1] >= 0 and op[0] not in (OP_CHECK, OP_BOUND, OP_OUT, OP_OUTSUM)}
+        self.emitted: set[int] = set()
 
     # --- values ------------------------------------------------------------------------------------
 
@@ -133,8 +137,47 @@ class _Writer:
     def rows(self, r: int) -> int:
         return int(self.prog.reg_ny[r])
 
+    def operands(self, i: int) -> list[int]:
+        """The registers instruction i reads (year tables and output sums list theirs in the pool)."""
+        op, _, a, b, c, imm = (int(v) for v in self.prog.code[i])
+        pool = self.prog.pool
+        if op == OP_BYYEAR:
+            return [int(x) for x in pool[imm + 2: imm + 1 + 2 * int(pool[imm]): 2]]
+        if op == OP_OUTSUM:
+            return [int(x) for x in pool[imm + 1: imm + 1 + 2 * int(pool[imm]): 2]]
+        if op in (OP_CONST, OP_VEC):
+            return []
+        return [r for r in (a, b, c if op == OP_ESHIFT else -1) if r >= 0]
+
+    def ensure(self, r: int) -> None:
+        """Write the instruction that computes register r, after those it needs (depth first).
+
+        Values are written where they are first needed, not in program order: what lives from
+        its definition to its use is then mostly a few values, not hundreds, and the register
+        allocator spills less (Gooi: see docs/performance.md).
+        """
+        first = self.producer.get(r)
+        if first is None or first in self.emitted:
+            return
+        stack = [(first, False)]
+        while stack:
+            i, ready = stack.pop()
+            if i in self.emitted:
+                continue
+            if ready:
+                self.emitted.add(i)
+                self.instruction(*(int(v) for v in self.prog.code[i]))
+                continue
+            stack.append((i, True))
+            for reg in reversed(self.operands(i)):
+                j = self.producer.get(reg)
+                if j is not None and j not in self.emitted:
+                    stack.append((j, False))
+
     def scalar(self, r: int, y: int):
         """Row y of a register that does not vary by path (a preamble value)."""
+        if r not in self.scalars:
+            self.ensure(r)
         row = y if self.rows(r) > 1 else 0
         if self.varies(r):  # pragma: no cover - a value that does not vary is computed from ones that do not
             raise NotCoded(f"register {r} varies by path")
@@ -150,6 +193,8 @@ class _Writer:
     def vector(self, r: int, y: int):
         """Row y of register r as a vector of this iteration's paths (broadcast where it does not vary)."""
         row = y if self.rows(r) > 1 else 0
+        if r not in self.vectors:
+            self.ensure(r)
         if not self.varies(r):
             key = (r, row)
             if key not in self.splats:
@@ -389,8 +434,14 @@ class _Writer:
 
     def write(self) -> None:
         ir, prog = self.ir, self.prog
-        for i in range(prog.sample_end, len(prog.code)):
-            self.instruction(*(int(v) for v in prog.code[i]))
+        effects = (OP_CHECK, OP_BOUND, OP_OUT, OP_OUTSUM)
+        for i in range(prog.sample_end, len(prog.code)):  # checks and outputs in order, each after what it reads
+            if prog.code[i, 0] in effects:
+                for r in self.operands(i):
+                    self.ensure(r)
+                self.instruction(*(int(v) for v in prog.code[i]))
+        for r in list(self.producer):  # values wanted only for a check moved into their operation
+            self.ensure(r)
         body = self.body
         bad = self.ir.Constant(self.i1, 0)
         for key, slots in self.maxima.items():
