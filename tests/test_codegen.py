@@ -224,6 +224,7 @@ def test_a_model_llvm_refuses_runs_on_the_interpreter(monkeypatch, capsys):
         raise RuntimeError("LLVM error: test")
 
     monkeypatch.setattr(codegen, "load", refuse)
+    monkeypatch.setattr(codegen, "_loaded", {})  # not compiled in this process yet
     monkeypatch.setattr(codegen, "_said", set())
     interpreted, coded = _both(prog, 500)
     assert coded is not None and np.array_equal(interpreted, coded)

@@ -136,6 +136,10 @@ def _object(prog: Program, S: int, C: int, width: int, k: str) -> bytes:
 def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int] | None:
     """:func:`load`, or None where the model is not written for this program or LLVM refuses
     it (the interpreter then runs it: the same numbers, only slower; a warning says why)."""
+    k = key(prog, S, C, width)
+    ready = _loaded.get(k)  # every block after the first: no need to look at the program again
+    if ready is not None:
+        return int(ready[1]), int(ready[2])
     if not supported(prog):
         return None
     try:

@@ -93,14 +93,15 @@ def _stream_words(streams: tuple[tuple[str, int], ...]) -> list[tuple[tuple[int,
 _POOL = 4
 
 
-def _words(n: int) -> list[int]:
+@lru_cache(maxsize=4096)
+def _words(n: int) -> tuple[int, ...]:
     """An integer as little-endian 32-bit words (numpy's ``_int_to_uint32_array``)."""
     out = []
     while True:
         out.append(n & 0xFFFFFFFF)
         n >>= 32
         if n == 0:
-            return out
+            return tuple(out)  # cached: a block's streams ask for the same words again
 
 
 def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray:
@@ -115,7 +116,7 @@ def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray
         raise ValueError("seed must be a non-negative integer")
     if not spawn_keys:
         return np.zeros((0, 4), dtype=np.uint64)
-    run = _words(seed)
+    run = list(_words(seed))
     run += [0] * (_POOL - len(run)) if spawn_keys and spawn_keys[0] else []
     rows = [run + [w for k in key for w in _words(k)] for key in spawn_keys]
     if len({len(r) for r in rows}) > 1:  # pragma: no cover - keys of one width (32-bit words)
