@@ -229,3 +229,32 @@ def test_a_model_llvm_refuses_runs_on_the_interpreter(monkeypatch, capsys):
     interpreted, coded = _both(prog, 500)
     assert coded is not None and np.array_equal(interpreted, coded)
     assert "runs on the interpreter (LLVM error: test)" in capsys.readouterr().err
+
+
+def test_the_compiled_draws_are_numpys_streams():
+    """The draw function steps eight streams per vector: every row it fills holds what numpy's
+    Generator(SFC64) of that stream returns, and the states it leaves draw on as numpy's would
+    (two calls: 1,000 then 37 values)."""
+    import ctypes
+
+    from simulator.core.sampling import stream
+
+    prog = runner.program_for(load(ROOT / "scenarios" / "gooi-en-vechtstreek-2021.toml"))
+    assert prog is not None
+    S, C = runner.SAMPLE_CHUNK, runner.CHUNK
+    _, _, fn = codegen.load(prog, S, C)
+    draw = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)(fn)
+    states = runner.stream_states(prog, 11, 2)
+    sample_at = prog.small + prog.slots * C
+    ws = np.full(sample_at + prog.sample_rows * S, np.nan)
+    generators = [stream(11, 2, key, year) for key, year in prog.streams]
+    rows = draw(states.ctypes.data, ws.ctypes.data, 1000)
+    assert rows == len(prog.streams) > 8  # every stream, in several groups of eight
+    for n in (1000, 37):
+        if n == 37:
+            draw(states.ctypes.data, ws.ctypes.data, 37)
+        for op in prog.code[:codegen.leading_draws(prog)]:
+            d, first = int(op[1]), int(op[2])
+            for y in range(int(prog.reg_ny[d])):
+                at = sample_at + int(prog.reg_off[d]) * S + y * S
+                assert np.array_equal(ws[at:at + n], generators[first + y].random(n))

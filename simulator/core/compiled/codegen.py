@@ -28,20 +28,20 @@ from pathlib import Path
 import numpy as np
 
 from simulator.core.compiled import irwriter
-from simulator.core.compiled.irwriter import WIDTH, NotCoded, module_ir, supported
+from simulator.core.compiled.irwriter import WIDTH, NotCoded, leading_draws, module_ir, supported
 from simulator.core.compiled.program import Program
 
 #: LLVM's optimisation level for the model: 2 takes about 1.5 s more than none on Gooi and runs its
 #: model about 20% faster (docs/performance.md)
 SPEED = 2
 
-__all__ = ["WIDTH", "NotCoded", "key", "load", "module_ir", "supported", "try_load"]
+__all__ = ["WIDTH", "NotCoded", "key", "leading_draws", "load", "module_ir", "supported", "try_load"]
 
 
 # --- compiling, and the cache of compiled programs -------------------------------------------------------
 
 _lock = threading.Lock()
-_loaded: dict[str, tuple[object, int, int]] = {}  # key -> (execution engine, vector fn, remainder fn)
+_loaded: dict[str, tuple[object, int, int, int]] = {}  # key -> (engine, vector fn, remainder fn, draw fn)
 _said: set[str] = set()  # the notices printed in this process (each once)
 
 
@@ -133,13 +133,13 @@ def _object(prog: Program, S: int, C: int, width: int, k: str) -> bytes:
     return obj
 
 
-def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int] | None:
+def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int, int] | None:
     """:func:`load`, or None where the model is not written for this program or LLVM refuses
     it (the interpreter then runs it: the same numbers, only slower; a warning says why)."""
     k = key(prog, S, C, width)
     ready = _loaded.get(k)  # every block after the first: no need to look at the program again
     if ready is not None:
-        return int(ready[1]), int(ready[2])
+        return int(ready[1]), int(ready[2]), int(ready[3])
     if not supported(prog):
         return None
     try:
@@ -149,9 +149,9 @@ def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, in
         return None
 
 
-def load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int]:
-    """Addresses of the compiled ``model{width}`` and ``model1`` of this program (compiled once
-    per process and kept on disk; see :func:`key`)."""
+def load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int, int]:
+    """Addresses of the compiled ``model{width}``, ``model1`` and ``draw`` of this program
+    (compiled once per process and kept on disk; see :func:`key`)."""
     import llvmlite.binding as llvm
 
     k = key(prog, S, C, width)
@@ -161,6 +161,7 @@ def load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, int]:
             engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), _machine())
             engine.add_object_file(llvm.ObjectFileRef.from_data(obj))
             engine.finalize_object()
-            _loaded[k] = (engine, engine.get_function_address(f"model{width}"), engine.get_function_address("model1"))
-        _, vec, one = _loaded[k]
-    return int(vec), int(one)
+            _loaded[k] = (engine, engine.get_function_address(f"model{width}"), engine.get_function_address("model1"),
+                          engine.get_function_address("draw"))
+        _, vec, one, draw = _loaded[k]
+    return int(vec), int(one), int(draw)

@@ -1043,12 +1043,28 @@ def _call_model(typingctx, fn, ws, out, pool, start, ostride, p0, p1):
     return sig, codegen
 
 
+@intrinsic
+def _call_draw(typingctx, fn, states, ws, n):
+    """Call the compiled draw function at address ``fn`` (its arrays given by their data addresses)."""
+    sig = types.int64(types.int64, types.int64, types.int64, types.int64)
+
+    def codegen(context, builder, signature, args):
+        i64 = llir.IntType(64)
+        fnty = llir.FunctionType(i64, [i64.as_pointer(), llir.DoubleType().as_pointer(), i64])
+        f = builder.inttoptr(args[0], fnty.as_pointer())
+        return builder.call(f, [builder.inttoptr(args[1], i64.as_pointer()),
+                                builder.inttoptr(args[2], llir.DoubleType().as_pointer()), args[3]])
+
+    return sig, codegen
+
+
 @_jit
 def run_coded(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
-              out, ws, fn_vec, fn_one, width):
+              out, ws, fn_vec, fn_one, width, fn_draw, draws):
     """:func:`run` with the model section run by its compiled function (``fn_vec`` over whole
     groups of ``width`` paths, ``fn_one`` over the rest) once per sample chunk instead of by
-    :func:`_execute` per model chunk; the sampling section runs as in :func:`run`."""
+    :func:`_execute` per model chunk, and the first ``draws`` instructions (all draws) by the
+    compiled ``fn_draw``; the rest of the sampling section runs as in :func:`run`."""
     meta = base.copy()
     zbuf = np.empty((64, S))
     kbuf = np.empty(C, dtype=np.int64)
@@ -1059,11 +1075,13 @@ def run_coded(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, sta
     dist = np.empty(_LB)
     qbuf = np.empty(_LB)
     late = np.empty(_LB, dtype=np.bool_)
-    at_ws, at_out, at_pool = ws.ctypes.data, out.ctypes.data, pool.ctypes.data
+    at_ws, at_out, at_pool, at_states = ws.ctypes.data, out.ctypes.data, pool.ctypes.data, states.ctypes.data
     for s0 in range(0, n_total, S):
         ns = min(S, n_total - s0)
-        err = _sample(code, 0, sample_end, pool, meta, tables, ntab, ptab, states, ns, h0, s0, out, ws, zbuf, kbuf,
-                      wbuf, scratch, acc, cell, dist, qbuf, late)
+        if draws:
+            _call_draw(fn_draw, at_states, at_ws, ns)  # type: ignore[call-arg]
+        err = _sample(code, draws, sample_end, pool, meta, tables, ntab, ptab, states, ns, h0, s0, out, ws, zbuf,
+                      kbuf, wbuf, scratch, acc, cell, dist, qbuf, late)
         if err:
             return err
         whole = ns - ns % width

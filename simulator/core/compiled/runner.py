@@ -183,10 +183,10 @@ def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = F
     meta = np.stack([base, prog.reg_ny, rs, prog.reg_pf], axis=1).astype(np.int64)
     fns = codegen.try_load(prog, S, C) if coded else None
     if fns is not None:
-        fn_vec, fn_one = fns
+        fn_vec, fn_one, fn_draw = fns
         err = machine.run_coded(prog.code, prog.sample_end, prog.pool, meta, sample_regs, prog.tables,
                                 normal_cells(), phi_cells(), states, n, S, C, prog.horizon_start, out, ws,
-                                fn_vec, fn_one, codegen.WIDTH)
+                                fn_vec, fn_one, codegen.WIDTH, fn_draw, codegen.leading_draws(prog))
     else:
         err = machine.run(prog.code, prog.sample_end, prog.pool, meta, sample_regs,
                           prog.tables, normal_cells(), phi_cells(), states, n, S, C, prog.horizon_start, out, ws)
