@@ -26,7 +26,7 @@ from simulator.results.summary import Summary
 from simulator.scenario.loader import build, load
 
 from .strategies import scenario_doc
-from .test_kernel import decided_doc
+from .test_kernel import broken_scenario, decided_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -114,16 +114,7 @@ def test_a_failing_check_declines_the_block_like_the_interpreter():
 
 def test_a_value_that_is_not_a_number_declines_the_block(minimal_path):
     """A quantity beyond 1e15 EUR for some draws: neither engine answers for the block."""
-    import tomllib
-
-    doc = tomllib.loads(minimal_path.read_text())
-    doc["parameters"]["broken"] = {"value": "1e14 ** ((children - 100) / 10)", "source": "assumption: test"}
-    doc["measure"][0]["effect"] = {"amount": "children * per_child + 0 * broken"}
-    try:
-        scenario = build(doc, file="broken.toml")
-    except TaaksimError:
-        pytest.skip("the loader already refuses this document")
-    prog = runner.program_for(scenario)
+    prog = runner.program_for(broken_scenario(minimal_path))
     assert prog is not None
     interpreted, coded = _both(prog, 100)
     assert interpreted is None and coded is None

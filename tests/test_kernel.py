@@ -330,19 +330,24 @@ def test_dask_gives_the_same_summary(monkeypatch):
     assert _summary(s, 70_000, "numba", monkeypatch, scheduler="dask") == one
 
 
-def test_a_failing_check_sends_the_block_to_numpy_and_its_message(minimal_path, monkeypatch):
-    """A quantity that is not finite for some draws: the kernel does not answer; the numpy
-    engine raises the message that names the file and the quantity."""
+def broken_scenario(minimal_path):
+    """The minimal scenario with a quantity fine at the plan value (children = 100) and beyond
+    1e15 EUR for draws above about 101.5 (skips the test if the loader already refuses it)."""
     import tomllib
 
     doc = tomllib.loads(minimal_path.read_text())
-    # fine at the plan value (children = 100), beyond 1e15 EUR for draws above about 101.5
     doc["parameters"]["broken"] = {"value": "1e14 ** ((children - 100) / 10)", "source": "assumption: test"}
     doc["measure"][0]["effect"] = {"amount": "children * per_child + 0 * broken"}
     try:
-        scenario = build(doc, file="broken.toml")
+        return build(doc, file="broken.toml")
     except TaaksimError:
         pytest.skip("the loader already refuses this document")
+
+
+def test_a_failing_check_sends_the_block_to_numpy_and_its_message(minimal_path, monkeypatch):
+    """A quantity that is not finite for some draws: the kernel does not answer; the numpy
+    engine raises the message that names the file and the quantity."""
+    scenario = broken_scenario(minimal_path)
     prog = runner.program_for(scenario)
     assert prog is not None and runner.run_program(prog, 100, seed=1, block=0) is None
     from simulator.run.streaming import run_stream

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.core.compiled import irwriter
-from simulator.core.compiled.irwriter import WIDTH, NotCoded, leading_draws, module_ir, supported
+from simulator.core.compiled import irdraws, irwriter
+from simulator.core.compiled.irdraws import leading_draws
+from simulator.core.compiled.irwriter import WIDTH, NotCoded, module_ir, supported
 from simulator.core.compiled.program import Program
 
 #: LLVM's optimisation level for the model: 2 takes about 1.5 s more than none on Gooi and runs its
@@ -65,12 +66,12 @@ def _machine():
 
 @lru_cache(maxsize=1)
 def _host() -> bytes:
-    """This module's and the IR writer's source, the LLVM binding's version and the CPU, once per
+    """This module's and the IR writers' sources, the LLVM binding's version and the CPU, once per
     process (a key is asked for per block)."""
     import llvmlite
     import llvmlite.binding as llvm
 
-    sources = Path(__file__).read_bytes() + Path(irwriter.__file__).read_bytes()
+    sources = b"".join(Path(str(m.__file__)).read_bytes() for m in (irwriter, irdraws)) + Path(__file__).read_bytes()
     return hashlib.sha256(sources + f"|{llvmlite.__version__}|{llvm.get_host_cpu_name()}|"
                           f"{llvm.get_host_cpu_features().flatten()}".encode()).digest()
 

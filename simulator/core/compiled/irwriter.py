@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.core.compiled.irdraws import write_draws
 from simulator.core.compiled.program import (
     ABS,
     ADD,
@@ -39,7 +40,6 @@ from simulator.core.compiled.program import (
     OP_CONST,
     OP_COPY,
     OP_CUMGROW,
-    OP_DRAW,
     OP_ESHIFT,
     OP_OUT,
     OP_OUTSUM,
@@ -473,102 +473,17 @@ class _Writer:
         end.ret(end.zext(result, self.i64))
 
 
-def leading_draws(prog: Program) -> int:
-    """How many instructions at the start of the program draw uniforms (the draw function's)."""
-    ops = prog.code[:prog.sample_end, 0]
-    k = 0
-    while k < len(ops) and ops[k] == OP_DRAW:
-        k += 1
-    return k
-
-
-def _draws(ir, module, prog: Program, S: int, C: int, lanes: int = 8) -> None:
-    """``i64 draw(states, ws, n)``: n uniforms of every stream the leading draws draw, into their
-    rows of the sample arena, as numpy's ``Generator(SFC64).random`` gives them.
-
-    SFC64's step is a chain of dependent operations (an add, shifts, a rotate); one stream at a
-    time the core waits on it, two side by side (``machine.sfc64_fill2``) halve the wait. Here
-    ``lanes`` streams step together as one vector each of a, b, c and the counter: the same
-    64-bit arithmetic per lane, so each stream's numbers are its own. The double is numpy's
-    ``(tmp >> 11) * 2**-53``: the integer is below 2**53, so its conversion is exact.
-    """
-    i64, dbl = ir.IntType(64), ir.DoubleType()
-    vt, dt = ir.VectorType(i64, lanes), ir.VectorType(dbl, lanes)
-    fn = ir.Function(module, ir.FunctionType(i64, [i64.as_pointer(), dbl.as_pointer(), i64]), name="draw")
-    states, ws, n = fn.args
-    for arg in (states, ws):
-        arg.add_attribute("noalias")
-    rows: list[tuple[int, int]] = []  # (stream, offset of its row in ws)
-    sample_at = prog.small + prog.slots * C
-    for op in prog.code[:leading_draws(prog)]:
-        d, first = int(op[1]), int(op[2])
-        for y in range(int(prog.reg_ny[d])):
-            rows.append((first + y, sample_at + int(prog.reg_off[d]) * S + y * S))
-    entry = fn.append_basic_block("entry")
-    b = ir.IRBuilder(entry)
-
-    def splat(x: int):
-        return ir.Constant(vt, [ir.Constant(i64, x)] * lanes)
-
-    def at(base, i: int):
-        return b.gep(base, [ir.Constant(i64, i)], inbounds=True)
-
-    for g in range(0, len(rows), lanes):
-        group = rows[g:g + lanes]
-        group += [group[-1]] * (lanes - len(group))  # a repeated lane draws the same numbers to the same row
-        state = []
-        for w in range(4):
-            v = ir.Constant(vt, ir.Undefined)
-            for k, (stream, _) in enumerate(group):
-                v = b.insert_element(v, b.load(at(states, 4 * stream + w)), ir.Constant(ir.IntType(32), k))
-            state.append(v)
-        head = b.block
-        loop = fn.append_basic_block(f"loop{g}")
-        done = fn.append_basic_block(f"done{g}")
-        b.cbranch(b.icmp_signed(">", n, ir.Constant(i64, 0)), loop, done)
-        b.position_at_end(loop)
-        i = b.phi(i64)
-        phis = [b.phi(vt) for _ in range(4)]
-        for ph, v in zip(phis, state, strict=True):
-            ph.add_incoming(v, head)
-        a_, b_, c_, w_ = phis
-        tmp = b.add(b.add(a_, b_), w_)
-        w2 = b.add(w_, splat(1))
-        a2 = b.xor(b_, b.lshr(b_, splat(11)))
-        b2 = b.add(c_, b.shl(c_, splat(3)))
-        c2 = b.add(b.or_(b.shl(c_, splat(24)), b.lshr(c_, splat(40))), tmp)
-        x = b.fmul(b.uitofp(b.lshr(tmp, splat(11)), dt), ir.Constant(dt, [ir.Constant(dbl, 2.0 ** -53)] * lanes))
-        for k, (_, offset) in enumerate(rows[g:g + lanes]):
-            b.store(b.extract_element(x, ir.Constant(ir.IntType(32), k)),
-                    b.gep(ws, [b.add(i, ir.Constant(i64, offset))], inbounds=True))
-        nxt = b.add(i, ir.Constant(i64, 1))
-        i.add_incoming(ir.Constant(i64, 0), head)
-        i.add_incoming(nxt, loop)
-        for ph, v in zip(phis, (a2, b2, c2, w2), strict=True):
-            ph.add_incoming(v, loop)
-        b.cbranch(b.icmp_signed("<", nxt, n), loop, done)
-        b.position_at_end(done)
-        final = [b.phi(vt) for _ in range(4)]
-        for f, v0, v1 in zip(final, state, (a2, b2, c2, w2), strict=True):
-            f.add_incoming(v0, head)
-            f.add_incoming(v1, loop)
-        for k, (stream, _) in enumerate(rows[g:g + lanes]):
-            for w in range(4):
-                b.store(b.extract_element(final[w], ir.Constant(ir.IntType(32), k)), at(states, 4 * stream + w))
-    b.ret(ir.Constant(i64, len(rows)))
-
-
 def module_ir(prog: Program, S: int, C: int, width: int = WIDTH) -> str:
     """LLVM IR of ``model{width}`` (``width`` paths per iteration) and ``model1`` (the
     remainder): ``i64 f(ws, out, pool, start, ostride, p0, p1)`` runs the model section over
     paths p0..p1-1 of the sample chunk in ``ws`` (laid out as :func:`runner.run_program`
     lays it out for sample chunks of S and model chunks of C paths), writing out[slot, year,
     start + p] (row stride ``ostride``); returns 1 when a check failed, else 0. And ``draw``
-    (:func:`_draws`), the uniforms of the leading draws."""
+    (:func:`simulator.core.compiled.irdraws.write_draws`), the uniforms of the leading draws."""
     from llvmlite import ir
 
     module = ir.Module(name="taaksim_model")
     for w in sorted({width, 1}, reverse=True):
         _Writer(ir, module, prog, S, C, w, f"model{w}").write()
-    _draws(ir, module, prog, S, C)
+    write_draws(ir, module, prog, S, C)
     return str(module)

@@ -982,6 +982,14 @@ def compiled_codes():
                      ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)
 
 
+@_inline
+def _scratch(S, C):
+    """A run's scratch: copula scores (64 members x S), delay lags and fractions (C), five rows
+    of C for euro delays and sums, S for the copula's mix, and the table passes' four of _LB."""
+    return (np.empty((64, S)), np.empty(C, dtype=np.int64), np.empty(C), np.empty(5 * C), np.empty(S),
+            np.empty(_LB, dtype=np.int64), np.empty(_LB), np.empty(_LB), np.empty(_LB, dtype=np.bool_))
+
+
 @_jit
 def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n_total, S, C, h0,
         out, ws):
@@ -995,15 +1003,7 @@ def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n
     ``out`` (slot, horizon year, path) receives the OUT instructions' registers.
     """
     meta = base.copy()
-    zbuf = np.empty((64, S))
-    kbuf = np.empty(C, dtype=np.int64)
-    wbuf = np.empty(C)
-    scratch = np.empty(5 * C)
-    acc = np.empty(S)
-    cell = np.empty(_LB, dtype=np.int64)
-    dist = np.empty(_LB)
-    qbuf = np.empty(_LB)
-    late = np.empty(_LB, dtype=np.bool_)
+    zbuf, kbuf, wbuf, scratch, acc, cell, dist, qbuf, late = _scratch(S, C)
     last = code.shape[0]
     for s0 in range(0, n_total, S):
         ns = min(S, n_total - s0)
@@ -1066,15 +1066,7 @@ def run_coded(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, sta
     :func:`_execute` per model chunk, and the first ``draws`` instructions (all draws) by the
     compiled ``fn_draw``; the rest of the sampling section runs as in :func:`run`."""
     meta = base.copy()
-    zbuf = np.empty((64, S))
-    kbuf = np.empty(C, dtype=np.int64)
-    wbuf = np.empty(C)
-    scratch = np.empty(5 * C)
-    acc = np.empty(S)
-    cell = np.empty(_LB, dtype=np.int64)
-    dist = np.empty(_LB)
-    qbuf = np.empty(_LB)
-    late = np.empty(_LB, dtype=np.bool_)
+    zbuf, kbuf, wbuf, scratch, acc, cell, dist, qbuf, late = _scratch(S, C)
     at_ws, at_out, at_pool, at_states = ws.ctypes.data, out.ctypes.data, pool.ctypes.data, states.ctypes.data
     for s0 in range(0, n_total, S):
         ns = min(S, n_total - s0)
