@@ -187,10 +187,12 @@ def test_runs_are_identical_with_and_without_the_compiled_model_on_any_threads(m
 
 def test_when_the_model_is_compiled(monkeypatch):
     monkeypatch.delenv("TAAKSIM_CODEGEN", raising=False)
-    assert runner.use_coded(runner.CODED_PATHS)
-    assert not runner.use_coded(runner.CODED_PATHS - 1)
+    monkeypatch.delenv("TAAKSIM_ENGINE", raising=False)
+    assert runner.block_engine(runner.CODED_PATHS) == "coded"
+    assert runner.block_engine(runner.CODED_PATHS - 1) == "kernel"
+    assert runner.block_engine(runner.CODED_PATHS, "sobol") == "numpy"
     monkeypatch.setenv("TAAKSIM_CODEGEN", "0")
-    assert not runner.use_coded(10**8)
+    assert runner.block_engine(10**8) == "kernel"
 
 
 def test_a_fresh_process_runs_a_million_paths_with_the_compiled_model(tmp_path):

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
+
+#: what simulates a run's blocks: the numpy engine, the compiled kernel with its model
+#: interpreted, or with its model compiled for the scenario
+#: (:func:`simulator.core.compiled.runner.block_engine` chooses)
+BlockEngine = Literal["numpy", "kernel", "coded"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import copyreg
 from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
-from simulator.core.options import RunOptions
+from simulator.core.options import BlockEngine, RunOptions
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, simulate_stats
 from simulator.scenario.model import Scenario
 
@@ -31,13 +31,12 @@ copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
 def _task(scenario: Scenario, spec: ReportSpec, block: int, n: int, seed: int, active,
-          overrides, sampling: str = "mc", kernel: bool = False, coded: bool = False) -> BlockStats:
+          overrides, sampling: str = "mc", engine: BlockEngine = "numpy") -> BlockStats:
     from simulator.run.blocks import tune_allocator
 
     tune_allocator()  # in the worker's process: see simulator.run.blocks
     return simulate_stats(scenario, spec, block, n, seed=seed,
-                          options=RunOptions(active=active, overrides=overrides, sampling=sampling), kernel=kernel,
-                          coded=coded)
+                          options=RunOptions(active=active, overrides=overrides, sampling=sampling), engine=engine)
 
 
 #: seconds to wait for an existing scheduler before giving up with a one-line error
@@ -104,8 +103,7 @@ def dask_stats(
     stop: Callable[[Merged], bool] | None = None,
     workers: int | None = None,
     sampling: str = "mc",
-    kernel: bool = False,
-    coded: bool = False,
+    engine: BlockEngine = "numpy",
 ) -> Iterator[BlockStats]:
     """Yield every block's stats as dask workers finish them (in any order).
 
@@ -132,7 +130,7 @@ def dask_stats(
         it = iter(plan)
 
         def submit(b, n):
-            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, kernel, coded,
+            return client.submit(_task, scattered, spec, b, n, seed, active, overrides, sampling, engine,
                                  pure=False)
 
         for _ in range(slots):

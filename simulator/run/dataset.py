@@ -37,18 +37,17 @@ def run_blocks(
 
     ``threads`` > 1 simulates blocks on worker threads (numpy releases the GIL in its
     loops); each block's numbers depend only on (seed, block), so the result is identical.
-    Blocks take the compiled kernel where :func:`simulator.core.compiled.runner.use_kernel`
+    Blocks take the compiled kernel where :func:`simulator.core.compiled.runner.block_engine`
     says so and the options allow (no detail, no kept inputs): the same numbers.
     """
     opts = options or RunOptions()
-    from simulator.core.compiled.runner import kernel_block, use_coded, use_kernel
+    from simulator.core.compiled.runner import block_engine, kernel_block
 
-    kernel = use_kernel(paths)
-    coded = kernel and use_coded(paths)
+    engine = block_engine(paths)
 
     def one(b: int, n: int) -> Block:
-        if kernel:
-            part = kernel_block(scenario, n, seed=seed, block=b, options=opts, coded=coded)
+        if engine != "numpy":
+            part = kernel_block(scenario, n, seed=seed, block=b, options=opts, coded=engine == "coded")
             if part is not None:
                 return part  # type: ignore[return-value]
         return simulate_block(scenario, n, seed=seed, block=b, options=opts)

@@ -33,7 +33,7 @@ import numpy as np
 from simulator.core import goals as rule
 from simulator.core.engine import Block, scopes_of, simulate_block
 from simulator.core.goals import GoalSpec
-from simulator.core.options import RunOptions
+from simulator.core.options import BlockEngine, RunOptions
 from simulator.core.sampling import BLOCK_PATHS
 from simulator.core.stats import probability_se, wilson_se
 from simulator.run.meta import budgets_meta, targets_meta
@@ -246,14 +246,13 @@ def _replicate_slices(n: int, sampling: str) -> list[slice]:
 
 
 def simulate_stats(scenario: Scenario, spec: ReportSpec, block: int, n: int, *, seed: int,
-                   options: RunOptions | None = None, kernel: bool = False, coded: bool = False) -> BlockStats:
-    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: with the
-    compiled kernel if ``kernel`` and it can run the scenario (the same numbers), else numpy;
-    ``coded``: the kernel's model as machine code compiled for the scenario (see
-    :func:`simulator.core.compiled.runner.use_coded`)."""
+                   options: RunOptions | None = None, engine: BlockEngine = "numpy") -> BlockStats:
+    """Simulate one block under ``options`` (detail as ``spec`` asks) and reduce it: on the
+    compiled kernel if ``engine`` says so (:func:`simulator.core.compiled.runner.block_engine`)
+    and it can run the scenario (the same numbers), else numpy."""
     opts = (options or RunOptions()).with_(detail=spec.detail)
-    if kernel and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
-        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts, coded=coded)
+    if engine != "numpy" and opts.sampling == "mc" and not (opts.detail or opts.deterministic or opts.keep_inputs):
+        rows = _kernel_rows(scenario, spec, block, n, seed=seed, options=opts, coded=engine == "coded")
         if rows is not None:
             return block_stats(spec, rows, block, compiled=True)  # type: ignore[arg-type]
     b = simulate_block(scenario, n, seed=seed, block=block, options=opts)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from simulator.core.options import RunOptions
+from simulator.core.options import BlockEngine, RunOptions
 from simulator.core.sampling import blocks
 from simulator.run.blocks import default_threads, map_blocks
 from simulator.run.reduce import BlockStats, Merged, ReportSpec, in_order, simulate_stats
@@ -69,20 +69,18 @@ def run_stream(
         plan = blocks(paths)
         merged = Merged(spec, capacity=paths, threads=threads)
 
-    most = max_paths if precision is not None else paths
-    kernel = _kernel(sampling, most)
-    coded = kernel and _coded(most)
+    engine = _block_engine(max_paths if precision is not None else paths, sampling)
     options = RunOptions(active=active, overrides=tuple((overrides or {}).items()), sampling=sampling)
 
     def one(b: int, n: int) -> BlockStats:
-        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, kernel=kernel, coded=coded)
+        return simulate_stats(scenario, spec, b, n, seed=seed, options=options, engine=engine)
 
     if scheduler and scheduler.startswith("dask"):
         from simulator.run.cluster import dask_stats
 
         source = dask_stats(scenario, spec, plan, seed=seed, address=_dask_address(scheduler),
                             active=active, overrides=overrides, stop=_stopper(precision),
-                            sampling=sampling, kernel=kernel, coded=coded)
+                            sampling=sampling, engine=engine)
     else:
         source = map_blocks(one, plan, threads=threads)
     done = _stopper(precision)
@@ -97,18 +95,11 @@ def run_stream(
     return merged
 
 
-def _kernel(sampling: str, paths: int) -> bool:
-    """Whether the compiled kernel runs the blocks (it draws plain Monte Carlo only)."""
-    from simulator.core.compiled.runner import use_kernel
+def _block_engine(paths: int, sampling: str) -> BlockEngine:
+    """What simulates the blocks (imported here: the numpy engine's runs need no numba)."""
+    from simulator.core.compiled.runner import block_engine
 
-    return sampling == "mc" and use_kernel(paths)
-
-
-def _coded(paths: int) -> bool:
-    """Whether the kernel's model runs as machine code compiled for the scenario."""
-    from simulator.core.compiled.runner import use_coded
-
-    return use_coded(paths)
+    return block_engine(paths, sampling)
 
 
 def engine_used(scenario: Scenario, paths: int, *, detail: bool = False, sampling: str = "mc",

@@ -2,7 +2,8 @@
 
 Which engine runs is chosen by :func:`use_kernel`: ``TAAKSIM_ENGINE=numpy|numba`` (the
 command line's ``--engine`` sets it), else the kernel for runs of at least ``AUTO_PATHS``
-paths. A scenario or an option the kernel does not implement (stock posts, ``detail``,
+paths; from ``CODED_PATHS`` its model and draws are compiled for the scenario
+(:func:`block_engine`). A scenario or an option the kernel does not implement (stock posts, ``detail``,
 deterministic mode) and a block whose checks fail take the numpy engine, which is the
 reference: its results and messages are the model's definition.
 """
@@ -19,6 +20,7 @@ import numpy as np
 
 from simulator.core.compiled.program import ARENA_MODEL, ARENA_SAMPLE, Options, Program, Unsupported
 from simulator.core.compiled.translate import translate
+from simulator.core.options import BlockEngine
 from simulator.core.sampling import key_words
 from simulator.scenario.model import Scenario
 
@@ -38,7 +40,7 @@ _lock = threading.Lock()
 AUTO_PATHS = 200_000
 
 
-#: from this many paths a kernel run compiles its model (see :func:`use_coded`): below, the
+#: from this many paths a kernel run compiles its model (see :func:`block_engine`): below, the
 #: one-off compilation would cost more than it saves, on a cold cache
 CODED_PATHS = 1_000_000
 
@@ -61,14 +63,18 @@ def use_kernel(paths: int) -> bool:
     return True
 
 
-def use_coded(paths: int) -> bool:
-    """Whether a kernel run of ``paths`` paths runs its model as machine code compiled for the
-    scenario (:mod:`simulator.core.compiled.codegen`): for runs of at least ``CODED_PATHS``
-    paths, unless ``TAAKSIM_CODEGEN=0``. Compiling costs about 1-2 s per scenario and option
-    set, once (the code is kept in the cache folder); it saves about 0.3-0.4 us per path."""
-    if os.environ.get("TAAKSIM_CODEGEN", "").strip() == "0":
-        return False
-    return paths >= CODED_PATHS
+def block_engine(paths: int, sampling: str = "mc") -> BlockEngine:
+    """What simulates the blocks of a run of ``paths`` paths: "numpy", the kernel ("kernel"), or
+    the kernel with its model and draws compiled for the scenario ("coded",
+    :mod:`simulator.core.compiled.codegen`: runs of at least ``CODED_PATHS`` paths, unless
+    ``TAAKSIM_CODEGEN=0``; compiling costs about 2 s per scenario and option set, once, as the
+    code is kept in the cache folder, and saves about 0.4 us per path). The kernel draws plain
+    Monte Carlo only."""
+    if sampling != "mc" or not use_kernel(paths):
+        return "numpy"
+    if os.environ.get("TAAKSIM_CODEGEN", "").strip() == "0" or paths < CODED_PATHS:
+        return "kernel"
+    return "coded"
 
 
 def stream_states(prog: Program, seed: int, block: int) -> np.ndarray:
