@@ -16,9 +16,13 @@ extra terms are exact zeros (0 x a finite value), which leave the sum's bits unc
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 
 from simulator.core.compiled.irdraws import write_draws
+from simulator.core.compiled.layout import reads
 from simulator.core.compiled.program import (
     ABS,
     ADD,
@@ -43,8 +47,6 @@ from simulator.core.compiled.program import (
     OP_ESHIFT,
     OP_OUT,
     OP_OUTSUM,
-    OP_ROWGET,
-    OP_ROWSET,
     OP_SHIFT,
     OP_UN,
     OP_VEC,
@@ -59,7 +61,7 @@ from simulator.core.compiled.program import (
 WIDTH = 8
 
 _SUPPORTED = frozenset({OP_BIN, OP_BOUND, OP_BYYEAR, OP_CHECK, OP_CLIP, OP_CONST, OP_COPY, OP_CUMGROW,
-                        OP_ESHIFT, OP_OUT, OP_OUTSUM, OP_ROWGET, OP_ROWSET, OP_SHIFT, OP_UN, OP_VEC})
+                        OP_ESHIFT, OP_OUT, OP_OUTSUM, OP_SHIFT, OP_UN, OP_VEC})
 
 
 class NotCoded(Exception):
@@ -72,6 +74,16 @@ def supported(prog: Program) -> bool:
     defined = defined[defined >= 0]
     return (set(np.unique(prog.code[prog.sample_end:, 0]).tolist()) <= _SUPPORTED
             and len(np.unique(defined)) == len(defined))
+
+
+@dataclass
+class _Limit:
+    """The values checked against one limit in the loop: four running maxima of their
+    sign-cleared bits (filled in turn), and the limit's preamble value."""
+
+    value: Any
+    maxima: list = field(default_factory=lambda: [None] * 4)
+    count: int = 0
 
 
 class _Writer:
@@ -103,11 +115,8 @@ class _Writer:
         self.splats: dict[tuple[int, int], object] = {}
         self.loads: dict[tuple[int, int], object] = {}
         self.pre_bad = ir.Constant(self.i1, 0)
-        self.maxima: dict[str, list] = {}  # limit (hex) -> four running maxima of |value| bits
-        self.limits: dict[str, object] = {}  # limit (hex) -> its preamble value
-        self.turn: dict[str, int] = {}
+        self.limits: dict[str, _Limit] = {}  # by the limit's value (hex)
         self.sample_at = prog.small + prog.slots * C
-        self.defined_in_model = set(int(d) for d in prog.code[prog.sample_end:, 1] if d >= 0)
         # the instruction that computes each register of the model (checks and outputs compute none)
         self.producer = {int(op[1]): i for i, op in enumerate(prog.code) if i >= prog.sample_end
                          and op[1] >= 0 and op[0] not in (OP_CHECK, OP_BOUND, OP_OUT, OP_OUTSUM)}
@@ -138,18 +147,6 @@ class _Writer:
     def rows(self, r: int) -> int:
         return int(self.prog.reg_ny[r])
 
-    def operands(self, i: int) -> list[int]:
-        """The registers instruction i reads (year tables and output sums list theirs in the pool)."""
-        op, _, a, b, c, imm = (int(v) for v in self.prog.code[i])
-        pool = self.prog.pool
-        if op == OP_BYYEAR:
-            return [int(x) for x in pool[imm + 2: imm + 1 + 2 * int(pool[imm]): 2]]
-        if op == OP_OUTSUM:
-            return [int(x) for x in pool[imm + 1: imm + 1 + 2 * int(pool[imm]): 2]]
-        if op in (OP_CONST, OP_VEC):
-            return []
-        return [r for r in (a, b, c if op == OP_ESHIFT else -1) if r >= 0]
-
     def ensure(self, r: int) -> None:
         """Write the instruction that computes register r, after those it needs (depth first).
 
@@ -170,7 +167,7 @@ class _Writer:
                 self.instruction(*(int(v) for v in self.prog.code[i]))
                 continue
             stack.append((i, True))
-            for reg in reversed(self.operands(i)):
+            for reg in reversed(reads(self.prog.code[i], self.prog.pool)):
                 j = self.producer.get(reg)
                 if j is not None and j not in self.emitted:
                     stack.append((j, False))
@@ -183,7 +180,7 @@ class _Writer:
         if self.varies(r):  # pragma: no cover - a value that does not vary is computed from ones that do not
             raise NotCoded(f"register {r} varies by path")
         if r not in self.scalars:
-            if r in self.defined_in_model:  # pragma: no cover - programs define before use
+            if r in self.producer:  # pragma: no cover - programs define before use
                 raise NotCoded(f"register {r} read before it is defined")
             # defined in the sampling section: its values sit in the small arena
             at = int(self.prog.reg_off[r])
@@ -203,7 +200,7 @@ class _Writer:
             return self.splats[key]
         if r in self.vectors:
             return self.vectors[r][row]
-        if r in self.defined_in_model or self.prog.reg_arena[r] != ARENA_SAMPLE:  # pragma: no cover
+        if r in self.producer or self.prog.reg_arena[r] != ARENA_SAMPLE:  # pragma: no cover
             raise NotCoded(f"register {r} read before it is defined")
         key = (r, row)
         if key not in self.loads:
@@ -277,11 +274,10 @@ class _Writer:
         mask = ir.Constant(self.i64, 0x7FFFFFFFFFFFFFFF)
         a = b.and_(b.bitcast(x, it), ir.Constant(it, [mask] * self.width) if self.width > 1 else mask)
         name = float(key).hex()  # by its bits (a NaN limit would be a key of its own each time)
-        slots = self.maxima.setdefault(name, [None] * 4)
-        self.limits.setdefault(name, limit)
-        k = self.turn.get(name, 0)
-        self.turn[name] = k + 1
-        slots[k % 4] = a if slots[k % 4] is None else self.call(b, "llvm.smax", slots[k % 4], a)
+        lim = self.limits.setdefault(name, _Limit(limit))
+        k = lim.count % 4
+        lim.count += 1
+        lim.maxima[k] = a if lim.maxima[k] is None else self.call(b, "llvm.smax", lim.maxima[k], a)
 
     def check(self, r: int, limit, key: float):
         vec = self.varies(r)
@@ -351,17 +347,13 @@ class _Writer:
             rows = [b.fadd(one, self.get(a, 0, vec))]
             for t in range(1, ny):
                 rows.append(b.fmul(rows[-1], b.fadd(one, self.get(a, t, vec))))
-        elif op in (OP_COPY, OP_ROWSET):
+        elif op == OP_COPY:
             rows = [self.get(a, y, vec) for y in range(ny)]
-            if op == OP_ROWSET:
-                rows[c] = self.get(bb, 0, vec)
         elif op == OP_BYYEAR:
             rows = [self.const(0.0, vec)] * ny
             for j in range(int(prog.pool[imm])):
                 t, r = int(prog.pool[imm + 1 + 2 * j]), int(prog.pool[imm + 2 + 2 * j])
                 rows[t] = self.get(r, t, vec)
-        elif op == OP_ROWGET:
-            rows = [self.get(a, c, vec)]
         elif op == OP_SHIFT:
             rows = self.shift(b, a, bb, ny, vec)
         elif op == OP_ESHIFT:
@@ -438,19 +430,19 @@ class _Writer:
         effects = (OP_CHECK, OP_BOUND, OP_OUT, OP_OUTSUM)
         for i in range(prog.sample_end, len(prog.code)):  # checks and outputs in order, each after what it reads
             if prog.code[i, 0] in effects:
-                for r in self.operands(i):
+                for r in reads(prog.code[i], prog.pool):
                     self.ensure(r)
                 self.instruction(*(int(v) for v in prog.code[i]))
         for r in list(self.producer):  # values wanted only for a check moved into their operation
             self.ensure(r)
         body = self.body
         bad = self.ir.Constant(self.i1, 0)
-        for key, slots in self.maxima.items():
-            live = [x for x in slots if x is not None]
+        for lim in self.limits.values():
+            live = [x for x in lim.maxima if x is not None]
             top = live[0]
             for x in live[1:]:
                 top = self.call(body, "llvm.smax", top, x)
-            bits = self.pre.bitcast(self.limits[key], self.i64)
+            bits = self.pre.bitcast(lim.value, self.i64)
             if self.width > 1:
                 bits = self.splat(bits)
             over = body.icmp_signed(">", top, bits)

@@ -34,8 +34,6 @@ from simulator.core.compiled.program import (
     OP_ESHIFT,
     OP_ICDF,
     OP_OUTSUM,
-    OP_ROWGET,
-    OP_ROWSET,
     OP_VEC,
     Program,
 )
@@ -81,21 +79,26 @@ def layout(b: Builder, tables: Tables, streams, outputs, n_years: int, horizon_s
                    horizon_start=horizon_start)
 
 
+def listed(op, pool: np.ndarray) -> list[int]:
+    """The registers an instruction lists in its pool entry: a copula's members, a year table's
+    values, an output sum's terms (as (row or register, value or weight) pairs)."""
+    code, at = op[0], op[5]
+    if code == OP_COPULA:
+        return [int(x) for x in pool[at + 1: at + 1 + int(pool[at])]]
+    if code in (OP_BYYEAR, OP_OUTSUM):
+        first = 2 if code == OP_BYYEAR else 1
+        return [int(x) for x in pool[at + first: at + 1 + 2 * int(pool[at]): 2]]
+    return []
+
+
+def reads(op, pool: np.ndarray) -> list[int]:
+    """Every register an instruction reads (those in its fields and those its pool entry lists)."""
+    return _reads(op) + listed(op, pool)
+
+
 def _pool_reads(ops: list[list[int]], pool: np.ndarray) -> dict[int, list[int]]:
-    """The registers an instruction reads from its pool entry (a copula's members, a year table's
-    values, an output sum's terms)."""
-    copula_regs: dict[int, list[int]] = {}
-    for i, op in enumerate(ops):
-        if op[0] == OP_COPULA:
-            at = op[5]
-            m = int(pool[at])
-            copula_regs[i] = [int(x) for x in pool[at + 1: at + 1 + m]]
-        elif op[0] in (OP_BYYEAR, OP_OUTSUM):  # (row or register, value or weight) pairs
-            at = op[5]
-            m = int(pool[at])
-            first = 2 if op[0] == OP_BYYEAR else 1
-            copula_regs[i] = [int(x) for x in pool[at + first: at + 1 + 2 * m: 2]]
-    return copula_regs
+    """The registers each instruction that lists some reads from its pool entry (see :func:`listed`)."""
+    return {i: listed(op, pool) for i, op in enumerate(ops) if op[0] in (OP_COPULA, OP_BYYEAR, OP_OUTSUM)}
 
 
 def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> list[int]:
@@ -124,7 +127,7 @@ def _kept(ops: list[list[int]], effects, copula_regs: dict[int, list[int]]) -> l
 
 
 #: instructions whose every value is a value of another register (or zero): their checks can be implied
-_STRUCTURAL = (OP_BYYEAR, OP_COPY, OP_ROWSET, OP_ROWGET)
+_STRUCTURAL = (OP_BYYEAR, OP_COPY)
 
 
 def _by_table(ops: list[list[int]], kept: list[int], pool: np.ndarray) -> list[int]:
@@ -185,12 +188,7 @@ def _implied_checks(ops: list[list[int]], kept: list[int], pool: np.ndarray, tab
         j = producer.get(ops[i][2])
         if i in dropped or j is None or ops[j][0] not in _STRUCTURAL:
             continue
-        op = ops[j]
-        if op[0] == OP_BYYEAR:
-            sources = [int(x) for x in pool[op[5] + 2: op[5] + 1 + 2 * int(pool[op[5]]): 2]]
-        else:
-            sources = [r for r in (op[2], op[3] if op[0] == OP_ROWSET else -1) if r >= 0]
-        if all(bound.get(r, np.inf) <= limit[i] or own.get(r, np.inf) <= limit[i] for r in sources):
+        if all(bound.get(r, np.inf) <= limit[i] or own.get(r, np.inf) <= limit[i] for r in reads(ops[j], pool)):
             dropped.add(i)
     return dropped
 

@@ -66,8 +66,6 @@ from simulator.core.compiled.program import (
     OP_ICDF,
     OP_OUT,
     OP_OUTSUM,
-    OP_ROWGET,
-    OP_ROWSET,
     OP_SHIFT,
     OP_UN,
     OP_VEC,
@@ -96,6 +94,18 @@ def _row(ws, r, y, meta, n):
     """Row y of register r as a view: n values, or one when the register does not vary by path."""
     o = meta[r, 0] + (y * meta[r, 2] if meta[r, 1] > 1 else 0)
     return ws[o:o + (n if meta[r, 3] else 1)]
+
+
+@_inline
+def _put(z, x, m, varies):
+    """z[:m] = x, or x's one value where x does not vary by path."""
+    if varies:
+        for p in range(m):
+            z[p] = x[p]
+    else:
+        v = x[0]
+        for p in range(m):
+            z[p] = v
 
 
 @_inline
@@ -859,28 +869,10 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
                 z = _row(ws, d, t, meta, n)
                 for p in range(m):
                     z[p] = prev[p] * (1.0 + g[p])
-        elif op == OP_COPY or op == OP_ROWSET:
+        elif op == OP_COPY:
             m = n if meta[d, 3] else 1
             for y in range(meta[d, 1]):
-                z = _row(ws, d, y, meta, n)
-                x = _row(ws, a, y, meta, n)
-                if meta[a, 3]:
-                    for p in range(m):
-                        z[p] = x[p]
-                else:
-                    v = x[0]
-                    for p in range(m):
-                        z[p] = v
-            if op == OP_ROWSET:
-                z = _row(ws, d, c, meta, n)
-                x = _row(ws, b, 0, meta, n)
-                if meta[b, 3]:
-                    for p in range(m):
-                        z[p] = x[p]
-                else:
-                    v = x[0]
-                    for p in range(m):
-                        z[p] = v
+                _put(_row(ws, d, y, meta, n), _row(ws, a, y, meta, n), m, meta[a, 3])
         elif op == OP_BYYEAR:
             m = n if meta[d, 3] else 1
             for y in range(meta[d, 1]):
@@ -890,34 +882,12 @@ def _execute(code, first, last, pool, meta, tables, ntab, ptab, states, n, h0, s
             for j in range(int(pool[imm])):
                 t = int(pool[imm + 1 + 2 * j])
                 r = int(pool[imm + 2 + 2 * j])
-                z = _row(ws, d, t, meta, n)
-                x = _row(ws, r, t, meta, n)
-                if meta[r, 3]:
-                    for p in range(m):
-                        z[p] = x[p]
-                else:
-                    v = x[0]
-                    for p in range(m):
-                        z[p] = v
-        elif op == OP_ROWGET:
-            m = n if meta[d, 3] else 1
-            z = _row(ws, d, 0, meta, n)
-            x = _row(ws, a, c, meta, n)
-            for p in range(m):
-                z[p] = x[p]
+                _put(_row(ws, d, t, meta, n), _row(ws, r, t, meta, n), m, meta[r, 3])
         elif op == OP_OUTSUM:
             _outsum(pool, imm, ws, meta, n, h0, start, out, c, scratch)
         elif op == OP_OUT:
             for y in range(h0, out.shape[1] + h0):
-                row = out[c, y - h0, start:start + n]
-                x = _row(ws, a, y, meta, n)
-                if meta[a, 3]:
-                    for p in range(n):
-                        row[p] = x[p]
-                else:
-                    v = x[0]
-                    for p in range(n):
-                        row[p] = v
+                _put(out[c, y - h0, start:start + n], _row(ws, a, y, meta, n), n, meta[a, 3])
     return 0
 
 
@@ -976,7 +946,7 @@ def compiled_codes():
     leave a stale kernel: the runner compares these with ``program.codes()`` first.
     """
     return np.array([OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, OP_OUTSUM,
+                     OP_SHIFT, OP_CUMGROW, OP_COPY, OP_BYYEAR, OP_OUT, OP_ESHIFT, OP_OUTSUM,
                      ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
                      D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
                      ERR_EXPONENT, ERR_VALUE, ERR_RESULT], dtype=np.int64)

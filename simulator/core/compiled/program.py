@@ -23,7 +23,7 @@ from simulator.scenario.expressions import MAX_EXPONENT
 # --- instruction set (shared with the machine) ------------------------------------------------
 
 OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_BIN, OP_UN, OP_CHECK = 1, 2, 3, 4, 5, 6, 7, 8
-OP_CUMGROW, OP_SHIFT, OP_ROWGET, OP_ROWSET, OP_COPY, OP_OUT, OP_BOUND, OP_CLIP = 9, 10, 11, 12, 13, 14, 15, 16
+OP_CUMGROW, OP_SHIFT, OP_COPY, OP_OUT, OP_BOUND, OP_CLIP = 9, 10, 13, 14, 15, 16  # 11, 12: retired (never emitted)
 OP_BYYEAR, OP_ESHIFT, OP_OUTSUM = 17, 18, 19
 #: binary operations (field c of OP_BIN)
 ADD, SUB, MUL, DIV, POW, POWX, MIN, MAX, DIVPOS = 0, 1, 2, 3, 4, 5, 6, 7, 8
@@ -47,7 +47,7 @@ MAX_VALUE, MAX_RESULT = 1e15, 1e18
 def codes() -> list[int]:
     """The codes the machine compiles in, in the order of ``machine.compiled_codes``."""
     return [OP_BIN, OP_CONST, OP_VEC, OP_DRAW, OP_ICDF, OP_COPULA, OP_UN, OP_CLIP, OP_CHECK, OP_BOUND,
-            OP_SHIFT, OP_CUMGROW, OP_COPY, OP_ROWSET, OP_BYYEAR, OP_ROWGET, OP_OUT, OP_ESHIFT, OP_OUTSUM,
+            OP_SHIFT, OP_CUMGROW, OP_COPY, OP_BYYEAR, OP_OUT, OP_ESHIFT, OP_OUTSUM,
             ADD, MUL, SUB, DIV, DIVPOS, MIN, MAX, POWX, NEG, ABS, SQRT, EXP,
             D_TABLE, D_BERN, D_MIX, D_FIXED, D_UNIFORM, D_TRI, D_NORMAL, D_LOGNORMAL, D_DISCRETE,
             ERR_EXPONENT, ERR_VALUE, ERR_RESULT]
