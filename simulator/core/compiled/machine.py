@@ -997,35 +997,30 @@ def run(code, sample_end, pool, base, sample_regs, tables, ntab, ptab, states, n
 # --- the machine with the model compiled per program (simulator.core.compiled.codegen) -----------------
 
 
+def _call_address(builder, args, params):
+    """Lower a call of the function at address args[0] with args[1:] (int64s: the pointers among
+    ``params``, the LLVM parameter types, are cast from their addresses)."""
+    i64 = llir.IntType(64)
+    fn = builder.inttoptr(args[0], llir.FunctionType(i64, params).as_pointer())
+    return builder.call(fn, [builder.inttoptr(x, t) if isinstance(t, llir.PointerType) else x
+                             for x, t in zip(args[1:], params, strict=True)])
+
+
+_I64, _PD = llir.IntType(64), llir.DoubleType().as_pointer()
+
+
 @intrinsic
 def _call_model(typingctx, fn, ws, out, pool, start, ostride, p0, p1):
-    """Call the compiled model at address ``fn`` (its arrays given by their data addresses)."""
-    sig = types.int64(types.int64, types.int64, types.int64, types.int64, types.int64, types.int64,
-                      types.int64, types.int64)
-
-    def codegen(context, builder, signature, args):
-        i64 = llir.IntType(64)
-        dp = llir.DoubleType().as_pointer()
-        fnty = llir.FunctionType(i64, [dp, dp, dp, i64, i64, i64, i64])
-        f = builder.inttoptr(args[0], fnty.as_pointer())
-        return builder.call(f, [builder.inttoptr(x, dp) for x in args[1:4]] + list(args[4:]))
-
-    return sig, codegen
+    """Call the compiled model at address ``fn`` (``codegen``'s ``model8``/``model1``)."""
+    return (types.int64(*[types.int64] * 8),
+            lambda context, builder, sig, args: _call_address(builder, args, [_PD, _PD, _PD, _I64, _I64, _I64, _I64]))
 
 
 @intrinsic
 def _call_draw(typingctx, fn, states, ws, n):
-    """Call the compiled draw function at address ``fn`` (its arrays given by their data addresses)."""
-    sig = types.int64(types.int64, types.int64, types.int64, types.int64)
-
-    def codegen(context, builder, signature, args):
-        i64 = llir.IntType(64)
-        fnty = llir.FunctionType(i64, [i64.as_pointer(), llir.DoubleType().as_pointer(), i64])
-        f = builder.inttoptr(args[0], fnty.as_pointer())
-        return builder.call(f, [builder.inttoptr(args[1], i64.as_pointer()),
-                                builder.inttoptr(args[2], llir.DoubleType().as_pointer()), args[3]])
-
-    return sig, codegen
+    """Call the compiled draws at address ``fn`` (``codegen``'s ``draw``)."""
+    return (types.int64(*[types.int64] * 4),
+            lambda context, builder, sig, args: _call_address(builder, args, [_I64.as_pointer(), _PD, _I64]))
 
 
 @_jit
