@@ -479,3 +479,34 @@ def test_inverse_cdfs_run_table_by_table():
     assert len(tables) > len(set(tables)) > 1
     runs = [t for k, t in enumerate(tables) if k == 0 or tables[k - 1] != t]
     assert len(runs) == len(set(runs))  # each table in one run
+
+
+def test_the_compile_notice_is_about_the_entry_point_that_runs(tmp_path, monkeypatch, capsys):
+    """A run of 1,000,000 paths calls only ``machine.run_coded``: the notice asks that entry
+    point's cache, not ``run``'s (which such runs never fill: a fresh install said "compiling"
+    on every run), and says it once per process."""
+    import os
+    import types
+
+    from simulator.core.compiled import machine
+
+    def entry(index):
+        return types.SimpleNamespace(signatures=[], _cache=types.SimpleNamespace(
+            _cache_file=types.SimpleNamespace(_index_path=str(index))))
+
+    warm = tmp_path / "warm.nbi"
+    warm.write_text("")
+    os.utime(warm, (os.path.getmtime(machine.__file__) + 10,) * 2)
+    monkeypatch.setattr(runner, "_checked", set())
+    monkeypatch.setattr(runner, "_said", False)
+    monkeypatch.setattr(machine, "run", entry(tmp_path / "never-filled.nbi"))
+    monkeypatch.setattr(machine, "run_coded", entry(warm))
+    runner._announce_compile("run_coded")
+    assert capsys.readouterr().err == ""  # warm: silent, although run's cache is empty
+    runner._announce_compile("run")
+    runner._announce_compile("run")
+    assert capsys.readouterr().err.count("compiling the simulation kernel") == 1
+    monkeypatch.setattr(runner, "_checked", set())
+    monkeypatch.setattr(machine, "run_coded", entry(tmp_path / "cold.nbi"))
+    runner._announce_compile("run_coded")
+    assert capsys.readouterr().err == ""  # one line per process at most

@@ -31,7 +31,8 @@ CHUNK = 256
 #: thread, and drawing them and reading them back ran at memory speed (1.85 against 1.06 ns per value)
 SAMPLE_CHUNK = 4096
 
-_announced = False
+_checked: set[str] = set()  # the kernel entry points this process has looked at (_announce_compile)
+_said = False  # whether this process said the kernel compiles
 _lock = threading.Lock()
 
 
@@ -136,32 +137,36 @@ def seeded_sfc64(seed: int, spawn_keys: Sequence[tuple[int, ...]]) -> np.ndarray
     return out
 
 
-def _announce_compile() -> None:
-    """Say once, on stderr, that the kernel is being compiled (only when its cache is cold)."""
-    global _announced
+def _announce_compile(entry: str) -> None:
+    """Before the first call of a kernel entry point (``machine.run``, or ``machine.run_coded``,
+    which a run of 1,000,000 paths may use alone): say on stderr, once per process, that the
+    kernel is being compiled when that entry point's cache is cold; and check, once, that the
+    cached kernel knows this ``program.py``'s codes."""
+    global _said
     with _lock:
-        if _announced:
+        if entry in _checked:
             return
-        _announced = True
         from simulator.core.compiled import machine
+        from simulator.core.compiled.program import codes
 
+        if not _checked and list(machine.compiled_codes()) != codes():  # pragma: no cover - a developer's edit
+            raise RuntimeError("the compiled kernel in numba's cache predates simulator/core/compiled/program.py: "
+                               f"delete {os.path.dirname(machine.__file__)}/__pycache__ (or NUMBA_CACHE_DIR) "
+                               "and run again")
+        _checked.add(entry)
+        kernel = getattr(machine, entry)
         try:
             # numba keeps no public "is it cached" API: an index missing or older than the
             # kernel's source means numba compiles (it stamps the index with the source's mtime)
-            index = machine.run._cache._cache_file._index_path  # type: ignore[attr-defined]
+            index = kernel._cache._cache_file._index_path
             cold = (not os.path.exists(index)
                     or os.path.getmtime(index) < os.path.getmtime(machine.__file__))
         except (AttributeError, OSError):  # pragma: no cover - numba internals moved
             cold = False
-        if cold and not machine.run.signatures:
+        if cold and not kernel.signatures and not _said:
+            _said = True
             print("taaksim: compiling the simulation kernel, once after an install or upgrade (about a minute)...",
                   file=sys.stderr, flush=True)
-        from simulator.core.compiled.program import codes
-
-        if list(machine.compiled_codes()) != codes():  # pragma: no cover - a developer changed program.py only
-            raise RuntimeError("the compiled kernel in numba's cache predates simulator/core/compiled/program.py: "
-                               f"delete {os.path.dirname(machine.__file__)}/__pycache__ (or NUMBA_CACHE_DIR) "
-                               "and run again")
 
 
 def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = False) -> np.ndarray | None:
@@ -171,7 +176,6 @@ def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = F
     ``coded``: run the model section as machine code compiled for this program
     (:mod:`simulator.core.compiled.codegen`; the same numbers) where it can be written, else
     on the interpreter."""
-    _announce_compile()
     from simulator.core.compiled import codegen, machine
     from simulator.core.compiled.program import normal_cells, phi_cells
 
@@ -188,6 +192,7 @@ def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = F
     states = stream_states(prog, seed, block)
     meta = np.stack([base, prog.reg_ny, rs, prog.reg_pf], axis=1).astype(np.int64)
     fns = codegen.try_load(prog, S, C) if coded else None
+    _announce_compile("run" if fns is None else "run_coded")
     if fns is not None:
         fn_vec, fn_one, fn_draw = fns
         err = machine.run_coded(prog.code, prog.sample_end, prog.pool, meta, sample_regs, prog.tables,
