@@ -32,3 +32,17 @@ def scenario(posts, measures=(), *, parameters=None, targets=(), budgets=(), yea
                          for b in budgets]
     doc.update(extra)
     return build(doc, file="<test>")
+
+
+def keyword_seen(monkeypatch, owner, name: str, keyword: str) -> list:
+    """Replace ``owner.name`` by a wrapper that records the ``keyword`` argument of every call
+    (None when not given) and then calls the original; returns the list it fills."""
+    seen: list = []
+    real = getattr(owner, name)
+
+    def recorded(*args, **kwargs):
+        seen.append(kwargs.get(keyword))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return seen

@@ -25,6 +25,7 @@ from simulator.errors import TaaksimError
 from simulator.results.summary import Summary
 from simulator.scenario.loader import build, load
 
+from .helpers import keyword_seen
 from .strategies import scenario_doc
 from .test_kernel import broken_scenario, decided_doc
 
@@ -168,14 +169,7 @@ def test_runs_are_identical_with_and_without_the_compiled_model_on_any_threads(m
     want = _summary(s, 70_000, monkeypatch, threads=1)
     monkeypatch.setenv("TAAKSIM_ENGINE", "numba")
     monkeypatch.setattr(runner, "CODED_PATHS", 10_000)
-    calls = []
-    real = runner.run_program
-
-    def counted(prog, n, **kw):
-        calls.append(kw.get("coded"))
-        return real(prog, n, **kw)
-
-    monkeypatch.setattr(runner, "run_program", counted)
+    calls = keyword_seen(monkeypatch, runner, "run_program", "coded")
     assert _summary(s, 70_000, monkeypatch, threads=1) == want
     assert _summary(s, 70_000, monkeypatch, threads=2) == want
     assert calls == [True] * 4

@@ -113,15 +113,9 @@ def _threads_seen(monkeypatch) -> list[int | None]:
     """The ``threads`` every call of head_percentiles gets from here on."""
     from simulator.run import order
 
-    seen = []
-    select = order.head_percentiles
+    from .helpers import keyword_seen
 
-    def recorded(head, qs, **kwargs):
-        seen.append(kwargs.get("threads"))
-        return select(head, qs, **kwargs)
-
-    monkeypatch.setattr(order, "head_percentiles", recorded)
-    return seen
+    return keyword_seen(monkeypatch, order, "head_percentiles", "threads")
 
 
 @pytest.mark.parametrize("threads", [1, 2])
