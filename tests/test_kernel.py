@@ -488,7 +488,7 @@ def test_the_compile_notice_is_about_the_entry_point_that_runs(tmp_path, monkeyp
     import os
     import types
 
-    from simulator.core.compiled import machine
+    from simulator.core.compiled import codegen, machine
 
     def entry(index):
         return types.SimpleNamespace(signatures=[], _cache=types.SimpleNamespace(
@@ -498,7 +498,7 @@ def test_the_compile_notice_is_about_the_entry_point_that_runs(tmp_path, monkeyp
     warm.write_text("")
     os.utime(warm, (os.path.getmtime(machine.__file__) + 10,) * 2)
     monkeypatch.setattr(runner, "_checked", set())
-    monkeypatch.setattr(runner, "_said", False)
+    monkeypatch.setattr(codegen, "_said", set())
     monkeypatch.setattr(machine, "run", entry(tmp_path / "never-filled.nbi"))
     monkeypatch.setattr(machine, "run_coded", entry(warm))
     runner._announce_compile("run_coded")

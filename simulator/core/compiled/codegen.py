@@ -42,14 +42,18 @@ __all__ = ["WIDTH", "NotCoded", "key", "leading_draws", "load", "module_ir", "su
 # --- compiling, and the cache of compiled programs -------------------------------------------------------
 
 _lock = threading.Lock()
-_loaded: dict[str, tuple[object, int, int, int]] = {}  # key -> (engine, vector fn, remainder fn, draw fn)
-_said: set[str] = set()  # the notices printed in this process (each once)
+_said: set[str] = set()  # the notices this process has printed (say_once)
 
 
-def _say_once(what: str, text: str) -> None:
+def say_once(what: str, text: str) -> None:
+    """Print ``text`` on stderr the first time this process is asked to say ``what`` (the
+    kernel's and the models' compile notices, here and in :mod:`runner`)."""
     if what not in _said:
         _said.add(what)
         print(text, file=sys.stderr, flush=True)
+
+
+_loaded: dict[str, tuple[object, int, int, int]] = {}  # key -> (engine, vector fn, remainder fn, draw fn)
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +112,7 @@ def _object(prog: Program, S: int, C: int, width: int, k: str) -> bytes:
         if data[:32] == hashlib.sha256(data[32:]).digest() and len(data) > 32:
             return data[32:]
     # one line per process, however many option sets a command compiles
-    _say_once("compile", "taaksim: compiling this scenario's model to machine code, once per scenario and option set "
+    say_once("compile", "taaksim: compiling this scenario's model to machine code, once per scenario and option set "
                          "(a few seconds)...")
     tm = _machine()
     mod = llvm.parse_assembly(module_ir(prog, S, C, width))
@@ -146,7 +150,7 @@ def try_load(prog: Program, S: int, C: int, width: int = WIDTH) -> tuple[int, in
     try:
         return load(prog, S, C, width)
     except (NotCoded, RuntimeError, ValueError, OSError) as exc:  # llvmlite raises RuntimeError
-        _say_once("refused", f"taaksim: the scenario's model runs on the interpreter ({exc})")
+        say_once("refused", f"taaksim: the scenario's model runs on the interpreter ({exc})")
         return None
 
 

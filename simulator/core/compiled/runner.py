@@ -11,7 +11,6 @@ reference: its results and messages are the model's definition.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -32,7 +31,6 @@ CHUNK = 256
 SAMPLE_CHUNK = 4096
 
 _checked: set[str] = set()  # the kernel entry points this process has looked at (_announce_compile)
-_said = False  # whether this process said the kernel compiles
 _lock = threading.Lock()
 
 
@@ -142,11 +140,11 @@ def _announce_compile(entry: str) -> None:
     which a run of 1,000,000 paths may use alone): say on stderr, once per process, that the
     kernel is being compiled when that entry point's cache is cold; and check, once, that the
     cached kernel knows this ``program.py``'s codes."""
-    global _said
     with _lock:
         if entry in _checked:
             return
         from simulator.core.compiled import machine
+        from simulator.core.compiled.codegen import say_once
         from simulator.core.compiled.program import codes
 
         if not _checked and list(machine.compiled_codes()) != codes():  # pragma: no cover - a developer's edit
@@ -163,10 +161,9 @@ def _announce_compile(entry: str) -> None:
                     or os.path.getmtime(index) < os.path.getmtime(machine.__file__))
         except (AttributeError, OSError):  # pragma: no cover - numba internals moved
             cold = False
-        if cold and not kernel.signatures and not _said:
-            _said = True
-            print("taaksim: compiling the simulation kernel, once after an install or upgrade (about a minute)...",
-                  file=sys.stderr, flush=True)
+        if cold and not kernel.signatures:
+            say_once("kernel", "taaksim: compiling the simulation kernel, once after an install or upgrade "
+                               "(about a minute)...")
 
 
 def run_program(prog: Program, n: int, *, seed: int, block: int, coded: bool = False) -> np.ndarray | None:
